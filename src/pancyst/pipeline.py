@@ -1,0 +1,224 @@
+"""Report in, one SPEC §6 result line out: checks the text, runs a backend, computes what code computes.
+
+Whatever a backend returns, intervals, growth, index lesion and category come from here and
+the guideline engine, so every backend is held to the same arithmetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pancyst.extract.base import Extractor
+from pancyst.guideline import Profile, evaluate_report, load_profile
+from pancyst.schema import (
+    REPORT_LEVEL_FEATURES,
+    BadRow,
+    Extraction,
+    Features,
+    GuidelineRef,
+    Lesion,
+    NameVersion,
+    ReportInput,
+    ResultLine,
+    Span,
+    check_spans,
+)
+
+log = logging.getLogger(__name__)
+
+DAYS_PER_MONTH = 30.4375
+DEFAULT_MAX_CHARS = 2_000_000
+
+
+def check_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str | None:
+    """Return why this text cannot be processed, or None if it can."""
+    if not text or not text.strip():
+        return "empty report: no text to read"
+    if len(text) > max_chars:
+        return f"report too long: {len(text):,} characters (limit {max_chars:,}; see --max-chars)"
+    sample = text[:20_000]
+    if "\x00" in sample:
+        return "not text: the report contains NUL bytes (binary data?)"
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
+    if bad > max(8, len(sample) // 20):
+        return "not text: too many control or undecodable characters (binary data?)"
+    return None
+
+
+def compute_interval(lesion: Lesion, exam_date: dt.date | None) -> float | None:
+    """SPEC §2 row 11: months between the prior exam and this one; null without a prior size."""
+    if lesion.prior_size_mm is None:
+        return None
+    if lesion.prior_exam_date is not None and exam_date is not None:
+        days = (exam_date - lesion.prior_exam_date).days
+        if days >= 0:
+            return round(days / DAYS_PER_MONTH, 2)
+    if lesion.stated_interval_months is not None:
+        return float(lesion.stated_interval_months)
+    return None
+
+
+def _features(extraction: Extraction, index: Lesion | None, multiplicity: str) -> Features:
+    if not extraction.pcl_present or index is None:
+        return Features.no_pcl()
+    return Features(
+        size_mm=index.size_mm,
+        location=index.location,
+        multiplicity=multiplicity,  # type: ignore[arg-type]
+        mpd_diameter_mm=extraction.mpd_diameter_mm,
+        mpd_dilated=extraction.mpd_dilated,
+        mural_nodule=index.mural_nodule,
+        wall_thickening=index.wall_thickening,
+        septations=index.septations,
+        mpd_communication=index.mpd_communication,
+        prior_size_mm=index.prior_size_mm,
+        interval_months=index.interval_months,
+        presumed_type=index.presumed_type,
+        calcification=index.calcification,
+    )
+
+
+def _evidence(extraction: Extraction, index: Lesion | None) -> dict[str, list[Span]]:
+    evidence: dict[str, list[Span]] = {k: list(v) for k, v in extraction.evidence.items() if v}
+    if not extraction.pcl_present:
+        return {k: v for k, v in evidence.items() if k not in REPORT_LEVEL_FEATURES}
+    if index is not None:
+        for span in index.evidence:
+            if span.feature:
+                evidence.setdefault(span.feature, []).append(span)
+    return evidence
+
+
+class Pipeline:
+    """Runs one backend over reports and assembles result lines."""
+
+    def __init__(
+        self,
+        extractor: Extractor,
+        profile: Profile | str = "acr2017",
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> None:
+        self.extractor = extractor
+        self.profile = load_profile(profile) if isinstance(profile, str) else profile
+        self.max_chars = max_chars
+        self.extractor_ref = NameVersion(name=extractor.name, version=extractor.version)
+        self.guideline_ref = GuidelineRef(profile=self.profile.name, version=self.profile.version)
+
+    def error_line(self, report_id: str, errors: list[str], report: ReportInput | None = None) -> ResultLine:
+        return ResultLine(
+            report_id=report_id,
+            pcl_present=None,
+            features=None,
+            extractor=self.extractor_ref,
+            guideline=self.guideline_ref,
+            exam_date=report.exam_date if report else None,
+            patient_age=report.patient_age if report else None,
+            errors=errors,
+        )
+
+    def assemble(self, report: ReportInput, extraction: Extraction) -> ResultLine:
+        """Validate evidence, compute intervals and derived values, pick the index lesion."""
+        check_spans(report.text, extraction)
+        exam_date = report.exam_date or extraction.exam_date
+        lesions = [
+            lesion.model_copy(update={"interval_months": compute_interval(lesion, exam_date)})
+            for lesion in (extraction.lesions if extraction.pcl_present else [])
+        ]
+        derived = evaluate_report(
+            lesions,
+            mpd_diameter_mm=extraction.mpd_diameter_mm,
+            mpd_dilated=extraction.mpd_dilated,
+            jaundice=report.jaundice,
+            patient_age=report.patient_age,
+            profile=self.profile,
+        )
+        index = lesions[derived.index_lesion] if derived.index_lesion is not None and lesions else None
+        multiplicity = extraction.multiplicity
+        if sum(lesion.count for lesion in lesions) >= 2:
+            multiplicity = "multiple"
+        warnings = list(extraction.warnings)
+        if extraction.pcl_present and not lesions:
+            warnings.append("pcl_present without any lesion: features left at defaults")
+        return ResultLine(
+            report_id=report.report_id,
+            pcl_present=extraction.pcl_present,
+            features=_features(extraction, index, multiplicity),
+            evidence=_evidence(extraction, index),
+            lesions=lesions,
+            derived=derived,
+            extractor=self.extractor_ref,
+            guideline=self.guideline_ref,
+            exam_date=exam_date,
+            patient_age=report.patient_age,
+            warnings=warnings,
+            flags=[str(flag) for flag in extraction.meta.get("flags", [])],
+            meta={k: v for k, v in extraction.meta.items() if k != "flags"},
+        )
+
+    def run(self, rows: Iterable[ReportInput | BadRow]) -> Iterator[ResultLine]:
+        """Exactly one line per row, in input order; a bad row or failed report yields an error line."""
+        seen: dict[str, int] = {}
+        pending: list[tuple[int, ReportInput | BadRow, str | None]] = []
+        for n, row in enumerate(rows):
+            problem = None
+            if isinstance(row, ReportInput):
+                problem = check_text(row.text, self.max_chars)
+                if row.report_id in seen:
+                    dup = f"duplicate report_id {row.report_id!r} (first seen at row {seen[row.report_id]})"
+                    problem = f"{problem}; {dup}" if problem else dup
+                else:
+                    seen[row.report_id] = n
+            pending.append((n, row, problem))
+        good = [row for _, row, problem in pending if isinstance(row, ReportInput) and problem is None]
+        outcomes = iter(self.extractor.extract_many(good))
+        for _, row, problem in pending:
+            if isinstance(row, BadRow):
+                yield self.error_line(row.report_id, [f"row {row.row}: {row.error}"])
+                continue
+            if problem is not None:
+                yield self.error_line(row.report_id, [problem], row)
+                continue
+            yield self._finish(row, next(outcomes))
+
+    def _finish(self, report: ReportInput, outcome: Extraction | BaseException) -> ResultLine:
+        if isinstance(outcome, BaseException):
+            log.warning("report %s failed: %s", report.report_id, type(outcome).__name__)
+            return self.error_line(report.report_id, [f"extraction failed: {_describe(outcome)}"], report)
+        try:
+            return self.assemble(report, outcome)
+        except Exception as exc:
+            log.warning("report %s could not be assembled: %s", report.report_id, type(exc).__name__)
+            return self.error_line(report.report_id, [f"invalid extraction: {_describe(exc)}"], report)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def categorize_features(
+    features: dict[str, Any],
+    *,
+    pcl_present: bool,
+    patient_age: float | None = None,
+    jaundice: bool | None = None,
+    profile: Profile | str = "acr2017",
+) -> tuple[Features | None, Any]:
+    """Categorize a flat feature dict from elsewhere (``pancyst categorize``): one lesion, no evidence."""
+    prof = load_profile(profile) if isinstance(profile, str) else profile
+    feats = Features.model_validate(features) if pcl_present else Features.no_pcl()
+    lesion_keys = set(Lesion.model_fields) & set(Features.model_fields)
+    lesion_data = {k: getattr(feats, k) for k in lesion_keys if getattr(feats, k) is not None}
+    lesions = [Lesion.model_validate(lesion_data)] if pcl_present else []
+    derived = evaluate_report(
+        lesions,
+        mpd_diameter_mm=feats.mpd_diameter_mm,
+        mpd_dilated=feats.mpd_dilated,
+        jaundice=jaundice,
+        patient_age=patient_age,
+        profile=prof,
+    )
+    return feats, derived

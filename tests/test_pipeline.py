@@ -1,0 +1,94 @@
+"""The pipeline: one line per row, error lines, intervals and the index lesion computed by code."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pancyst.extract.base import ExtractionError, Extractor
+from pancyst.pipeline import Pipeline, check_text, compute_interval
+from pancyst.schema import BadRow, Extraction, Lesion, ReportInput, Span
+
+TEXT = "Tail cyst 12 mm, previously 8 mm on 01/15/2023. Head cyst 9 mm with enhancing nodule."
+
+
+class FakeExtractor(Extractor):
+    """Returns a fixed two-lesion extraction; fails on reports whose text contains 'FAIL'."""
+
+    name = "fake"
+    version = "1"
+
+    def extract(self, report: ReportInput) -> Extraction:
+        if "FAIL" in report.text:
+            raise ExtractionError("model returned invalid JSON")
+        if "BADSPAN" in report.text:
+            return Extraction(pcl_present=True, lesions=[Lesion(evidence=[Span(start=0, end=3, text="zzz")])])
+        s = report.text.index("12 mm")
+        tail = Lesion(
+            size_mm=12,
+            location="tail",
+            prior_size_mm=8,
+            prior_exam_date=dt.date(2023, 1, 15),
+            evidence=[Span(start=s, end=s + 5, text="12 mm", feature="size_mm")],
+        )
+        h = report.text.index("9 mm")
+        head = Lesion(
+            size_mm=9,
+            location="head",
+            mural_nodule="enhancing",
+            evidence=[Span(start=h, end=h + 4, text="9 mm", feature="size_mm")],
+        )
+        return Extraction(pcl_present=True, lesions=[tail, head], multiplicity="single")
+
+
+def _run(rows: list[ReportInput | BadRow]) -> list:  # type: ignore[type-arg]
+    return list(Pipeline(FakeExtractor()).run(rows))
+
+
+def test_index_lesion_is_most_worrisome_not_first_or_largest() -> None:
+    [line] = _run([ReportInput(report_id="a", text=TEXT, exam_date=dt.date(2024, 1, 15), patient_age=60)])
+    assert line.errors == []
+    assert line.derived.risk_category == 3
+    assert line.derived.index_lesion == 1
+    assert line.features.location == "head" and line.features.size_mm == 9
+    assert line.features.mural_nodule == "enhancing"
+    assert line.features.multiplicity == "multiple"  # two lesions, whatever the backend said
+    assert [e.text for e in line.evidence["size_mm"]] == ["9 mm"]
+    # the tail lesion's interval comes from the dates: 365 days / 30.4375
+    assert line.lesions[0].interval_months == round(365 / 30.4375, 2)
+
+
+def test_bad_rows_and_failures_keep_one_line_per_row_in_order() -> None:
+    rows: list[ReportInput | BadRow] = [
+        ReportInput(report_id="ok", text=TEXT),
+        ReportInput(report_id="empty", text="   \n"),
+        BadRow(report_id="row-3", row=3, error="malformed JSON"),
+        ReportInput(report_id="bin", text="\x00\x01\x02" * 100),
+        ReportInput(report_id="fail", text="FAIL " + TEXT),
+        ReportInput(report_id="ok", text=TEXT),
+        ReportInput(report_id="span", text="BADSPAN " + TEXT),
+        ReportInput(report_id="big", text="x" * 2_000_001),
+    ]
+    lines = _run(rows)
+    assert [line.report_id for line in lines] == ["ok", "empty", "row-3", "bin", "fail", "ok", "span", "big"]
+    assert lines[0].errors == []
+    for line in lines[1:]:
+        assert line.errors, line.report_id
+    assert "empty" in lines[1].errors[0]
+    assert "malformed JSON" in lines[2].errors[0]
+    assert "not text" in lines[3].errors[0]
+    assert "invalid JSON" in lines[4].errors[0]
+    assert "duplicate report_id" in lines[5].errors[0]
+    assert "does not match" in lines[6].errors[0]
+    assert "too long" in lines[7].errors[0]
+    assert all(line.pcl_present is None and line.features is None for line in lines[1:])
+
+
+def test_check_text_accepts_ordinary_unicode() -> None:
+    assert check_text("Pankreas: Zyste 12 mm, größe unverändert. 膵嚢胞") is None
+
+
+def test_interval_prefers_dates_and_needs_a_prior_size() -> None:
+    lesion = Lesion(prior_size_mm=10, prior_exam_date=dt.date(2023, 7, 1), stated_interval_months=6)
+    assert compute_interval(lesion, dt.date(2024, 1, 1)) == round(184 / 30.4375, 2)
+    assert compute_interval(lesion, None) == 6.0
+    assert compute_interval(Lesion(stated_interval_months=6), dt.date(2024, 1, 1)) is None
