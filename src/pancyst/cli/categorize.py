@@ -1,0 +1,160 @@
+"""`pancyst categorize` and `pancyst profiles`: the guideline engine on features from elsewhere.
+
+Features may come from another tool or from annotators, so every input line is untrusted: a bad
+line becomes an output line with ``errors`` and the batch goes on, one output line per input line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+from pydantic import ValidationError
+
+from pancyst.cli._app import app
+from pancyst.guideline import Profile, ProfileError, list_profiles, load_profile
+from pancyst.pipeline import categorize_features
+from pancyst.schema import Features, GuidelineRef, Lesion, NameVersion, ResultLine
+
+__all__ = ["app", "categorize_lines"]
+
+EXTERNAL = NameVersion(name="external", version="-")
+_KNOWN_KEYS = {"report_id", "pcl_present", "features", "exam_date", "patient_age", "jaundice"}
+
+
+def _validation_message(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(value)"
+        parts.append(f"{key}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def _one(n: int, raw: str, ref: GuidelineRef, profile: Profile, seen: dict[str, int]) -> ResultLine:
+    fallback_id = f"line-{n}"
+
+    def error(report_id: str, message: str, **extra: Any) -> ResultLine:
+        return ResultLine(
+            report_id=report_id,
+            pcl_present=None,
+            features=None,
+            extractor=EXTERNAL,
+            guideline=ref,
+            errors=[f"line {n}: {message}"],
+            **extra,
+        )
+
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return error(fallback_id, f"not valid JSON ({exc.msg} at column {exc.colno})")
+    if not isinstance(data, dict):
+        return error(fallback_id, f"expected a JSON object, got {type(data).__name__}")
+    report_id = data.get("report_id")
+    if not isinstance(report_id, str | int) or isinstance(report_id, bool) or str(report_id) == "":
+        return error(fallback_id, "report_id missing or not a string")
+    report_id = str(report_id)
+    if report_id in seen:
+        return error(report_id, f"duplicate report_id {report_id!r} (first seen at line {seen[report_id]})")
+    seen[report_id] = n
+    pcl = data.get("pcl_present")
+    if not isinstance(pcl, bool):
+        return error(report_id, "pcl_present missing or not true/false")
+    features = data.get("features") or {}
+    if not isinstance(features, dict):
+        return error(report_id, "features must be a JSON object")
+    try:
+        exam_date = dt.date.fromisoformat(data["exam_date"]) if data.get("exam_date") else None
+    except (TypeError, ValueError):
+        return error(report_id, "exam_date is not an ISO date (YYYY-MM-DD)")
+    age, jaundice = data.get("patient_age"), data.get("jaundice")
+    if age is not None and (isinstance(age, bool) or not isinstance(age, int | float) or not 0 <= age < 130):
+        return error(report_id, "patient_age must be a number of years (0-130)", exam_date=exam_date)
+    if jaundice is not None and not isinstance(jaundice, bool):
+        return error(report_id, "jaundice must be true, false or null", exam_date=exam_date)
+    try:
+        feats, derived = categorize_features(
+            features, pcl_present=pcl, patient_age=age, jaundice=jaundice, profile=profile
+        )
+    except ValidationError as exc:
+        return error(report_id, f"invalid features: {_validation_message(exc)}", exam_date=exam_date)
+    unknown = sorted(set(data) - _KNOWN_KEYS)
+    # The same single lesion categorize_features judged, so derived.index_lesion points at something.
+    shared = set(Lesion.model_fields) & set(Features.model_fields)
+    lesions = (
+        [Lesion.model_validate({k: getattr(feats, k) for k in shared if getattr(feats, k) is not None})]
+        if pcl and feats is not None
+        else []
+    )
+    return ResultLine(
+        report_id=report_id,
+        pcl_present=pcl,
+        features=feats,
+        lesions=lesions,
+        derived=derived,
+        extractor=EXTERNAL,
+        guideline=ref,
+        exam_date=exam_date,
+        patient_age=age,
+        warnings=[f"ignored key(s): {', '.join(unknown)}"] if unknown else [],
+    )
+
+
+def categorize_lines(lines: Iterable[str], profile: Profile) -> Iterator[ResultLine]:
+    """One result per non-blank input line, in order; never raises on a bad line."""
+    ref = GuidelineRef(profile=profile.name, version=profile.version)
+    seen: dict[str, int] = {}
+    for n, raw in enumerate(lines, start=1):
+        if raw.strip():
+            yield _one(n, raw, ref, profile, seen)
+
+
+def _open_input(path: str) -> contextlib.AbstractContextManager[TextIO]:
+    if path == "-":
+        return contextlib.nullcontext(sys.stdin)  # do not close the caller's stdin
+    return Path(path).open(encoding="utf-8", errors="replace")
+
+
+@app.command()
+def categorize(
+    features: Annotated[
+        str, typer.Argument(help="JSONL of {report_id, pcl_present, features, ...}; '-' for stdin.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the result JSONL.")],
+    profile: Annotated[
+        str, typer.Option("--profile", "-p", help="Packaged profile name or a YAML file.")
+    ] = "acr2017",
+) -> None:
+    """Risk category and ACR follow-up from features extracted elsewhere (SPEC §4)."""
+    try:
+        prof = load_profile(profile)
+    except ProfileError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if features != "-" and not Path(features).is_file():
+        typer.echo(f"error: no such file: {features}", err=True)
+        raise typer.Exit(2)
+    total = errors = 0
+    with _open_input(features) as src, output.open("w", encoding="utf-8") as out:
+        for line in categorize_lines(src, prof):
+            out.write(line.model_dump_json() + "\n")
+            total += 1
+            errors += bool(line.errors)
+    typer.echo(
+        f"{total} line(s) written to {output} ({errors} with errors; profile {prof.name} {prof.version})",
+        err=True,
+    )
+
+
+@app.command()
+def profiles() -> None:
+    """List the packaged guideline profiles and their versions."""
+    for name in list_profiles():
+        prof = load_profile(name)
+        typer.echo(f"{prof.name}\t{prof.version}\t{prof.description}")

@@ -1,0 +1,34 @@
+"""Guideline profiles (rules as data) and the engine that applies them (SPEC §3-4)."""
+
+from pancyst.guideline.conditions import FEATURE_KINDS, ConditionError
+from pancyst.guideline.engine import (
+    GrowthBand,
+    GrowthSpec,
+    Profile,
+    ProfileError,
+    RecommendationRule,
+    Rule,
+    evaluate_report,
+    growth_status,
+    growth_threshold_mm,
+    index_lesion,
+    list_profiles,
+    load_profile,
+)
+
+__all__ = [
+    "FEATURE_KINDS",
+    "ConditionError",
+    "GrowthBand",
+    "GrowthSpec",
+    "Profile",
+    "ProfileError",
+    "RecommendationRule",
+    "Rule",
+    "evaluate_report",
+    "growth_status",
+    "growth_threshold_mm",
+    "index_lesion",
+    "list_profiles",
+    "load_profile",
+]
