@@ -167,7 +167,7 @@ class Pipeline:
             if isinstance(row, ReportInput):
                 problem = check_text(row.text, self.max_chars)
                 if row.report_id in seen:
-                    dup = f"duplicate report_id {row.report_id!r} (first seen at row {seen[row.report_id]})"
+                    dup = f"duplicate report_id {row.report_id!r} (first seen at row {seen[row.report_id] + 1})"
                     problem = f"{problem}; {dup}" if problem else dup
                 else:
                     seen[row.report_id] = n
@@ -181,9 +181,10 @@ class Pipeline:
             if problem is not None:
                 yield self.error_line(row.report_id, [problem], row)
                 continue
-            yield self._finish(row, next(outcomes))
+            yield self.finish(row, next(outcomes))
 
-    def _finish(self, report: ReportInput, outcome: Extraction | BaseException) -> ResultLine:
+    def finish(self, report: ReportInput, outcome: Extraction | BaseException) -> ResultLine:
+        """Turn one backend outcome into a result line; never raises."""
         if isinstance(outcome, BaseException):
             log.warning("report %s failed: %s", report.report_id, type(outcome).__name__)
             return self.error_line(report.report_id, [f"extraction failed: {_describe(outcome)}"], report)

@@ -63,6 +63,11 @@ def register(name: str, target: str) -> None:
     _REGISTRY[name] = target
 
 
+def backend_target(name: str) -> str | None:
+    """The ``"module:Factory"`` a backend name stands for (worker processes rebuild backends from it)."""
+    return _REGISTRY.get(name)
+
+
 def available_backends() -> list[str]:
     return sorted(_REGISTRY)
 
