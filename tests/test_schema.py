@@ -55,7 +55,9 @@ def test_no_pcl_defaults_match_spec() -> None:
 def test_result_line_round_trips_through_json() -> None:
     start = TEXT.index("2.3")
     span = Span(start=start, end=start + 19, text=TEXT[start : start + 19], feature="size_mm")
-    line = _line(evidence={"size_mm": [span]}, lesions=[Lesion(size_mm=23.0, location="tail", evidence=[span])])
+    line = _line(
+        evidence={"size_mm": [span]}, lesions=[Lesion(size_mm=23.0, location="tail", evidence=[span])]
+    )
     again = ResultLine.model_validate_json(line.model_dump_json())
     assert again == line
     check_spans(TEXT, again)
@@ -116,6 +118,8 @@ def test_check_spans_accepts_exactly_matching_spans(text: str, a: int, b: int) -
     start, end = sorted((min(a, len(text)), min(b, len(text))))
     ok = Extraction(pcl_present=True, evidence={"x": [Span(start=start, end=end, text=text[start:end])]})
     check_spans(text, ok)
-    bad = Extraction(pcl_present=True, evidence={"x": [Span(start=start, end=end, text=text[start:end] + "#")]})
+    bad = Extraction(
+        pcl_present=True, evidence={"x": [Span(start=start, end=end, text=text[start:end] + "#")]}
+    )
     with pytest.raises(SpanError):
         check_spans(text, bad)
