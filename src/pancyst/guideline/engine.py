@@ -292,7 +292,7 @@ def _evaluate_lesion(
     size, prior = ctx["size_mm"], ctx["prior_size_mm"]
     ctx["growth"] = growth_status(size, prior, profile)
     trace.append(
-        TraceEntry(
+        TraceEntry.model_construct(
             rule="growth_status",
             inputs={
                 "size_mm": size,
@@ -316,9 +316,9 @@ def _evaluate_lesion(
             if hit:
                 fired[effect].append(rule.id)
             trace.append(
-                TraceEntry(
+                TraceEntry.model_construct(
                     rule=rule.id,
-                    inputs={f: ctx.get(f) for f in features_of(rule.when)},
+                    inputs={f: ctx.get(f) for f in _reads(rule.when)},
                     fired=hit,
                     lesion=n,
                     effect=effect,
@@ -327,7 +327,7 @@ def _evaluate_lesion(
     stigmata, worrisome = fired["high-risk stigma"], fired["worrisome feature"]
     category: Literal[1, 2, 3] = 3 if stigmata else 2 if worrisome else 1
     trace.append(
-        TraceEntry(
+        TraceEntry.model_construct(
             rule="category",
             inputs={"high_risk_stigmata": stigmata, "worrisome_features": worrisome},
             fired=True,
@@ -336,6 +336,18 @@ def _evaluate_lesion(
         )
     )
     return _LesionResult(ctx=ctx, category=category, stigmata=stigmata, worrisome=worrisome)
+
+
+_READS: dict[int, list[str]] = {}
+
+
+def _reads(cond: Any) -> list[str]:
+    """features_of, memoized per condition object: profiles are loaded once and cached."""
+    key = id(cond)
+    names = _READS.get(key)
+    if names is None:
+        names = _READS[key] = features_of(cond)
+    return names
 
 
 def index_lesion(categories: list[int], sizes: list[float | None]) -> int | None:
@@ -354,9 +366,9 @@ def _recommend(
     for rule in profile.recommendation:
         hit = evaluate(rule.when, ctx)
         trace.append(
-            TraceEntry(
+            TraceEntry.model_construct(
                 rule=f"recommendation.{rule.id}",
-                inputs={f: ctx.get(f) for f in features_of(rule.when)},
+                inputs={f: ctx.get(f) for f in _reads(rule.when)},
                 fired=hit,
                 lesion=lesion,
                 effect=f"recommendation: {rule.action}" if hit else "",
@@ -399,7 +411,7 @@ def evaluate_report(
     index = index_lesion(list(categories), [r.ctx["size_mm"] for r in results])
     assert index is not None
     trace.append(
-        TraceEntry(
+        TraceEntry.model_construct(
             rule="index_lesion",
             inputs={"categories": list(categories), "sizes_mm": [r.ctx["size_mm"] for r in results]},
             fired=True,
