@@ -1,0 +1,205 @@
+"""Accuracy and speed of the rules backend (issue 3 targets).
+
+    .venv/bin/python bench/bench_rules.py --synth /tmp/synth.jsonl --handwritten data/dev/handwritten.jsonl
+    .venv/bin/python bench/bench_rules.py --speed /tmp/synth10k.jsonl
+
+Accuracy is scored end to end (``Pipeline(RulesExtractor())``) with a small SPEC §5 scorer:
+exact match per feature over gold-PCL reports (numbers within 0.1, interval within 0.5), mean
+over the eleven features, pcl_present accuracy, and risk-category macro-F1 over {1, 2, 3}.
+Speed is reports/s of ``RulesExtractor.extract`` on one core (median of 3), plus the whole
+process (start-up, reading, pipeline) timed separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from pancyst.extract.rules import RulesExtractor
+from pancyst.pipeline import Pipeline
+from pancyst.schema import FEATURE_KEYS, ReportInput, check_spans
+
+INPUT_KEYS = ("report_id", "text", "exam_date", "patient_age", "modality", "jaundice")
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def to_input(row: dict[str, Any]) -> ReportInput:
+    return ReportInput.model_validate(
+        {k: row.get(k) for k in INPUT_KEYS if row.get(k) is not None or k == "text"}
+    )
+
+
+def gold_category(row: dict[str, Any]) -> int | None:
+    if "gold_category" in row:
+        return row["gold_category"]
+    derived = row.get("derived") or {}
+    return derived.get("risk_category")
+
+
+def match(key: str, gold: Any, pred: Any) -> bool:
+    if gold is None or pred is None:
+        return gold is None and pred is None
+    if key == "interval_months":
+        return abs(float(gold) - float(pred)) <= 0.5 + 1e-9
+    if isinstance(gold, int | float) and not isinstance(gold, bool):
+        return abs(float(gold) - float(pred)) <= 0.1 + 1e-9
+    return bool(gold == pred)
+
+
+def macro_f1(pairs: list[tuple[int | None, int | None]]) -> float:
+    f1s = []
+    for c in (1, 2, 3):
+        tp = sum(1 for g, p in pairs if g == c and p == c)
+        fp = sum(1 for g, p in pairs if g != c and p == c)
+        fn = sum(1 for g, p in pairs if g == c and p != c)
+        if tp + fp + fn == 0:
+            continue
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+    return sum(f1s) / len(f1s) if f1s else 0.0
+
+
+def score(rows: list[dict[str, Any]], show_errors: int = 0, only: str | None = None) -> dict[str, Any]:
+    pipe = Pipeline(RulesExtractor())
+    inputs = [to_input(r) for r in rows]
+    results = list(pipe.run(inputs))
+    correct: Counter[str] = Counter()
+    n_pcl = 0
+    pcl_ok = 0
+    all_ok = 0
+    pairs: list[tuple[int | None, int | None]] = []
+    errors: dict[str, list[str]] = defaultdict(list)
+    span_errors = 0
+    for row, inp, res in zip(rows, inputs, results, strict=True):
+        try:
+            check_spans(inp.text, res)
+        except Exception:
+            span_errors += 1
+        gold_pcl = bool(row["pcl_present"])
+        pred_pcl = bool(res.pcl_present)
+        pcl_ok += gold_pcl == pred_pcl
+        if gold_pcl != pred_pcl:
+            errors["pcl_present"].append(f"{row['report_id']}: gold={gold_pcl} pred={pred_pcl} {res.errors}")
+        pred_cat = res.derived.risk_category if res.derived else None
+        pairs.append((gold_category(row), pred_cat))
+        if gold_category(row) != pred_cat:
+            errors["category"].append(f"{row['report_id']}: gold={gold_category(row)} pred={pred_cat}")
+        if not gold_pcl:
+            continue
+        n_pcl += 1
+        gold_f = row.get("features") or {}
+        pred_f = res.features.model_dump() if res.features else {}
+        ok_all = True
+        for key in FEATURE_KEYS:
+            ok = match(key, gold_f.get(key), pred_f.get(key))
+            correct[key] += ok
+            ok_all = ok_all and ok
+            if not ok:
+                errors[key].append(f"{row['report_id']}: gold={gold_f.get(key)!r} pred={pred_f.get(key)!r}")
+        all_ok += ok_all
+    per_feature = {k: correct[k] / n_pcl if n_pcl else 0.0 for k in FEATURE_KEYS}
+    out = {
+        "reports": len(rows),
+        "pcl_reports": n_pcl,
+        "pcl_accuracy": pcl_ok / len(rows) if rows else 0.0,
+        "mean_feature_accuracy": sum(per_feature.values()) / len(per_feature),
+        "all_features_correct": all_ok / n_pcl if n_pcl else 0.0,
+        "risk_macro_f1": macro_f1(pairs),
+        "per_feature": per_feature,
+        "span_errors": span_errors,
+    }
+    if show_errors:
+        for key, errs in errors.items():
+            if only and key != only:
+                continue
+            print(f"--- {key}: {len(errs)} errors", file=sys.stderr)
+            for e in errs[:show_errors]:
+                print("   ", e, file=sys.stderr)
+    return out
+
+
+def speed(rows: list[dict[str, Any]], path: Path) -> dict[str, Any]:
+    inputs = [to_input(r) for r in rows]
+    ext = RulesExtractor()
+    runs = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for inp in inputs:
+            ext.extract(inp)
+        runs.append(time.perf_counter() - t0)
+    pipe_runs = []
+    pipe = Pipeline(ext)
+    t0 = time.perf_counter()
+    for _ in pipe.run(inputs):
+        pass
+    pipe_runs.append(time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    code = (
+        "import json,sys\n"
+        "from pancyst.extract.rules import RulesExtractor\n"
+        "from pancyst.pipeline import Pipeline\n"
+        "from pancyst.schema import ReportInput\n"
+        "rows=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]\n"
+        "keys=('report_id','text','exam_date','patient_age','modality','jaundice')\n"
+        "ins=[ReportInput.model_validate({k:r[k] for k in keys if r.get(k) is not None}) for r in rows]\n"
+        "n=sum(1 for _ in Pipeline(RulesExtractor()).run(ins))\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True)
+    whole = time.perf_counter() - t0
+    med = statistics.median(runs)
+    return {
+        "reports": len(inputs),
+        "extract_reports_per_s_median_of_3": round(len(inputs) / med, 1),
+        "extract_runs_s": [round(r, 3) for r in runs],
+        "pipeline_reports_per_s": round(len(inputs) / pipe_runs[0], 1),
+        "whole_process_s": round(whole, 2),
+        "whole_process_reports_per_s": round(len(inputs) / whole, 1),
+    }
+
+
+def big_report_seconds() -> float:
+    unit = (
+        "PANCREAS: A 1.2 cm cyst in the pancreatic tail without mural nodule, previously 1.0 cm on 01/02/2020. "
+        "The main pancreatic duct measures 3 mm. Liver: simple cyst. "
+    )
+    text = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
+    t0 = time.perf_counter()
+    RulesExtractor().extract(ReportInput(report_id="big", text=text))
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--synth", type=Path, help="synthetic gold JSONL (test split)")
+    ap.add_argument("--handwritten", type=Path, help="hand-written gold JSONL")
+    ap.add_argument("--speed", type=Path, help="JSONL of reports to time (e.g. 10,000 synthetic)")
+    ap.add_argument("--errors", type=int, default=0, help="print up to N errors per feature to stderr")
+    ap.add_argument("--only", help="print errors of this feature only")
+    ap.add_argument("--big", action="store_true", help="time one 1 MB report")
+    args = ap.parse_args()
+    out: dict[str, Any] = {}
+    if args.synth:
+        out["synthetic"] = score(load(args.synth), args.errors, args.only)
+    if args.handwritten:
+        out["handwritten"] = score(load(args.handwritten), args.errors, args.only)
+    if args.speed:
+        out["speed"] = speed(load(args.speed), args.speed)
+    if args.big:
+        out["one_mb_report_s"] = round(big_report_seconds(), 3)
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1247 @@
+"""The deterministic backend (``--backend rules``): SPEC features with evidence, no model, no server.
+
+Flow per report: normalize (lower case, slip correction) -> sections and sentences -> one pass
+of every pattern over the whole text -> lesion mentions (a cyst word on this exam, in the
+pancreas, not negated, resolved or hypothetical) with their own size, location and features ->
+mentions merged into lesions (the same cyst in findings, impression and addendum) -> duct
+features for the report. The SPEC §2 reading conventions are applied where they bite; see
+docs/rules.md for the design and the phrasing it does not yet handle.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Any
+
+from pancyst.extract import rules_patterns as P
+from pancyst.extract.base import Extractor
+from pancyst.schema import Extraction, Lesion, Multiplicity, ReportInput, Span
+from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, POSSIBLE, ContextIndex
+from pancyst.text.dates import DateMention, IntervalMention, find_dates, find_intervals
+from pancyst.text.measurements import Measurement, find_measurements
+from pancyst.text.normalize import Normalized, to_normalized
+from pancyst.text.sections import SectionMap
+from pancyst.text.sentences import split_sentences
+
+LESION_SECTIONS = frozenset({"findings", "impression", "addendum", "preamble", "other"})
+NO_LESION_SECTIONS = frozenset({"history", "technique", "comparison", "exam"})
+TYPE_OF_GROUP = {
+    "sb": "bd_ipmn",
+    "md": "md_ipmn",
+    "mixed": "mixed_ipmn",
+    "ipmn": "unspecified",
+    "serous": "serous",
+    "mucinous": "mucinous",
+    "pseudo": "pseudocyst",
+    "cyst": "unspecified",
+}
+LOCATION_OF_GROUP = {
+    "uncinate": "uncinate",
+    "neckj": "neck",
+    "bodyj": "body",
+    "head": "head",
+    "neck": "neck",
+    "body": "body",
+    "tail": "tail",
+}
+NODULE_RANK = {"not_stated": 0, "absent": 1, "present_unspecified": 2, "nonenhancing": 3, "enhancing": 4}
+PA_RANK = {"not_stated": 0, "absent": 1, "present": 2}
+CALC_RANK = {"not_stated": 0, "absent": 1, "present_unspecified": 2, "central": 3, "peripheral": 3}
+
+
+@dataclass(slots=True)
+class Sentence:
+    start: int
+    end: int
+    kind: str
+    heading: str | None
+    organ: str | None = None  # the organ this sentence talks about (mentions, heading or carried over)
+
+
+@dataclass(slots=True)
+class Value:
+    """A feature value with the normalized-text spans it came from."""
+
+    value: Any
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Mention:
+    """One description of a lesion (a cyst word and the clause that belongs to it)."""
+
+    anchor: tuple[int, int]
+    seg: tuple[int, int]
+    sent: Sentence
+    group: str
+    plural: bool = False
+    count: int = 1
+    definite: bool = False
+    new_signal: bool = False
+    provisional: bool = False
+    broadcast: bool = False
+    size: Value | None = None
+    prior: Value | None = None
+    prior_date: Value | None = None
+    prior_interval: Value | None = None
+    location: Value | None = None
+    nodule: Value | None = None
+    nodule_size: Value | None = None
+    wall: Value | None = None
+    septa: Value | None = None
+    comm: Value | None = None
+    comm_implied: Value | None = None
+    calc: Value | None = None
+    ptype: Value | None = None
+
+
+@dataclass(slots=True)
+class LesionAcc:
+    mentions: list[Mention] = field(default_factory=list)
+    confirmed: bool = False
+    size: Value | None = None
+    size_kind: str = ""
+    prior: Value | None = None
+    prior_date: Value | None = None
+    prior_interval: Value | None = None
+    location: Value | None = None
+    nodule: Value | None = None
+    nodule_size: Value | None = None
+    wall: Value | None = None
+    septa: Value | None = None
+    comm: Value | None = None
+    comm_implied: Value | None = None
+    calc: Value | None = None
+    ptype: Value | None = None
+    count: int = 1
+
+
+class _Doc:
+    """Everything found in one report, computed once and looked up by offset."""
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        self.norm = Normalized(text)
+        t = self.norm.text
+        self.t = t
+        self.smap = SectionMap(text)
+        self.ctx = ContextIndex(t)
+        self.meas = find_measurements(t)
+        self.meas_starts = [m.start for m in self.meas]
+        self.dates = find_dates(t)
+        self.date_starts = [d.start for d in self.dates]
+        self.intervals = find_intervals(t)
+        self.interval_starts = [iv.start for iv in self.intervals]
+        self.anchors = [m for m in P.ANCHOR_RE.finditer(t) if m.lastgroup]
+        self.organs = [m for m in P.ORGAN_RE.finditer(t)]
+        self.organ_starts = [m.start() for m in self.organs]
+        self.sentences = self._sentences()
+
+    def _sentences(self) -> list[Sentence]:
+        out: list[Sentence] = []
+        text = self.original
+        headers = [h for h in self.smap.headers]
+        for sec in self.smap.sections:
+            # organ headings and field labels start a new sentence (the label stays in it)
+            cuts = [h.start for h in headers if h.kind is None and sec.start < h.start < sec.end]
+            edges = [sec.start, *cuts, sec.end]
+            bounds: list[tuple[int, int]] = []
+            for a, b in itertools.pairwise(edges):
+                bounds.extend(split_sentences(text, a, b))
+            for a, b in bounds:
+                na = to_normalized(self.norm, a)
+                nb = to_normalized(self.norm, b)
+                out.append(Sentence(na, nb, sec.kind, self.smap.organ_heading(a)))
+        return out
+
+    def span(self, a: int, b: int) -> Span:
+        s, e = self.norm.span(a, b)
+        return Span(start=s, end=e, text=self.original[s:e])
+
+    def dates_in(self, a: int, b: int) -> list[DateMention]:
+        return self.dates[bisect_left(self.date_starts, a) : bisect_left(self.date_starts, b)]
+
+    def intervals_in(self, a: int, b: int) -> list[IntervalMention]:
+        return self.intervals[bisect_left(self.interval_starts, a) : bisect_left(self.interval_starts, b)]
+
+    def meas_in(self, a: int, b: int) -> list[Measurement]:
+        i = bisect_left(self.meas_starts, a)
+        out = []
+        while i < len(self.meas) and self.meas[i].start < b:
+            if self.meas[i].end <= b:
+                out.append(self.meas[i])
+            i += 1
+        return out
+
+
+# ---------------------------------------------------------------------------------------------------
+def _organ_of(doc: _Doc, a: int, b: int, lo: int, hi: int, sent: Sentence) -> str | None:
+    """The organ a cyst word at [a, b) belongs to (SPEC §2: cysts of other organs are not PCLs)."""
+    t = doc.t
+    i0 = bisect_left(doc.organ_starts, lo)
+    best: tuple[int, str] | None = None
+    weak = False
+    sent_best: tuple[int, str] | None = None
+    i = i0
+    while i < len(doc.organs) and doc.organs[i].start() < sent.end:
+        m = doc.organs[i]
+        i += 1
+        group = m.lastgroup or ""
+        if m.start() < sent.start:
+            continue
+        if group == "weak":
+            if lo <= m.start() < hi and not _location_vetoed(t, m.start(), m.end()):
+                weak = True
+            continue
+        if (
+            group == "biliary"
+            and t.startswith("bile", m.start())
+            and "pancrea" in t[max(lo, m.start() - 30) : m.start()]
+        ):
+            continue
+        if P.RELATIONAL_BEFORE_RE.search(t, max(lo, m.start() - 30), m.start()):
+            continue  # "in the pancreatic tail near the splenic hilum": the spleen is a landmark
+        dist = a - m.end() if m.end() <= a else m.start() - b
+        if lo <= m.start() < hi:
+            if best is None or dist < best[0]:
+                best = (dist, group)
+        elif sent_best is None or dist < sent_best[0]:
+            sent_best = (dist, group)
+    if best is not None:
+        return best[1]
+    if weak:
+        return "pancreas"
+    if sent.heading is not None:
+        return sent.heading
+    if sent_best is not None:
+        return sent_best[1]
+    return sent.organ
+
+
+def _location_vetoed(t: str, a: int, b: int) -> bool:
+    return bool(
+        P.LOCATION_VETO_BEFORE.search(t[max(0, a - 25) : a]) or P.LOCATION_VETO_AFTER.match(t[b : b + 30])
+    )
+
+
+def _sentence_organ(doc: _Doc, sent: Sentence, carry: str | None) -> str | None:
+    i = bisect_left(doc.organ_starts, sent.start)
+    last: str | None = None
+    while i < len(doc.organs) and doc.organs[i].start() < sent.end:
+        g = doc.organs[i].lastgroup or ""
+        if g != "weak":
+            last = g
+        elif last is None and not _location_vetoed(doc.t, doc.organs[i].start(), doc.organs[i].end()):
+            last = "pancreas"
+        i += 1
+    if last is not None:
+        return last
+    if sent.heading is not None:
+        return sent.heading
+    return carry
+
+
+# ---------------------------------------------------------------------------------------------------
+class RulesExtractor(Extractor):
+    """Deterministic extractor: regular expressions, a ConText engine and SPEC reading conventions."""
+
+    name = "rules"
+    version = "0.1.0"
+
+    def __init__(self, **options: Any) -> None:
+        if options:
+            raise ValueError(
+                f"the rules backend takes no options; got {', '.join(sorted(options))}"
+                " (it has nothing to configure: no model, no server)"
+            )
+
+    def extract(self, report: ReportInput) -> Extraction:
+        doc = _Doc(report.text)
+        return _extract(doc)
+
+
+# ---------------------------------------------------------------------------------------------------
+def _extract(doc: _Doc) -> Extraction:
+    mentions: list[Mention] = []
+    retractions: list[tuple[int, int]] = []
+    carry: str | None = None
+    prev_kind = ""
+    current: Mention | None = None
+    any_confirmed = False
+    anchors = doc.anchors
+    ai = 0
+    for sent in doc.sentences:
+        if sent.kind != prev_kind:
+            carry = None
+            current = None
+            prev_kind = sent.kind
+        sent.organ = carry
+        while ai < len(anchors) and anchors[ai].start() < sent.start:
+            ai += 1
+        sent_anchors = []
+        j = ai
+        while j < len(anchors) and anchors[j].start() < sent.end:
+            sent_anchors.append(anchors[j])
+            j += 1
+        organ = _sentence_organ(doc, sent, carry)
+        if sent.kind in NO_LESION_SECTIONS:
+            carry = organ
+            continue
+        new_mentions = _sentence_mentions(doc, sent, sent_anchors, retractions, any_confirmed)
+        if new_mentions:
+            for m in new_mentions:
+                mentions.append(m)
+                any_confirmed = any_confirmed or not m.provisional
+            current = new_mentions[-1]
+            carry = "pancreas"
+            continue
+        if sent_anchors:
+            # only cysts of other organs or negated ones: a new topic
+            current = None if organ != "pancreas" else current
+            carry = organ
+            continue
+        if organ not in (None, "pancreas"):
+            current = None
+            carry = organ
+            continue
+        if current is not None and (organ == "pancreas" or carry == "pancreas" or sent.heading == "pancreas"):
+            cont = _continuation(doc, sent, current)
+            if cont is not None:
+                mentions.append(cont)
+        carry = organ
+    lesions = [les for les in _merge(doc, mentions) if les.confirmed]
+    if retractions and lesions:
+        lesions = []
+    ext = _assemble(doc, lesions)
+    return ext
+
+
+def _sentence_mentions(
+    doc: _Doc,
+    sent: Sentence,
+    anchors: list[re.Match[str]],
+    retractions: list[tuple[int, int]],
+    any_confirmed: bool = False,
+) -> list[Mention]:
+    t = doc.t
+    if not anchors:
+        return []
+    # segment the sentence between anchors
+    bounds = [sent.start]
+    for k in range(1, len(anchors)):
+        prev_end = anchors[k - 1].end()
+        nxt = anchors[k].start()
+        bounds.append(_split_point(doc, prev_end, nxt))
+    bounds.append(sent.end)
+    out: list[Mention] = []
+    for k, m in enumerate(anchors):
+        a, b = m.start(), m.end()
+        lo, hi = bounds[k], bounds[k + 1]
+        group = m.lastgroup or "cyst"
+        mods = doc.ctx.modifiers(a, b, sent.start, sent.end)
+        organ = _organ_of(doc, a, b, lo, hi, sent)
+        if group in ("sb", "md", "mixed", "ipmn"):
+            organ = "pancreas"
+        elif group == "pseudo" and organ not in (None, "pancreas", "weak"):
+            organ = organ
+        if organ is None and group in ("serous", "mucinous", "pseudo"):
+            organ = "pancreas"
+        if group == "lesion" and organ != "pancreas":
+            continue
+        if organ != "pancreas":
+            if organ is None and sent.kind in ("impression", "addendum", "preamble", "findings", "other"):
+                # an unqualified cyst: kept only if it can be matched to a pancreatic lesion later
+                pass
+            else:
+                continue
+        if NEGATED in mods or HYPOTHETICAL in mods:
+            # "ADDENDUM: there is no pancreatic cyst" retracts the lesion (but not "no other cyst")
+            if (
+                sent.kind == "addendum"
+                and NEGATED in mods
+                and organ == "pancreas"
+                and not re.search(r"\b(?:other|new|additional|further|second)\b", t[max(lo, a - 30) : a])
+            ):
+                retractions.append((a, b))
+            continue
+        if HISTORICAL in mods:
+            continue
+        if re.search(r"\b(?:number|no\.|count)\s+of\s+(?:\w+\s+)?$", t[max(lo, a - 25) : a]):
+            continue  # "Number of cystic lesions: 1" is a field label
+        if group in ("cyst",) and P.SOLID_VETO_RE.search(t, lo, hi):
+            continue
+        mention = _build_mention(doc, sent, m, group, lo, hi, organ_known=organ == "pancreas")
+        if group == "lesion":
+            mention.group = "cyst"
+            mention.provisional = not (
+                P.CYSTIC_DESCRIPTOR_RE.search(t, lo, hi)
+                or (P.ENUMERATED_RE.match(t, a, b) and (any_confirmed or out))
+            )
+        if out and not _starts_new(doc, mention, out[-1]):
+            _absorb(out[-1], mention)
+            continue
+        out.append(mention)
+    return out
+
+
+def _split_point(doc: _Doc, a: int, b: int) -> int:
+    t = doc.t
+    last = None
+    for m in P.CLAUSE_BREAK_RE.finditer(t, a, b):
+        last = m
+    if last is not None:
+        return last.start()
+    ms = doc.meas_in(a, b)
+    if ms:
+        return ms[-1].start
+    return b
+
+
+def _starts_new(doc: _Doc, new: Mention, prev: Mention) -> bool:
+    """Within one sentence, a second cyst word is a second lesion only with its own size or place."""
+    if new.new_signal:
+        return True
+    if new.size is not None and prev.size is not None:
+        return True
+    if new.location is not None and prev.location is not None and new.location.value != prev.location.value:
+        return new.size is not None or prev.size is None or new.plural or not new.definite
+    return False
+
+
+def _absorb(into: Mention, other: Mention) -> None:
+    into.seg = (min(into.seg[0], other.seg[0]), max(into.seg[1], other.seg[1]))
+    for name in (
+        "size",
+        "prior",
+        "prior_date",
+        "prior_interval",
+        "location",
+        "nodule",
+        "nodule_size",
+        "wall",
+        "septa",
+        "comm",
+        "comm_implied",
+        "calc",
+    ):
+        if getattr(into, name) is None and getattr(other, name) is not None:
+            setattr(into, name, getattr(other, name))
+    if other.ptype is not None and (into.ptype is None or into.ptype.value == "unspecified"):
+        into.ptype = other.ptype
+    into.plural = into.plural or other.plural
+    into.count = max(into.count, other.count)
+
+
+def _build_mention(
+    doc: _Doc, sent: Sentence, m: re.Match[str], group: str, lo: int, hi: int, organ_known: bool
+) -> Mention:
+    t = doc.t
+    a, b = m.start(), m.end()
+    plural = bool(P.PLURAL_RE.fullmatch(t, a, b)) or bool(P.PLURAL_RE.search(t, a, b))
+    mention = Mention(anchor=(a, b), seg=(lo, hi), sent=sent, group=group, plural=plural)
+    before = t[max(lo, a - 60) : a]
+    counts = P.COUNT_RE.findall(before)
+    cm_text = counts[-1] if counts else None
+    count = 1
+    if plural:
+        count = 2
+        if cm_text is not None:
+            count = max(2, P.COUNT_WORDS.get(" ".join(cm_text.split()), 2))
+    elif cm_text is not None and re.search(
+        r"\b(?:multiple|numerous|innumerable|several|scattered|few)\b", cm_text
+    ):
+        count = 3
+    mention.count = count
+    mention.definite = bool(P.DEFINITE_RE.search(t[max(lo, a - 40) : a]))
+    mention.new_signal = bool(P.NEW_LESION_RE.search(t[max(lo, a - 30) : a]))
+    if not organ_known:
+        mention.group = group
+    _fill_features(doc, mention, lo, hi, sent)
+    ptype = TYPE_OF_GROUP.get(group, "unspecified")
+    mods = doc.ctx.modifiers(a, b, sent.start, sent.end)
+    if group != "cyst":
+        mention.ptype = Value(ptype, [(a, b)])
+        if group == "sb" and POSSIBLE not in mods:
+            mention.comm_implied = Value("present", [(a, b)])
+    return mention
+
+
+def _continuation(doc: _Doc, sent: Sentence, current: Mention) -> Mention | None:
+    """A sentence with no cyst word that goes on about the current lesion ("It measures 1.2 cm")."""
+    m = Mention(anchor=current.anchor, seg=(sent.start, sent.end), sent=sent, group=current.group)
+    _fill_features(doc, m, sent.start, sent.end, sent)
+    if any(
+        getattr(m, k) is not None
+        for k in (
+            "size",
+            "prior",
+            "location",
+            "nodule",
+            "wall",
+            "septa",
+            "comm",
+            "calc",
+            "prior_date",
+            "prior_interval",
+        )
+    ):
+        m.definite = True
+        m.group = "continuation"
+        values = [getattr(m, k) for k in ("nodule", "wall", "septa", "comm", "calc")]
+        m.broadcast = (
+            m.size is None
+            and m.prior is None
+            and m.location is None
+            and all(v is None or v.value == "absent" for v in values)
+            and not re.search(r"\b(?:it|its|this|the\s+(?:cyst|lesion))\b", doc.t[sent.start : sent.end])
+        )
+        return m
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------
+def _fill_features(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -> None:
+    t = doc.t
+    ctx = doc.ctx
+    a, b = mention.anchor
+    if mention.group == "continuation" or not (lo <= a < hi):
+        a, b = lo, lo
+    # location: nearest to the anchor
+    best: tuple[int, str, int, int] | None = None
+    for lm in P.LOCATION_RE.finditer(t, lo, hi):
+        if _location_vetoed(t, lm.start(), lm.end()):
+            continue
+        if lm.lastgroup == "body" and re.match(r"\s+(?:wall|habitus|mass)", t[lm.end() : lm.end() + 10]):
+            continue
+        mods = ctx.modifiers(lm.start(), lm.end(), sent.start, sent.end)
+        if NEGATED in mods:
+            continue
+        dist = a - lm.end() if lm.end() <= a else lm.start() - b
+        if best is None or dist < best[0]:
+            best = (dist, LOCATION_OF_GROUP[lm.lastgroup or "head"], lm.start(), lm.end())
+    if best is not None:
+        mention.location = Value(best[1], [(best[2], best[3])])
+    # measurements
+    _measure(doc, mention, lo, hi, sent)
+    # mural nodule
+    for nm in P.NODULE_RE.finditer(t, lo, hi):
+        mods = ctx.modifiers(nm.start(), nm.end(), sent.start, sent.end)
+        if HYPOTHETICAL in mods:
+            continue
+        val = "absent" if NEGATED in mods else _nodule_enhancement(doc, nm.start(), nm.end(), lo, hi, sent)
+        _put_ranked(mention, "nodule", Value(val, [(nm.start(), nm.end())]), NODULE_RANK)
+    # wall
+    for wm in P.WALL_ABSENT_RE.finditer(t, lo, hi):
+        _put_ranked(mention, "wall", Value("absent", [(wm.start(), wm.end())]), PA_RANK)
+    for wm in P.WALL_PRESENT_RE.finditer(t, lo, hi):
+        if _overlaps_any(P.WALL_ABSENT_RE, t, wm.start(), wm.end(), lo, hi):
+            continue
+        mods = ctx.modifiers(wm.start(), wm.end(), sent.start, sent.end)
+        if POSSIBLE in mods or HYPOTHETICAL in mods:
+            continue
+        val = "absent" if NEGATED in mods else "present"
+        _put_ranked(mention, "wall", Value(val, [(wm.start(), wm.end())]), PA_RANK)
+    # septations
+    for sm in P.SEPTA_ABSENT_RE.finditer(t, lo, hi):
+        _put_ranked(mention, "septa", Value("absent", [(sm.start(), sm.end())]), PA_RANK)
+    for sm in P.SEPTA_PRESENT_RE.finditer(t, lo, hi):
+        if _overlaps_any(P.SEPTA_ABSENT_RE, t, sm.start(), sm.end(), lo, hi):
+            continue
+        mods = ctx.modifiers(sm.start(), sm.end(), sent.start, sent.end)
+        if POSSIBLE in mods or HYPOTHETICAL in mods:
+            continue
+        val = "absent" if NEGATED in mods else "present"
+        _put_ranked(mention, "septa", Value(val, [(sm.start(), sm.end())]), PA_RANK)
+    # communication with the main duct
+    for cm in P.COMM_RE.finditer(t, lo, hi):
+        mods = ctx.modifiers(cm.start(), cm.end(), sent.start, sent.end)
+        tail = t[cm.end() : min(hi, cm.end() + 60)]
+        if re.search(r"\b(?:bile|biliary|cbd|common\s+duct)\b", tail[:40]):
+            continue
+        if POSSIBLE in mods or HYPOTHETICAL in mods:
+            val = "not_stated"
+        elif NEGATED in mods:
+            val = "absent"
+        else:
+            val = "present"
+        v = Value(val, [(cm.start(), cm.end())])
+        if mention.comm is None or (mention.comm.value == "not_stated" and val != "not_stated"):
+            mention.comm = v
+    # side-branch IPMN inside the segment (not the anchor itself) implies communication
+    for am in P.ANCHOR_RE.finditer(t, lo, hi):
+        if am.lastgroup == "sb":
+            mods = ctx.modifiers(am.start(), am.end(), sent.start, sent.end)
+            if NEGATED in mods or HISTORICAL in mods:
+                continue
+            if POSSIBLE not in mods and mention.comm_implied is None:
+                mention.comm_implied = Value("present", [(am.start(), am.end())])
+        if (
+            am.lastgroup in TYPE_OF_GROUP
+            and am.lastgroup != "cyst"
+            and (am.start(), am.end()) != mention.anchor
+        ):
+            mods = ctx.modifiers(am.start(), am.end(), sent.start, sent.end)
+            if NEGATED in mods or HISTORICAL in mods:
+                continue
+            pt = TYPE_OF_GROUP[am.lastgroup]
+            if mention.ptype is None or (mention.ptype.value == "unspecified" and pt != "unspecified"):
+                mention.ptype = Value(pt, [(am.start(), am.end())])
+    # calcification
+    for km in P.CALC_RE.finditer(t, lo, hi):
+        mods = ctx.modifiers(km.start(), km.end(), sent.start, sent.end)
+        if HYPOTHETICAL in mods or POSSIBLE in mods:
+            continue
+        if NEGATED in mods:
+            val = "absent"
+        else:
+            near = t[max(lo, km.start() - 30) : min(hi, km.end() + 30)]
+            if P.CALC_PERIPHERAL_RE.search(near):
+                val = "peripheral"
+            elif P.CALC_CENTRAL_RE.search(near):
+                val = "central"
+            else:
+                val = "present_unspecified"
+        _put_ranked(mention, "calc", Value(val, [(km.start(), km.end())]), CALC_RANK)
+
+
+def _overlaps_any(rx: re.Pattern[str], t: str, a: int, b: int, lo: int, hi: int) -> bool:
+    return any(m.start() < b and a < m.end() for m in rx.finditer(t, max(lo, a - 40), min(hi, b + 40)))
+
+
+def _put_ranked(mention: Mention, name: str, v: Value, rank: dict[str, int]) -> None:
+    cur: Value | None = getattr(mention, name)
+    if cur is None or rank[v.value] > rank[cur.value]:
+        setattr(mention, name, v)
+
+
+def _nodule_enhancement(doc: _Doc, a: int, b: int, lo: int, hi: int, sent: Sentence) -> str:
+    t = doc.t
+    # the nodule's own clause
+    c0 = a
+    while c0 > lo and t[c0 - 1] not in ";.":
+        c0 -= 1
+    c1 = b
+    while c1 < hi and t[c1] not in ";.":
+        c1 += 1
+    win_lo = max(c0, a - 45)
+    win_hi = min(c1, b + 70)
+    window = t[win_lo:win_hi]
+    if P.ENH_UNKNOWN_RE.search(window):
+        return "present_unspecified"
+    if P.NONENHANCING_RE.search(window):
+        return "nonenhancing"
+    for em in P.ENHANCING_RE.finditer(t, win_lo, win_hi):
+        mods = doc.ctx.modifiers(em.start(), em.end(), sent.start, sent.end)
+        if NEGATED in mods:
+            return "nonenhancing"
+        if POSSIBLE in mods:
+            return "present_unspecified"
+        return "enhancing"
+    return "present_unspecified"
+
+
+def _measure(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -> None:
+    ms = doc.meas_in(lo, hi)
+    if not ms:
+        return
+    roles = [_role(doc, ms, idx, lo, hi, sent) for idx in range(len(ms))]
+    currents: list[Measurement] = []
+    priors: list[Measurement] = []
+    for m, role in zip(ms, roles, strict=True):
+        if role == "current":
+            currents.append(m)
+        elif role == "prior":
+            priors.append(m)
+        elif role == "from_to":
+            priors.append(Measurement(m.start, m.end, (m.values_mm[0],), "size"))
+            currents.append(Measurement(m.start, m.end, (m.values_mm[1],), "size"))
+        elif role == "nodule" and mention.nodule_size is None:
+            mention.nodule_size = Value(m.longest_mm, [(m.start, m.end)])
+    if currents:
+        pick = max(currents, key=lambda x: x.longest_mm) if mention.plural else currents[0]
+        mention.size = Value(pick.longest_mm, [(pick.start, pick.end)])
+    if priors:
+        # the most recent prior: the one with the latest date, else the first
+        dated = [(_date_near(doc, p, lo, hi, sent), p) for p in priors]
+        with_date = [(d, p) for d, p in dated if d is not None]
+        if with_date:
+            d, p = max(with_date, key=lambda x: x[0].date)
+            mention.prior = Value(p.longest_mm, [(p.start, p.end)])
+            mention.prior_date = Value(d.date, [(d.start, d.end)])
+        else:
+            p = priors[0]
+            mention.prior = Value(p.longest_mm, [(p.start, p.end)])
+        iv = _interval_near(doc, p, sent)
+        if iv is not None:
+            mention.prior_interval = Value(iv.months, [(iv.start, iv.end)])
+
+
+def _role(doc: _Doc, ms: list[Measurement], idx: int, lo: int, hi: int, sent: Sentence) -> str:
+    t = doc.t
+    m = ms[idx]
+    prev_end = ms[idx - 1].end if idx > 0 else lo
+    before_full = t[max(prev_end, m.start - 60, sent.start) : m.start]
+    # cut the before-window at the last clause punctuation
+    cut = max(before_full.rfind(","), before_full.rfind(";"), before_full.rfind("("))
+    before = before_full[cut + 1 :] if cut >= 0 else before_full
+    if P.CORRECTION_BEFORE_RE.search(before_full[-30:]):
+        return "skip"
+    if P.DELTA_BEFORE_RE.search(before):
+        return "skip"
+    mods = doc.ctx.modifiers(m.start, m.end, sent.start, sent.end)
+    if NEGATED in mods and re.search(
+        r"\b(?:not|rather\s+than|instead\s+of)\s+(?:\S+\s+){0,2}$", before_full[-25:]
+    ):
+        return "skip"
+    # nodule size
+    nxt_start = ms[idx + 1].start if idx + 1 < len(ms) else hi
+    after = t[m.end : min(nxt_start, m.end + 60, hi)]
+    nm = P.NODULE_RE.search(t, m.end, min(hi, m.end + 45))
+    if nm is not None and P.NODULE_AFTER_GAP_RE.match(t[m.end : nm.start()]):
+        return "nodule"
+    for nm2 in P.NODULE_RE.finditer(t, max(lo, m.start - 40), m.start):
+        if P.NODULE_BEFORE_GAP_RE.match(t[nm2.end() : m.start]):
+            return "nodule"
+    # duct diameter
+    for dm in P.DUCT_RE.finditer(t, max(lo, m.start - 50), m.start):
+        if re.search(r"communicat\w*\s+(?:\w+\s+){0,2}$", t[max(lo, dm.start() - 30) : dm.start()]):
+            continue  # "communicates with the main duct (previously 2.7 cm)": the duct is not measured
+        gap = t[dm.end() : m.start]
+        if P.MEAS_DUCT_GAP_RE.match(gap) or (
+            ";" not in gap
+            and not P.ANCHOR_RE.search(gap)
+            and not doc.meas_in(dm.end(), m.start)
+            and not re.search(r"\b(?:and|but|while)\s+(?:the\s+|a\s+|an\s+)?\w+\s+(?:measures|is|has)", gap)
+        ):
+            return "duct"
+    if re.match(r"[\s-]*(?:\w+\s+){0,2}(?:duct|ducts|mpd|cbd)\b", t[m.end : m.end + 30]) and not re.match(
+        r"[\s-]*(?:\w+\s+){0,3}(?:cyst|lesion|ipmn)", t[m.end : m.end + 30]
+    ):
+        return "duct"
+    if m.kind == "range" and P.CHANGE_FROM_RE.search(t[max(sent.start, m.start - 80) : m.start]):
+        return "from_to"
+    if P.CURRENT_BEFORE_RE.search(before):
+        return "current"
+    if P.PRIOR_BEFORE_RE.search(before) and not P.RANGE_FROM_RE.search(before):
+        return "prior"
+    if P.PAST_BEFORE_RE.search(before) and P.PRIOR_CONTEXT_RE.search(before_full):
+        return "prior"  # "On the prior examination from 4/15/2013, it measured 1.9 cm."
+    am = P.PRIOR_AFTER_RE.match(after)
+    if am is not None:
+        # a cue that introduces the next measurement ("1.5 cm, previously 1.2 cm") is not ours
+        consumed = idx + 1 < len(ms) and ms[idx + 1].start <= m.end + am.end() + 25 and nxt_start < m.end + 60
+        if consumed:
+            rest = t[m.end + am.end() : nxt_start]
+            if re.fullmatch(
+                r"[\s,:(]*(?:measur\w*|at|of|approximately|about|was|it|it\s+measured)?[\s,:(]*", rest
+            ):
+                return "current"
+        return "prior"
+    # a date right after a measurement that is not the exam date marks a prior ("1.2 cm on 3/1/2022")
+    return "current"
+
+
+def _date_near(doc: _Doc, p: Measurement, lo: int, hi: int, sent: Sentence) -> DateMention | None:
+    best: tuple[int, DateMention] | None = None
+    for d in doc.dates_in(sent.start, sent.end):
+        if d.end > sent.end:
+            continue
+        dist = p.start - d.end if d.end <= p.start else d.start - p.end
+        if best is None or dist < best[0]:
+            best = (dist, d)
+    return best[1] if best else None
+
+
+def _interval_near(doc: _Doc, p: Measurement, sent: Sentence) -> IntervalMention | None:
+    t = doc.t
+    best: tuple[int, IntervalMention] | None = None
+    for iv in doc.intervals_in(sent.start, sent.end):
+        if iv.end > sent.end:
+            continue
+        after = t[iv.end : iv.end + 20]
+        before = t[max(sent.start, iv.start - 30) : iv.start]
+        if not (
+            re.match(r"\s*(?:ago|prior|earlier|before|previously)\b", after)
+            or re.search(r"\b(?:over|in|during)\s+(?:the\s+)?(?:past|last|preceding|prior)\s+$", before)
+            or re.search(r"\b(?:since|interval\s+of|over)\s+$", before)
+        ):
+            continue
+        dist = p.start - iv.end if iv.end <= p.start else iv.start - p.end
+        if best is None or dist < best[0]:
+            best = (dist, iv)
+    return best[1] if best else None
+
+
+# ---------------------------------------------------------------------------------------------------
+def _same_size(x: float | None, y: float | None) -> bool:
+    return x is not None and y is not None and abs(x - y) <= 0.1 + 1e-9
+
+
+def _slip(x: float | None, y: float | None) -> bool:
+    return x is not None and y is not None and (abs(x * 10 - y) <= 0.5 or abs(y * 10 - x) <= 0.5)
+
+
+def _merge(doc: _Doc, mentions: list[Mention]) -> list[LesionAcc]:
+    lesions: list[LesionAcc] = []
+    last: LesionAcc | None = None
+    for m in mentions:
+        kind = m.sent.kind
+        size = m.size.value if m.size else None
+        loc = m.location.value if m.location else None
+        target: LesionAcc | None = None
+        if m.group == "continuation" and m.broadcast and len(lesions) > 1:
+            for les in lesions:
+                _fold(les, m, kind, fill_only=True)
+            continue
+        if m.group == "continuation":
+            target = last
+        elif kind in ("impression", "addendum") and lesions:
+            target = _match(lesions, m)
+            if target is None and kind == "addendum" and m.definite and size is None and not m.new_signal:
+                # "ADDENDUM: The cyst described above is in the head, not the tail" corrects that cyst
+                target = lesions[0] if len(lesions) == 1 else last
+            if target is None and size is None and not m.new_signal and loc is None:
+                target = last if kind == "addendum" and last is not None else _largest(lesions)
+        else:
+            if lesions and not m.new_signal:
+                if size is None and (
+                    loc is None or (last is not None and last.location and last.location.value == loc)
+                ):
+                    target = last  # a cyst named again without size or a new place is the one just described
+                if target is None:
+                    for les in lesions:
+                        lsize = les.size.value if les.size else None
+                        lloc = les.location.value if les.location else None
+                        if _same_size(lsize, size) and (loc is None or lloc is None or lloc == loc):
+                            target = les
+                            break
+                        if size is None and loc is not None and lloc == loc and m.definite:
+                            target = les
+                            break
+        if target is None:
+            if m.group == "continuation":
+                continue
+            target = LesionAcc()
+            lesions.append(target)
+        _fold(target, m, kind)
+        last = target
+    return lesions
+
+
+def _largest(lesions: list[LesionAcc]) -> LesionAcc:
+    return max(lesions, key=lambda les: les.size.value if les.size else -1.0)
+
+
+def _match(lesions: list[LesionAcc], m: Mention) -> LesionAcc | None:
+    size = m.size.value if m.size else None
+    loc = m.location.value if m.location else None
+    best: LesionAcc | None = None
+    for les in lesions:
+        lsize = les.size.value if les.size else None
+        lloc = les.location.value if les.location else None
+        if loc is not None and lloc is not None and loc != lloc:
+            continue
+        if size is not None and (_same_size(lsize, size) or _slip(lsize, size)):
+            return les
+        if size is not None and lsize is not None and loc is None:
+            continue
+        if loc is not None and lloc == loc and best is None:
+            best = les
+    if best is not None:
+        return best
+    if size is not None and len(lesions) == 1 and loc is None:
+        les = lesions[0]
+        if les.size is None:
+            return les
+    if size is not None and m.sent.kind == "addendum" and len(lesions) == 1:
+        return lesions[0]
+    return None
+
+
+def _fold(les: LesionAcc, m: Mention, kind: str, fill_only: bool = False) -> None:
+    override = kind == "addendum" and not fill_only
+    if fill_only:
+        for name in ("nodule", "wall", "septa", "comm", "calc"):
+            v = getattr(m, name)
+            if v is not None and getattr(les, name) is None:
+                setattr(les, name, v)
+        return
+    les.mentions.append(m)
+    if not m.provisional and m.group != "continuation":
+        les.confirmed = True
+    les.count = max(les.count, m.count)
+    if m.size is not None:
+        if les.size is None or override:
+            les.size = m.size
+            les.size_kind = kind
+        elif (
+            kind == "impression" and _slip(les.size.value, m.size.value) and m.size.value > les.size.value
+        ) or (m.plural and m.size.value > les.size.value and not _same_size(les.size.value, m.size.value)):
+            les.size = m.size
+    for name in ("prior", "location", "nodule_size", "prior_date", "prior_interval"):
+        v = getattr(m, name)
+        if v is not None and (getattr(les, name) is None or override):
+            setattr(les, name, v)
+    if m.prior is not None and m.prior_date is None and override:
+        les.prior_date = les.prior_date
+    for name, rank in (("nodule", NODULE_RANK), ("wall", PA_RANK), ("septa", PA_RANK), ("calc", CALC_RANK)):
+        v = getattr(m, name)
+        if v is None:
+            continue
+        cur = getattr(les, name)
+        if cur is None or override or rank[v.value] > rank[cur.value]:
+            setattr(les, name, v)
+    if m.comm is not None and (les.comm is None or override or les.comm.value == "not_stated"):
+        les.comm = m.comm
+    if m.comm_implied is not None and les.comm_implied is None:
+        les.comm_implied = m.comm_implied
+    if (
+        m.ptype is not None
+        and (les.ptype is None or les.ptype.value == "unspecified" or override)
+        and not (override and m.ptype.value == "unspecified" and les.ptype is not None)
+    ):
+        les.ptype = m.ptype
+
+
+# ---------------------------------------------------------------------------------------------------
+def _assemble(doc: _Doc, lesions: list[LesionAcc]) -> Extraction:
+    t = doc.t
+    comparison_date, comparison_interval = _comparison_prior(doc)
+    exam_date = _exam_date(doc)
+    out: list[Lesion] = []
+    report_ev: dict[str, list[Span]] = {}
+    pcl_spans: list[Span] = []
+    for les in lesions:
+        ev: list[Span] = []
+
+        def add(feature: str, v: Value | None, ev: list[Span] = ev) -> None:
+            if v is None:
+                return
+            for a, b in v.spans:
+                sp = doc.span(a, b)
+                ev.append(sp.model_copy(update={"feature": feature}))
+
+        data: dict[str, Any] = {}
+        if les.size is not None:
+            data["size_mm"] = float(les.size.value)
+            add("size_mm", les.size)
+        if les.location is not None:
+            data["location"] = les.location.value
+            add("location", les.location)
+        if les.nodule is not None and les.nodule.value != "not_stated":
+            data["mural_nodule"] = les.nodule.value
+            add("mural_nodule", les.nodule)
+            if les.nodule_size is not None and les.nodule.value != "absent":
+                data["nodule_size_mm"] = float(les.nodule_size.value)
+        if les.wall is not None:
+            data["wall_thickening"] = les.wall.value
+            add("wall_thickening", les.wall)
+        if les.septa is not None:
+            data["septations"] = les.septa.value
+            add("septations", les.septa)
+        comm = les.comm if les.comm is not None and les.comm.value != "not_stated" else None
+        if (
+            comm is None
+            and les.comm_implied is not None
+            and (les.comm is None or les.comm.value != "not_stated")
+        ):
+            comm = les.comm_implied
+        if (
+            comm is None
+            and les.comm is not None
+            and les.comm.value == "not_stated"
+            and les.comm_implied is not None
+        ):
+            comm = None
+        if comm is not None:
+            data["mpd_communication"] = comm.value
+            add("mpd_communication", comm)
+        if les.prior is not None:
+            data["prior_size_mm"] = float(les.prior.value)
+            add("prior_size_mm", les.prior)
+            if les.prior_date is not None:
+                data["prior_exam_date"] = les.prior_date.value
+                add("interval_months", les.prior_date)
+            elif les.prior_interval is not None:
+                data["stated_interval_months"] = float(les.prior_interval.value)
+                add("interval_months", les.prior_interval)
+            elif comparison_date is not None:
+                data["prior_exam_date"] = comparison_date.value
+                add("interval_months", comparison_date)
+            elif comparison_interval is not None:
+                data["stated_interval_months"] = float(comparison_interval.value)
+                add("interval_months", comparison_interval)
+        if les.ptype is not None:
+            data["presumed_type"] = les.ptype.value
+            if les.ptype.value != "unspecified":
+                add("presumed_type", les.ptype)
+        if les.calc is not None:
+            data["calcification"] = les.calc.value
+            add("calcification", les.calc)
+        data["count"] = max(1, les.count)
+        anchor_spans = []
+        for mm in les.mentions:
+            if mm.group != "continuation":
+                anchor_spans.append(doc.span(*mm.anchor))
+        if anchor_spans:
+            pcl_spans.append(anchor_spans[0])
+        data["evidence"] = ev
+        out.append(Lesion.model_validate(data))
+    if pcl_spans:
+        report_ev["pcl_present"] = pcl_spans
+    multiplicity: Multiplicity = "single"
+    if len(out) >= 2 or any(les.count >= 2 for les in out):
+        multiplicity = "multiple"
+        spans = [doc.span(*mm.anchor) for les in lesions for mm in les.mentions if mm.plural]
+        report_ev["multiplicity"] = spans[:1] or pcl_spans[:2]
+    diameter, dilated = _duct(doc)
+    if diameter is not None:
+        report_ev["mpd_diameter_mm"] = [doc.span(a, b) for a, b in diameter.spans]
+    if dilated is not None:
+        report_ev["mpd_dilated"] = [doc.span(a, b) for a, b in dilated.spans]
+    if exam_date is not None:
+        report_ev["exam_date"] = [doc.span(a, b) for a, b in exam_date.spans]
+    del t
+    return Extraction(
+        pcl_present=bool(out),
+        lesions=out,
+        multiplicity=multiplicity,
+        mpd_diameter_mm=float(diameter.value) if diameter is not None else None,
+        mpd_dilated=dilated.value if dilated is not None else "not_stated",
+        exam_date=exam_date.value if exam_date is not None else None,
+        evidence=report_ev,
+    )
+
+
+def _comparison_prior(doc: _Doc) -> tuple[Value | None, Value | None]:
+    best: DateMention | None = None
+    interval: IntervalMention | None = None
+    exam = _exam_date(doc)
+    for sec in doc.smap.sections:
+        if sec.kind != "comparison":
+            continue
+        a = to_normalized(doc.norm, sec.start)
+        b = to_normalized(doc.norm, sec.end)
+        for d in doc.dates_in(a, b):
+            if (exam is None or d.date != exam.value) and (best is None or d.date > best.date):
+                best = d
+        for iv in doc.intervals_in(a, b):
+            if interval is None:
+                interval = iv
+    if best is None:
+        # "Compared to the previous examination of 20/06/2022." written as a findings sentence
+        for sent in doc.sentences:
+            if sent.kind in ("comparison", "technique"):
+                continue
+            if not _COMPARISON_SENT_RE.search(doc.t, sent.start, sent.end) or doc.meas_in(
+                sent.start, sent.end
+            ):
+                continue
+            for d in doc.dates_in(sent.start, sent.end):
+                if (exam is None or d.date != exam.value) and (best is None or d.date > best.date):
+                    best = d
+    dv = Value(best.date, [(best.start, best.end)]) if best else None
+    iv_v = Value(interval.months, [(interval.start, interval.end)]) if interval else None
+    return dv, iv_v
+
+
+_COMPARISON_SENT_RE = re.compile(
+    r"\b(?:compar\w*|(?:prior|previous|last|most\s+recent)\s+(?:\w+\s+)?(?:exam\w*|stud\w*|ct|mri|mrcp|imaging|scan))"
+)
+
+
+def _exam_date(doc: _Doc) -> Value | None:
+    for sec in doc.smap.sections:
+        if sec.kind not in ("exam", "preamble"):
+            continue
+        a = to_normalized(doc.norm, sec.header_start)
+        b = to_normalized(doc.norm, sec.end)
+        for d in doc.dates_in(a, b):
+            if d.precision == "day":
+                return Value(d.date, [(d.start, d.end)])
+    return None
+
+
+def _duct(doc: _Doc) -> tuple[Value | None, Value | None]:
+    t = doc.t
+    diam: Value | None = None
+    diam_addendum = False
+    yes: Value | None = None
+    no: Value | None = None
+    status_addendum: Value | None = None
+    carry: str | None = None
+    duct_heading: re.Match[str] | None = None
+    for sent in doc.sentences:
+        if sent.kind in NO_LESION_SECTIONS:
+            continue
+        sent_org = _sentence_organ(doc, sent, carry)
+        carry = sent_org
+        ducts = [m for m in P.DUCT_RE.finditer(t, sent.start, sent.end)]
+        if not ducts:
+            if duct_heading is not None and _FIELD_RE.match(t, sent.start, sent.end):
+                ducts = [duct_heading]
+            else:
+                duct_heading = None
+                continue
+        elif (
+            sent.end - sent.start < 40
+            and not doc.meas_in(sent.start, sent.end)
+            and not P.DILATED_RE.search(t, sent.start, sent.end)
+            and not P.NORMAL_DUCT_RE.search(t, sent.start, sent.end)
+        ):
+            duct_heading = ducts[0]  # "2. Main pancreatic duct" heading a list of fields
+            continue
+        typed: list[tuple[int, int, str]] = []
+        for m in ducts:
+            g = m.lastgroup or "bare"
+            if g == "bare":
+                if re.search(r"\b(?:cystic|bile|hepatic|common)\s+$", t[max(0, m.start() - 12) : m.start()]):
+                    continue
+                pancreatic_ctx = (
+                    sent.heading == "pancreas"
+                    or sent_org == "pancreas"
+                    or re.search(r"pancrea|ipmn|wirsung", t[sent.start : sent.end])
+                )
+                biliary_ctx = sent.heading in ("biliary", "liver") or re.search(
+                    r"\b(?:biliary|bile|cbd|hepatic|choledoch|gallbladder)", t[sent.start : sent.end]
+                )
+                if pancreatic_ctx and not biliary_ctx:
+                    g = "mpd"
+                elif biliary_ctx and not pancreatic_ctx:
+                    g = "cbd"
+                elif pancreatic_ctx and biliary_ctx:
+                    g = (
+                        "mpd"
+                        if re.search(r"pancrea\w*\s+(?:\w+\s+)?$", t[max(0, m.start() - 20) : m.start()])
+                        else "cbd"
+                    )
+                else:
+                    continue
+            typed.append((m.start(), m.end(), g))
+        if not typed:
+            continue
+        # diameters: a measurement right after (or before) a duct term belongs to the nearest term
+        for ms in doc.meas_in(sent.start, sent.end):
+            owner = _nearest_duct(doc, typed, ms)
+            if owner is None or owner[2] != "mpd":
+                continue
+            before = t[max(sent.start, ms.start - 40) : ms.start]
+            if P.PRIOR_BEFORE_RE.search(before.split(",")[-1]) and not P.CURRENT_BEFORE_RE.search(before):
+                continue
+            if P.CORRECTION_BEFORE_RE.search(before[-30:]):
+                continue
+            if re.match(
+                r"[\s),]*(?:on|in)\s+(?:the\s+)?(?:prior|previous)|[\s),]*previously", t[ms.end : ms.end + 30]
+            ):
+                continue
+            v = Value(ms.longest_mm, [(ms.start, ms.end)])
+            if sent.kind == "addendum":
+                if not diam_addendum or v.value > (diam.value if diam else 0):
+                    diam = v
+                diam_addendum = True
+            elif not diam_addendum and (diam is None or v.value > diam.value):
+                diam = v
+        # dilatation status: each status word goes to the nearest duct term in its clause
+        for sm in list(P.DILATED_RE.finditer(t, sent.start, sent.end)) + list(
+            P.NORMAL_DUCT_RE.finditer(t, sent.start, sent.end)
+        ):
+            word = sm.group(0)
+            owner = _nearest_duct_for_word(t, typed, sm.start(), sm.end())
+            if owner is None or owner[2] != "mpd":
+                continue
+            is_normal = bool(P.NORMAL_DUCT_RE.fullmatch(word))
+            if not is_normal and re.match(r"non|un", word):
+                is_normal = True
+            mods = doc.ctx.modifiers(sm.start(), sm.end(), sent.start, sent.end)
+            if HYPOTHETICAL in mods or POSSIBLE in mods:
+                continue
+            if HISTORICAL in mods:
+                continue
+            if word in ("normal", "unremarkable", "is normal", "are normal", "nl", "wnl", "regular") and not (
+                P.DUCT_RE.search(t, max(sent.start, sm.start() - 40), min(sent.end, sm.end() + 10))
+                and abs(owner[1] - sm.start()) < 30
+            ):
+                continue
+            val = "no" if (is_normal != (NEGATED in mods)) else "yes"
+            v = Value(val, [(min(owner[0], sm.start()), max(owner[1], sm.end()))])
+            if sent.kind == "addendum":
+                status_addendum = v
+            elif val == "yes" and yes is None:
+                yes = v
+            elif val == "no" and no is None:
+                no = v
+    status = status_addendum or yes or no
+    return diam, status
+
+
+def _nearest_duct(
+    doc: _Doc, typed: list[tuple[int, int, str]], ms: Measurement
+) -> tuple[int, int, str] | None:
+    t = doc.t
+    best: tuple[int, tuple[int, int, str]] | None = None
+    if re.match(
+        r"[\s-]*(?:[\w-]+\s+){0,4}?(?:cysts?|lesions?|ipmns?|cystic|pseudocysts?)\b", t[ms.end : ms.end + 40]
+    ):
+        return None  # "a 1.6 cm head cyst"
+    for d in typed:
+        if d[1] <= ms.start:
+            gap = t[d[1] : ms.start]
+            if len(gap) > 70 or re.search(r"[;]|\band\s+(?:the\s+)?\w+\s+(?:duct|measures)", gap):
+                continue
+            if doc.meas_in(d[1], ms.start) or P.ANCHOR_RE.search(gap):
+                continue
+            if re.search(r"communicat\w*\s+(?:\w+\s+){0,2}$", t[max(0, d[0] - 30) : d[0]]):
+                continue
+            dist = ms.start - d[1]
+        else:
+            gap = t[ms.end : d[0]]
+            if len(gap) > 25 or not re.fullmatch(r"[\s-]*(?:\w+\s+){0,2}", gap):
+                continue
+            dist = d[0] - ms.end + 5
+        if best is None or dist < best[0]:
+            best = (dist, d)
+    return best[1] if best else None
+
+
+_FIELD_RE = re.compile(r"\s*(?:[-*•]\s*)?(?:diameter|caliber|calibre|size|dilat\w*|width|measurement)\s*:")
+
+
+def _nearest_duct_for_word(
+    t: str, typed: list[tuple[int, int, str]], a: int, b: int
+) -> tuple[int, int, str] | None:
+    best: tuple[int, tuple[int, int, str]] | None = None
+    for d in typed:
+        if d[1] <= a:
+            gap = t[d[1] : a]
+            dist = a - d[1]
+        elif d[0] >= b:
+            gap = t[b : d[0]]
+            dist = d[0] - b
+        else:
+            gap = ""
+            dist = 0
+        if len(gap) > 70 or ";" in gap or re.search(r"\b(?:but|however|whereas|while)\b", gap):
+            continue
+        if best is None or dist < best[0] or (dist == best[0] and d[2] == "mpd"):
+            best = (dist, d)
+    if best is None:
+        return None
+    # "no biliary or pancreatic ductal dilatation": coordinated terms share the status word
+    if best[1][2] != "mpd":
+        for d in typed:
+            if d[2] == "mpd" and abs(d[0] - best[1][0]) < 40:
+                lo, hi = min(d[1], best[1][1]), max(d[0], best[1][0])
+                if lo >= hi or re.fullmatch(r"[\s,/]*(?:or|and|/)?[\s,/]*", t[lo:hi]):
+                    return d
+    return best[1]
+
+
+__all__ = ["RulesExtractor"]
+
+
+def _debug(text: str) -> dict[str, Any]:  # pragma: no cover - developer aid
+    ext = RulesExtractor().extract(ReportInput(report_id="debug", text=text))
+    return ext.model_dump(mode="json")

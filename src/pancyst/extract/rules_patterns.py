@@ -1,0 +1,249 @@
+"""Regular expressions for the rules backend, all applied to normalized (lower-cased, slip-corrected) text.
+
+Kept apart from the control flow in ``rules.py`` so the vocabulary can be read and extended
+in one place.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- lesion anchors -------------------------------------------------------------------------
+ANCHOR_RE = re.compile(
+    r"(?=[sbmictplf])\b(?:"
+    r"(?P<sb>(?:side|branch)[\s-]*(?:branch|duct)[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+"
+    r"(?:neoplasms?|tumou?rs?))|(?:bd|sb)[\s-]?ipmns?)"
+    r"|(?P<md>main[\s-]*duct[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+(?:neoplasms?|tumou?rs?))"
+    r"|md[\s-]?ipmns?)"
+    r"|(?P<mixed>(?:mixed|combined)[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+(?:neoplasms?|tumou?rs?)))"
+    r"|(?P<ipmn>ipmns?|intraductal\s+papillary\s+mucinous\s+(?:neoplasms?|tumou?rs?|lesions?))"
+    r"|(?P<serous>serous\s+(?:cyst(?:ic)?\s*)?(?:adenomas?|neoplasms?|tumou?rs?|lesions?)|microcystic\s+(?:serous\s+)?"
+    r"(?:adenomas?|cystadenomas?|neoplasms?)|scas?\b)"
+    r"|(?P<mucinous>mucinous\s+cyst(?:ic)?\s*(?:adenomas?|neoplasms?|tumou?rs?|lesions?)|mcns?\b)"
+    r"|(?P<pseudo>pseudo[\s-]?cysts?)"
+    r"|(?P<cyst>cystic\s+(?:pancreatic\s+)?(?:lesions?|foci|focus|neoplasms?|structures?|masses|mass|tumou?rs?|areas?"
+    r"|nodules?|spaces?|formations?|cavity|cavities)"
+    r"|(?:t2|t-2)[\s-]*(?:weighted\s+)?(?:hyper-?intense|bright)\s+(?:cystic\s+)?(?:foci|focus|lesions?|structures?)"
+    r"|cysts?)"
+    r"|(?P<lesion>lesions?\s*#?\s*\d+\b|(?:lesions?|foci|focus|formations?)(?!\s+of\b))"
+    r")",
+)
+# Words that make a "lesion" a cystic one.
+CYSTIC_DESCRIPTOR_RE = re.compile(
+    r"\b(?:cystic|cyst|fluid|water|t2[\s-]*(?:weighted\s+)?(?:hyper-?intense|bright)|simple|unilocular|septat\w*"
+    r"|multilocul\w*|ipmn)"
+)
+ENUMERATED_RE = re.compile(r"lesions?\s*#?\s*\d+")
+PLURAL_RE = re.compile(
+    r"\b(?:cysts|ipmns|lesions|foci|neoplasms|pseudocysts|structures|masses|adenomas|tumou?rs|areas|spaces|nodules)\b"
+)
+COUNT_WORDS: dict[str, int] = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "several": 3,
+    "multiple": 3,
+    "numerous": 5,
+    "innumerable": 10,
+    "countless": 10,
+    "scattered": 3,
+    "few": 3,
+    "a few": 3,
+    "multifocal": 3,
+    "bilateral": 2,
+    "additional": 2,
+    "other": 2,
+    "various": 3,
+    "many": 5,
+    "2": 2,
+    "3": 3,
+    "4": 4,
+    "5": 5,
+}
+COUNT_RE = re.compile(
+    r"\b(?:two|three|four|five|six|several|multiple|numerous|innumerable|countless|scattered|a\s+few|few|multifocal"
+    r"|various|many|[2-5])\b"
+)
+NEW_LESION_RE = re.compile(r"\b(?:another|second|additional|separate|third|other|different)\b")
+DEFINITE_RE = re.compile(
+    r"\b(?:the|this|that|these|those|said|aforementioned|dominant|index|known)\s+(?:\w+\s+){0,4}$"
+)
+
+# --- organs ----------------------------------------------------------------------------------
+ORGAN_RE = re.compile(
+    r"(?=[a-z])\b(?:"
+    r"(?P<pancreas>pancrea\w*|panc|peripancreatic|ipmns?|(?:bd|sb|md)[\s-]?ipmns?|wirsung|pancreatic)"
+    r"|(?P<liver>liver|hepatic|hepato\w*|segments?\s+(?:[1-8]|i{1,3}|iv[ab]?|v|vi{1,3})\b|caudate|couinaud|subcapsular)"
+    r"|(?P<kidney>kidneys?|renal|bosniak|parapelvic|peripelvic|cortical|interpolar|upper\s+pole|lower\s+pole|nephr\w*)"
+    r"|(?P<spleen>spleen|splenic)"
+    r"|(?P<adrenal>adrenals?)"
+    r"|(?P<pelvis>adnex\w*|ovar\w*|paraovarian|uter\w*|nabothian|endometri\w*|prostat\w*|seminal|bartholin"
+    r"|pelvic|pelvis|cervical|cervix|epididym\w*|scrot\w*|testi\w*|inguinal)"
+    r"|(?P<biliary>choledoch\w*|gallbladder|biliary|bile|cbd|cholecyst\w*|hepaticojejun\w*)"
+    r"|(?P<bone>tarlov|perineural|vertebra\w*|sacral|sacrum|osseous|bone|bony|spinal|iliac\s+bone|femoral|synovial"
+    r"|baker)"
+    r"|(?P<bowel>duoden\w*|duplication|mesenter\w*|omental|omentum|bowel|colon\w*|gastric|stomach|appendi\w*"
+    r"|peritoneal|retroperitoneal|urachal|jejun\w*|ile\w+)"
+    r"|(?P<lung>lungs?|pulmonary|pleura\w*|pericardi\w*|breast|thyroid|mediastin\w*)"
+    r"|(?P<skin>subcutaneous|sebaceous|epidermoid|dermoid|skin)"
+    r"|(?P<weak>uncinate|head|neck|body|tail)"
+    r")"
+)
+
+# --- locations ---------------------------------------------------------------------------------
+LOCATION_RE = re.compile(
+    r"(?=[hnbtuj])\b(?:"
+    r"(?P<uncinate>(?:head|uncinate)(?:\s*(?:/|-|and|or)\s*|\s+and\s+(?:the\s+)?)(?:uncinate|head)(?:\s+process)?"
+    r"|uncinate(?:\s+process)?)"
+    r"|(?P<neckj>head[\s/-]+neck(?:\s+junction)?|neck[\s/-]+head|junction\s+of\s+(?:the\s+)?(?:pancreatic\s+)?head\s+and"
+    r"\s+(?:the\s+)?neck|head\s*-\s*neck|neck[\s/-]+body(?:\s+junction)?|junction\s+of\s+(?:the\s+)?neck\s+and\s+(?:the\s+)?body)"
+    r"|(?P<bodyj>body[\s/-]+tail(?:\s+junction)?|tail[\s/-]+body|junction\s+of\s+(?:the\s+)?(?:pancreatic\s+)?body\s+and"
+    r"\s+(?:the\s+)?tail|body\s*-\s*tail)"
+    r"|(?P<head>head)"
+    r"|(?P<neck>neck)"
+    r"|(?P<body>body)"
+    r"|(?P<tail>tail)"
+    r")\b"
+)
+LOCATION_VETO_BEFORE = re.compile(
+    r"(?:vertebral|gallbladder|femoral|humeral|uterine|epididymal|caudate|foreign|ciliary|bladder|penile|pancreatic\s+duct"
+    r"|narrow|wide|short|long|thin|broad|via\s+a)\s+$"
+)
+LOCATION_VETO_AFTER = re.compile(
+    r"^\s+(?:of\s+the\s+(?:gallbladder|epididymis|femur|caudate|uterus)|wall|ct|mri|cta)\b"
+)
+
+# --- lesion features ------------------------------------------------------------------------------
+NODULE_RE = re.compile(
+    r"(?=[mnspe])\b(?:(?:mural\s+)?nodules?|nodularity|nodular\s+(?:component|focus|soft\s+tissue)|solid\s+(?:enhancing\s+)?"
+    r"(?:components?|portions?|elements?|areas?|foci|focus)|papillary\s+projections?|soft[\s-]+tissue\s+components?"
+    r"|enhancing\s+(?:solid\s+)?components?|solid\s+nodules?)\b"
+)
+NONENHANCING_RE = re.compile(
+    r"\b(?:non[\s-]?enhancing|nonenhancement|unenhancing|without\s+(?:\w+\s+){0,2}enhancement|no\s+(?:\w+\s+){0,2}"
+    r"enhancement|does\s+not\s+(?:demonstrate\s+|show\s+)?enhance|do\s+not\s+enhance|not\s+enhance|non[\s-]?enhancement"
+    r"|not\s+(?:\w+\s+)?enhancing|lacks?\s+enhancement)\b"
+)
+ENH_UNKNOWN_RE = re.compile(
+    r"\b(?:enhancement\s+(?:cannot|can\s+not|could\s+not|was\s+not|is\s+not|not)\s+(?:be\s+)?(?:assessed|evaluated|"
+    r"determined|characterized|established)|(?:cannot|can\s+not|could\s+not|unable\s+to)\s+(?:be\s+)?(?:assess|evaluate|"
+    r"determine|characterize)\w*\s+(?:for\s+)?(?:\w+\s+){0,2}enhancement|indeterminate\s+enhancement|enhancement\s+is\s+"
+    r"indeterminate|non[\s-]?contrast|without\s+(?:iv\s+|intravenous\s+)?contrast|not\s+assessable|unenhanced\s+(?:exam|study)"
+    r"|enhancement\s+(?:is\s+)?(?:uncertain|equivocal|unknown|not\s+assessable))"
+)
+ENHANCING_RE = re.compile(r"\b(?:enhanc\w*)\b")
+
+WALL_ABSENT_RE = re.compile(
+    r"(?=[tiswn])\b(?:thin[\s-]*walled|thin\s+(?:and\s+)?(?:smooth\s+|non[\s-]?enhancing\s+|imperceptible\s+|regular\s+)*walls?|"
+    r"imperceptible\s+walls?|smooth\s+thin\s+walls?|walls?[\s:]+(?:is\s+|are\s+)?(?:thin|imperceptible|smooth)|"
+    r"no\s+(?:\w+\s+){0,3}wall\s+(?:thickening|enhancement))"
+)
+WALL_PRESENT_RE = re.compile(
+    r"(?=[twiem])\b(?:thick(?:ened|ening)?[\s-]*(?:(?:and|or|/)[\s-]*)?(?:enhancing\s+|irregular\s+|nodular\s+)?walls?|"
+    r"thick[\s-]*walled|walls?[\s:]+(?:\w+\s+){0,2}(?:thickening|thickened|thick|enhancement|enhances|enhancing)|"
+    r"(?:irregular|nodular)\s+wall\s+thickening|thickening\s+of\s+(?:the\s+)?(?:cyst\s+|lesion\s+)?walls?|"
+    r"enhancing\s+(?:and\s+thickened\s+|thick\s+)?(?:cyst\s+)?walls?|mural\s+thickening|mural\s+enhancement|"
+    r"wall\s+thickening)"
+)
+SEPTA_ABSENT_RE = re.compile(
+    r"(?=[unsw])\b(?:uni-?locular|uni-?loculated|non-?septated|unseptated|non-?loculated|simple\s+appearing|without\s+internal\s+"
+    r"(?:complexity|septa\w*))\b"
+)
+SEPTA_PRESENT_RE = re.compile(
+    r"(?=[sml])\b(?:septa(?:tions?|ted|e|l|tion)?|septum|multi-?locul(?:ated|ar)|multi-?septated|loculations?|multicystic|"
+    r"multiloculated)\b"
+)
+COMM_RE = re.compile(
+    r"(?=[cn])\b(?:communicat\w+|connection\s+(?:with|to)\s+(?:the\s+)?(?:main\s+)?(?:pancreatic\s+)?duct|connects?\s+(?:with|to)"
+    r"\s+(?:the\s+)?(?:main\s+)?(?:pancreatic\s+)?duct|contiguous\s+with\s+(?:the\s+)?(?:main\s+)?(?:pancreatic\s+)?duct)"
+)
+CALC_RE = re.compile(r"(?=c)\b(?:calcif\w*|calcium)\b")
+CALC_PERIPHERAL_RE = re.compile(r"\b(?:peripheral|rim|eggshell|egg-shell|curvilinear|mural)\b")
+CALC_CENTRAL_RE = re.compile(r"\b(?:central|centrally|stellate|scar)\b")
+SOLID_VETO_RE = re.compile(
+    r"(?=[sacmnflwhbv])\b(?:solid\s+and\s+cystic|solid\s+mass|adenocarcinoma|carcinoma|malignan\w*|necrotic|necrosis|neuroendocrine|"
+    r"cystic\s+components?\s+of|cystic\s+degeneration|metasta\w*|lymphoma|sarcoma|fluid\s+collection|walled[\s-]off|"
+    r"abscess|hematoma|seroma|biloma|lymphocele|varix|aneurysm)\b"
+)
+
+# --- ducts ----------------------------------------------------------------------------------------
+DUCT_RE = re.compile(
+    r"(?=[sbcmdehiwp])\b(?:"
+    r"(?P<sb>side[\s-]*branch(?:es)?(?:\s+ducts?)?|branch[\s-]*ducts?|secondary\s+(?:pancreatic\s+)?ducts?|side\s+branches)"
+    r"|(?P<cbd>common\s+(?:bile\s+|hepatic\s+)?ducts?|cbd|chd|bile\s+ducts?|biliary(?:\s+ducts?|\s+tree)?|hepatic\s+ducts?"
+    r"|cystic\s+ducts?|intrahepatic(?:\s+ducts?)?|extrahepatic(?:\s+ducts?)?|choledochus)"
+    r"|(?P<mpd>(?:main\s+)?pancreatic(?:\s*(?:/|or|and)\s*(?:biliary|bile))?\s+duct(?:al|s)?|(?:biliary|bile)\s*(?:/|or|and)"
+    r"\s*pancreatic\s+duct(?:al|s)?|main\s+(?:pancreatic\s+)?duct(?:al)?|mpd|duct\s+of\s+wirsung|wirsung\w*|pancreatic\s+"
+    r"ductal|pd\b)"
+    r"|(?P<bare>ducts?|ductal)"
+    r")"
+)
+DILATED_RE = re.compile(
+    r"(?=[dpeu])\b(?:dilat\w*|ectatic|ectasia|enlarged|distended|prominent|upstream\s+dilat\w*)\b"
+)
+NORMAL_DUCT_RE = re.compile(
+    r"(?=[nuwiar])\b(?:non[\s-]?dilated|undilated|normal(?:ly)?\s+(?:in\s+)?(?:caliber|calibre|size|diameter)|normal[\s-]+caliber|"
+    r"normal[\s-]+calibre|within\s+normal\s+limits|is\s+normal|are\s+normal|unremarkable|normal|nl|wnl|"
+    r"regular\s+(?:calibre|caliber|size|diameter)|regular)\b"
+)
+MEAS_DUCT_GAP_RE = re.compile(
+    r"^(?:[\s,:(]|is|are|was|mildly|moderately|markedly|severely|mild|dilated|enlarged|prominent|measur\w*|caliber|calibre|"
+    r"diameter|of|to|at|up|approximately|about|maximal|maximum|max|in|dilation|dilatation|with|a|which|that|and)*$"
+)
+
+# --- measurement roles ----------------------------------------------------------------------------
+PRIOR_BEFORE_RE = re.compile(
+    r"(?:\bpreviously|\bprior|\bprevious|\bearlier|\bformerly|\bfrom|\bcompared\s+(?:to|with)|\bvs\.?|\bversus|\bwas|\bwere"
+    r"|\bthen|\bwhen\s+it\s+measured|\bwhen\s+measuring|\bat\s+which\s+time\s+it\s+measured|\bhad\s+measured|\bbaseline"
+    r"|\bpreviously\s+measured)"
+    r"(?:\s+(?:measured|measuring|measures|of|at|approximately|about|up\s+to|been|size|it|this|the\s+cyst|the\s+lesion|"
+    r"exam|study|ct|mri|scan|:))*[\s:]*$"
+)
+CURRENT_BEFORE_RE = re.compile(
+    r"(?:\bnow|\bcurrently|\btoday|\bpresently|\bto|\bcurrent(?:ly)?\s+measur\w*|\bnow\s+measur\w*)"
+    r"(?:\s+(?:measures|measuring|measured|approximately|about|up\s+to|of|at))*\s*$"
+)
+PRIOR_AFTER_RE = re.compile(
+    r"^[\s),]*(?:(?:on|in|at|from)\s+(?:the\s+)?(?:prior|previous|preceding|comparison|last|earlier|most\s+recent|"
+    r"outside|older|initial|baseline|remote|\w+\s+prior)|previously|prior|before|earlier|ago|at\s+baseline|"
+    r"(?:on|in|from)\s+(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|19\d\d|20\d\d)|"
+    r"(?:\w+\s+){0,2}(?:months?|years?|weeks?)\s+(?:ago|prior|earlier|before|previously))"
+)
+RELATIONAL_BEFORE_RE = re.compile(
+    r"\b(?:near|adjacent\s+to|abutting|abuts|close\s+to|towards?|along|compressing|displacing|posterior\s+to|"
+    r"anterior\s+to|medial\s+to|lateral\s+to|inferior\s+to|superior\s+to|contacting|next\s+to|at\s+the\s+level\s+of)"
+    r"\s+(?:the\s+)?$"
+)
+PAST_BEFORE_RE = re.compile(
+    r"\b(?:measured|was|were|had\s+measured|measuring)\s+(?:approximately\s+|about\s+|up\s+to\s+)?$"
+)
+PRIOR_CONTEXT_RE = re.compile(
+    r"\b(?:on|in|at)\s+(?:the\s+)?(?:prior|previous|preceding|comparison|earlier|last|baseline)\b|\bpreviously\b"
+    r"|\b(?:on|in)\s+(?:\d{1,2}/|(?:19|20)\d\d\b)"
+)
+CORRECTION_BEFORE_RE = re.compile(
+    r"(?:\bnot|\brather\s+than|\binstead\s+of|\b(?:reported|dictated|stated|described|listed|transcribed|read)\s+as"
+    r"|\berroneously|\bincorrectly|\bin\s+error)[\s:]*(?:as\s+)?(?:approximately\s+)?$"
+)
+CHANGE_FROM_RE = re.compile(
+    r"\b(?:increas\w*|enlarg\w*|grow\w*|grew|decreas\w*|progress\w*|chang\w*|expand\w*|larger|smaller|up|down|interval"
+    r"|evolv\w*|shrunk|reduc\w*)\b(?:[^.;]{0,40})\bfrom\s*$"
+)
+RANGE_FROM_RE = re.compile(r"\b(?:rang\w*|vary\w*|between)\s+(?:in\s+size\s+)?(?:from\s+)?$")
+DELTA_BEFORE_RE = re.compile(r"\bby\s+(?:approximately\s+|about\s+)?$")
+
+NODULE_BEFORE_GAP_RE = re.compile(
+    r"^[\s,(]*(?:(?:which|that)\s+)?(?:measuring|measures|measure|of|sized|size|up\s+to|approximately|about|is|:|,|\()*[\s(]*$"
+)
+NODULE_AFTER_GAP_RE = re.compile(
+    r"^[\s-]*(?:(?:non[\s-]?enhancing|enhancing|solid|mural|soft[\s-]tissue|papillary|small|tiny|hypo\w*|hyper\w*|"
+    r"polypoid|nodular|intramural|eccentric)\s+)*$"
+)
+
+# --- context for the exam date --------------------------------------------------------------------
+EXAM_DATE_LINE_RE = re.compile(r"\b(?:date|dated|performed|exam|examination|study|service|dos|acquired)\b")
+CLAUSE_BREAK_RE = re.compile(
+    r";|,\s*(?:and|but|while|whereas)\b|,|\band\b|\bbut\b|\bwhile\b|\bwhereas\b|\bas\s+well\s+as\b"
+)

@@ -1,0 +1,125 @@
+"""Sizes as radiologists dictate them, converted to millimetres.
+
+Handles decimal commas ("2,3 cm"), leading decimals (".8 cm"), 1-3 dimensions
+("2.1 x 1.5 x 1.2 cm", "12 by 8 mm"), ranges ("2-5 mm", "2 to 5 mm"), "up to", hyphenated
+adjectives ("12-mm cyst") and spelled-out units. A number without a unit (series/image
+references such as "(series 3, image 45)" or "4:33") is never a size.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUM = r"(?:\d{1,4}(?:[.,]\d{1,3})?|[.,]\d{1,3})"
+_UNIT = r"(?:mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?)\b"
+_BY = r"\s*(?:x|×|\*|by)\s*"
+_UNIT_AT = r"[\s-]*(?P<u{n}>" + _UNIT + r")"
+
+MEASURE_RE = re.compile(
+    r"(?=[\d.,<≤ulamUL])(?<![\w.,/:])(?:(?P<upto>up\s+to|upto|<|≤|less\s+than|under|at\s+most|max(?:imum)?(?:\s+of)?)\s*)?"
+    r"(?P<n1>" + _NUM + r")(?:" + _UNIT_AT.format(n=1) + r")?"
+    r"(?:"
+    r"(?P<rng>\s*(?:-|–|—|to)\s*)(?P<r2>"
+    + _NUM
+    + r")"
+    + _UNIT_AT.format(n=2)
+    + r"|"
+    + _BY
+    + r"(?P<n2>"
+    + _NUM
+    + r")(?:"
+    + _UNIT_AT.format(n=3)
+    + r")?"
+    r"(?:" + _BY + r"(?P<n3>" + _NUM + r")" + _UNIT_AT.format(n=4) + r"|" + _UNIT_AT.format(n=5) + r")"
+    r"|" + _BY + r"(?P<n2b>" + _NUM + r")" + _UNIT_AT.format(n=6) + r""
+    r")?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """One size as written. ``values_mm`` holds every number (dimensions or range ends) in mm."""
+
+    start: int
+    end: int
+    values_mm: tuple[float, ...]
+    kind: str  # "size" (1-3 dimensions), "range" or "upto"
+
+    @property
+    def longest_mm(self) -> float:
+        return max(self.values_mm)
+
+
+def _num(raw: str) -> float:
+    raw = raw.replace(",", ".")
+    if raw.startswith("."):
+        raw = "0" + raw
+    return float(raw)
+
+
+def _factor(unit: str | None) -> float:
+    if not unit:
+        return 0.0
+    return 10.0 if unit.lower().startswith("c") else 1.0
+
+
+def _mm(value: float, factor: float) -> float:
+    return round(value * factor, 3)
+
+
+def _from_match(m: re.Match[str]) -> Measurement | None:
+    g = m.groupdict()
+    start, end = m.start(), m.end()
+    vals: tuple[float, ...]
+    if g["upto"]:
+        start = m.start("upto")
+    if g["r2"] is not None:
+        f2 = _factor(g["u2"])
+        f1 = _factor(g["u1"]) or f2
+        vals = (_mm(_num(g["n1"]), f1), _mm(_num(g["r2"]), f2))
+        return Measurement(start, end, vals, "range")
+    if g["n3"] is not None:
+        f3 = _factor(g["u4"])
+        nums = (g["n1"], g["n2"], g["n3"])
+        factors = (_factor(g["u1"]) or f3, _factor(g["u3"]) or f3, f3)
+        vals = tuple(_mm(_num(n), f) for n, f in zip(nums, factors, strict=True))
+        return Measurement(start, end, vals, "upto" if g["upto"] else "size")
+    if g["n2"] is not None and g["u5"]:
+        f = _factor(g["u5"])
+        vals = (
+            _mm(_num(g["n1"]), _factor(g["u1"]) or f),
+            _mm(_num(g["n2"]), _factor(g["u3"]) or f),
+        )
+        return Measurement(start, end, vals, "upto" if g["upto"] else "size")
+    if g["n2b"] is not None:
+        f = _factor(g["u6"])
+        vals = (_mm(_num(g["n1"]), _factor(g["u1"]) or f), _mm(_num(g["n2b"]), f))
+        return Measurement(start, end, vals, "upto" if g["upto"] else "size")
+    if g["u1"]:
+        # Only the first number carried a unit (the rest did not parse): a single size.
+        end = m.end("u1")
+        return Measurement(
+            start, end, (_mm(_num(g["n1"]), _factor(g["u1"])),), "upto" if g["upto"] else "size"
+        )
+    return None
+
+
+def find_measurements(text: str) -> list[Measurement]:
+    """Every size in ``text`` with its offsets; numbers without a unit are skipped."""
+    out: list[Measurement] = []
+    for m in MEASURE_RE.finditer(text):
+        found = _from_match(m)
+        if found is not None and found.values_mm and max(found.values_mm) > 0:
+            out.append(found)
+    return out
+
+
+def parse_size_mm(text: str) -> float | None:
+    """Longest diameter in mm of the first size in ``text`` ("2.3 x 1.8 cm" -> 23.0); None if none."""
+    try:
+        found = find_measurements(text)
+    except Exception:  # pragma: no cover - defensive: parsers never raise
+        return None
+    return found[0].longest_mm if found else None

@@ -1,0 +1,231 @@
+"""Lower-casing and slip correction with an offset map back to the original report.
+
+Radiologists read through "pancreatic tale", "mural module" and "IP MN"; so do the rules:
+a word one edit away from a rule word is read as that word (see ``lexicon/vocabulary.yaml``),
+and a spaced or dotted acronym is joined. Every rule runs on the normalized text and every
+evidence span is mapped back, so ``report[start:end]`` is always what was written.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from rapidfuzz.distance import OSA
+
+_WORD_RE = re.compile(r"[a-z]+")
+_ACRONYM_RE = re.compile(
+    r"\b(?:i\.\s?p\.\s?m\.\s?n\.?|i\s+p\s+m\s+n|ip\s+mn|i\s+pmn|ipm\s+n|ip-mn|i-pmn|m\.\s?p\.\s?d\.?|m\s+p\s+d)(?![a-z])"
+)
+_SKIP_BETWEEN = frozenset({"of", "the", "in", "at", "a"})
+_CACHE_MAX = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocab:
+    long: frozenset[str]
+    short: dict[str, frozenset[str]]
+    protected: frozenset[str]
+    long_index: dict[str, tuple[str, ...]]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _index(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    idx: dict[str, set[str]] = {}
+    for w in words:
+        idx.setdefault(w, set()).add(w)
+        for d in _deletes(w):
+            idx.setdefault(d, set()).add(w)
+    return {k: tuple(sorted(v)) for k, v in idx.items()}
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Vocab:
+    raw = resources.files("pancyst.text").joinpath("lexicon/vocabulary.yaml").read_text(encoding="utf-8")
+    lex = yaml.safe_load(raw)
+    long = frozenset(lex["fuzzy_long"])
+    short = {word: frozenset(ctx) for word, ctx in lex["fuzzy_short"].items()}
+    return _Vocab(long, short, frozenset(lex["protected"]), _index(long))
+
+
+def _candidates(token: str, index: dict[str, tuple[str, ...]]) -> set[str]:
+    found: set[str] = set(index.get(token, ()))
+    for d in _deletes(token):
+        found.update(index.get(d, ()))
+    return {w for w in found if w != token and OSA.distance(token, w, score_cutoff=1) <= 1}
+
+
+_cache: dict[str, str | None] = {}
+
+
+def correct_word(token: str) -> str | None:
+    """The rule word a long token is a slip of, or None (also for correct words)."""
+    hit = _cache.get(token, "")
+    if hit != "":
+        return hit
+    v = _vocab()
+    result: str | None = None
+    if len(token) >= 5 and token not in v.long and token not in v.protected:
+        cands = _candidates(token, v.long_index)
+        if len(cands) == 1:
+            result = next(iter(cands))
+    if len(_cache) > _CACHE_MAX:
+        _cache.clear()
+    _cache[token] = result
+    return result
+
+
+def _short_correction(token: str) -> tuple[str, frozenset[str]] | None:
+    """A short rule word this token may be a slip of (two edits, same first letter), with its context."""
+    v = _vocab()
+    if token in v.short or not 3 <= len(token) <= 5:
+        return None
+    found = [
+        (word, ctx)
+        for word, ctx in v.short.items()
+        if word[0] == token[0]
+        and abs(len(word) - len(token)) <= 1
+        and OSA.distance(token, word, score_cutoff=2) <= 2
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+class Normalized:
+    """The normalized text and the way back to original offsets."""
+
+    __slots__ = ("_ends", "_shift", "_starts", "corrections", "original", "text")
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        lower = original.lower()
+        if len(lower) != len(original):
+            lower = "".join(ch.lower()[:1] or ch for ch in original)
+        self.corrections: list[tuple[int, int, str]] = []
+        self._shift: tuple[list[int], list[int]] | None = None
+        repl = self._find(lower)
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
+        if not repl:
+            self.text = lower
+            return
+        self.corrections = repl
+        parts: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        pos = 0
+        for a, b, new in repl:
+            parts.append(lower[pos:a])
+            starts.extend(range(pos, a))
+            ends.extend(range(pos + 1, a + 1))
+            parts.append(new)
+            starts.extend([a] * len(new))
+            ends.extend([b] * len(new))
+            pos = b
+        parts.append(lower[pos:])
+        starts.extend(range(pos, len(lower)))
+        ends.extend(range(pos + 1, len(lower) + 1))
+        self.text = "".join(parts)
+        self._starts = starts
+        self._ends = ends
+
+    @staticmethod
+    def _find(lower: str) -> list[tuple[int, int, str]]:
+        v = _vocab()
+        repl: list[tuple[int, int, str]] = []
+        for m in _ACRONYM_RE.finditer(lower):
+            joined = "".join(ch for ch in m.group(0) if ch.isalpha())
+            if joined != m.group(0):
+                repl.append((m.start(), m.end(), joined))
+        tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(lower)]
+        for i, (a, b, tok) in enumerate(tokens):
+            if b - a >= 5:
+                fixed = correct_word(tok)
+                if fixed is not None:
+                    repl.append((a, b, fixed))
+                    tokens[i] = (a, b, fixed)  # so a corrected neighbour counts as context
+        done = {r[0] for r in repl}
+        for i, (a, b, tok) in enumerate(tokens):
+            n = b - a
+            if (
+                a not in done
+                and 3 <= n <= 5
+                and tok not in _SKIP_BETWEEN
+                and tok not in v.protected
+                and tok not in v.long
+            ):
+                short = _short_correction(tok)
+                if short is not None and _near_context(tokens, i, short[1]):
+                    repl.append((a, b, short[0]))
+        if len(repl) > 1:
+            repl.sort()
+            kept: list[tuple[int, int, str]] = []
+            for r in repl:
+                if not kept or r[0] >= kept[-1][1]:
+                    kept.append(r)
+            repl = kept
+        return repl
+
+    def shift_table(self) -> tuple[list[int], list[int]]:
+        """Correction starts and the length change accumulated before each (for offset lookups)."""
+        if self._shift is None:
+            starts: list[int] = []
+            before: list[int] = []
+            acc = 0
+            for a, b, new in self.corrections:
+                starts.append(a)
+                before.append(acc)
+                acc += len(new) - (b - a)
+            self._shift = (starts, before)
+        return self._shift
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original offsets of the normalized range ``[start, end)``."""
+        if self._starts is None or self._ends is None:
+            return start, end
+        n = len(self._starts)
+        if n == 0:
+            return 0, 0
+        s = self._starts[min(start, n - 1)] if start < n else len(self.original)
+        e = self._ends[min(end, n) - 1] if end > 0 else 0
+        return s, max(s, e)
+
+
+def _near_context(tokens: list[tuple[int, int, str]], i: int, context: frozenset[str]) -> bool:
+    for step in (-1, 1):
+        j = i + step
+        hops = 0
+        while 0 <= j < len(tokens) and tokens[j][2] in _SKIP_BETWEEN and hops < 2:
+            j += step
+            hops += 1
+        if 0 <= j < len(tokens) and tokens[j][2] in context:
+            return True
+    return False
+
+
+def normalize(text: str) -> Normalized:
+    return Normalized(text)
+
+
+def to_normalized(norm: Normalized, pos: int) -> int:
+    """The normalized offset of original offset ``pos`` (identity when nothing was corrected)."""
+    corr = norm.corrections
+    if not corr:
+        return pos
+    table = norm.shift_table()
+    i = bisect_right(table[0], pos) - 1  # last correction starting at or before pos
+    if i < 0:
+        return pos
+    a, b, new = corr[i]
+    before = table[1][i]  # shift accumulated before correction i
+    if pos < b and pos > a:
+        return a + before
+    if pos <= a:
+        return pos + before
+    return pos + before + len(new) - (b - a)

@@ -1,0 +1,243 @@
+"""Radiology report sections and organ headings.
+
+A section kind decides what a mention means: a cyst in the INDICATION is history, one in the
+FINDINGS is on this exam, an ADDENDUM corrects. Organ headings (``PANCREAS:``, ``KIDNEYS:``)
+decide which organ an unqualified "cyst" belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+SECTION_KINDS = (
+    "preamble",
+    "exam",
+    "history",
+    "technique",
+    "comparison",
+    "findings",
+    "impression",
+    "addendum",
+    "other",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    start: int  # where the label starts
+    end: int  # just after the colon (or the label)
+    kind: str | None  # a section kind, or None for an organ heading / field label
+    organ: str | None  # organ for organ headings
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    kind: str
+    start: int  # content start (after the header)
+    end: int
+    header_start: int
+    label: str
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, Any]:
+    data = resources.files("pancyst.text").joinpath("lexicon/sections.yaml").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = yaml.safe_load(data)
+    return loaded
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
+    lex = _lexicon()
+    kinds: dict[str, str] = {}
+    for kind, labels in lex["sections"].items():
+        for label in labels:
+            kinds[_norm_label(label)] = kind
+    organs: dict[str, str] = {}
+    for organ, labels in lex["organ_headings"].items():
+        for label in labels:
+            organs[_norm_label(label)] = organ
+    # A label at line start (optionally bulleted or numbered) followed by a colon, or a whole line
+    # that is just a known section name.
+    header_re = re.compile(
+        r"[ \t]*(?:[-*•>#]+[ \t]*|\d{1,2}[.)][ \t]+)?"
+        r"(?P<label>[A-Za-z][A-Za-z0-9 /&(),'-]{0,48}?)[ \t]*(?:(?P<colon>:)|(?=[ \t]*(?:\r?\n|$)))"
+    )
+    return kinds, organs, header_re
+
+
+def _norm_label(label: str) -> str:
+    label = re.sub(r"[^a-z ]+", " ", label.lower())
+    return " ".join(label.split())
+
+
+_STAR_RE = re.compile(r"[*=_~]+")
+
+
+# "... normal. IMPRESSION: ..." - a header run into the previous line.
+_INLINE_RE = re.compile(r"[.;][ \t]{1,3}(?P<label>[A-Z][A-Za-z /&]{0,30}?)[ \t]*(?P<colon>:)")
+
+
+def _candidates(text: str, header_re: re.Pattern[str]) -> list[re.Match[str]]:
+    found: list[re.Match[str]] = []
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        m = header_re.match(text, pos)
+        if m is not None and m.group("label"):
+            found.append(m)
+        nl = text.find("\n", pos)
+        if nl < 0:
+            break
+        pos = nl + 1
+    found.extend(_INLINE_RE.finditer(text))
+    found.sort(key=lambda m: m.start("label"))
+    return found
+
+
+def find_headers(text: str) -> list[Header]:
+    """Section headers and organ headings with offsets, in text order."""
+    kinds, organs, header_re = _tables()
+    out: list[Header] = []
+    for m in _candidates(text, header_re):
+        raw = m.group("label")
+        label = _norm_label(raw)
+        if not label:
+            continue
+        kind = kinds.get(label)
+        if kind is None and label.endswith(" s"):
+            kind = kinds.get(label[:-2])
+        organ = None
+        if kind is None:
+            organ = organs.get(label)
+            if organ is None:
+                organ = organs.get(label.rstrip("s"))
+        if kind is None and organ is None:
+            if m.group("colon"):
+                # "Pancreatic duct:" / "-main duct caliber:" style field labels keep the organ context
+                # unless the label names another organ.
+                organ = _organ_in_label(label, organs)
+                if organ is None:
+                    continue
+                out.append(Header(m.start("label"), m.end(), None, organ, label))
+            continue
+        if not m.group("colon") and organ is not None and not raw.isupper():
+            continue  # a bare organ word on its own line is a heading only in capitals ("PANCREAS")
+        out.append(Header(m.start("label"), m.end(), kind, organ, label))
+    return out
+
+
+_GENERIC_LABEL_WORDS = frozenset(
+    {"cyst", "cysts", "lesion", "lesions", "cystic", "main", "duct", "mpd", "other"}
+)
+
+
+def _organ_in_label(label: str, organs: dict[str, str]) -> str | None:
+    for word in label.split():
+        if word in _GENERIC_LABEL_WORDS:
+            continue
+        organ = organs.get(word) or organs.get(word.rstrip("s"))
+        if organ is not None:
+            return organ
+    return None
+
+
+def split_sections(text: str) -> list[Section]:
+    """Cut the report into sections; text before the first header is the ``preamble``."""
+    return _sections_from(text, find_headers(text))
+
+
+class SectionMap:
+    """Which section and organ heading a character offset falls under."""
+
+    def __init__(self, text: str) -> None:
+        headers = find_headers(text)
+        self.sections = _sections_from(text, headers)
+        self._starts = [s.header_start for s in self.sections]
+        organ_marks: list[tuple[int, str | None]] = []
+        for h in headers:
+            if h.kind is not None:
+                organ_marks.append((h.start, None))  # a new section resets the organ heading
+            else:
+                organ_marks.append((h.start, h.organ))
+        self.headers = headers
+        self._organ_pos = [p for p, _ in organ_marks]
+        self._organ_val = [o for _, o in organ_marks]
+
+    def section_index(self, pos: int) -> int:
+        i = bisect_right(self._starts, pos) - 1
+        return max(i, 0)
+
+    def section(self, pos: int) -> Section:
+        return self.sections[self.section_index(pos)]
+
+    def organ_heading(self, pos: int) -> str | None:
+        i = bisect_right(self._organ_pos, pos) - 1
+        return self._organ_val[i] if i >= 0 else None
+
+
+def _sections_from(text: str, headers: list[Header]) -> list[Section]:
+    sections: list[Section] = []
+    if not any(h.kind is not None for h in headers):
+        return [Section("findings", 0, len(text), 0, "")]
+    for h in headers:
+        if h.kind is None:
+            # An organ heading after the history or comparison starts the findings, even unlabelled.
+            if sections and sections[-1].kind in _BEFORE_FINDINGS:
+                sections.append(Section("findings", h.start, len(text), h.start, ""))
+            elif not sections and h.start > 0:
+                sections.append(Section("preamble", 0, h.start, 0, ""))
+                sections.append(Section("findings", h.start, len(text), h.start, ""))
+            elif not sections:
+                sections.append(Section("findings", 0, len(text), 0, ""))
+            continue
+        kind = h.kind
+        if sections and sections[-1].kind == "addendum":
+            kind = "addendum"  # everything after an addendum header belongs to the addendum
+        if not sections and h.start > 0:
+            sections.append(Section("preamble", 0, h.start, 0, ""))
+        sections.append(Section(kind, h.end, len(text), h.start, h.label))
+    fixed: list[Section] = []
+    for i, sec in enumerate(sections):
+        end = sections[i + 1].header_start if i + 1 < len(sections) else len(text)
+        end = max(sec.start, end)
+        if sec.kind in _ONE_PARAGRAPH:
+            # "Indication: ...\nThe pancreas shows ..." - unlabelled findings after a one-line history.
+            stop = _paragraph_end(text, sec.start, end)
+            if stop < end:
+                fixed.append(Section(sec.kind, sec.start, stop, sec.header_start, sec.label))
+                fixed.append(Section("findings", stop, end, stop, ""))
+                continue
+        fixed.append(Section(sec.kind, sec.start, end, sec.header_start, sec.label))
+    return fixed
+
+
+_ONE_PARAGRAPH = frozenset({"history", "comparison", "technique", "exam"})
+_LINE_END_RE = re.compile(r"[.]?[ \t]*\r?\n")
+
+
+def _paragraph_end(text: str, start: int, end: int) -> int:
+    """Where a history-like section stops: a blank line, or a line ending in a period."""
+    pos = start
+    while True:
+        nl = text.find("\n", pos, end)
+        if nl < 0:
+            return end
+        line = text[start:nl].strip()
+        if line and (line.endswith(".") or not text[nl + 1 : end].split("\n", 1)[0].strip()):
+            rest = text[nl + 1 : end]
+            if rest.strip():
+                return nl + 1
+            return end
+        pos = nl + 1
+
+
+_BEFORE_FINDINGS = frozenset({"history", "comparison", "technique", "exam", "preamble"})

@@ -1,0 +1,114 @@
+"""Sentence splitting tuned for dictated radiology text.
+
+Decimals ("1.2 cm"), abbreviations ("approx.", "e.g.") and list markers ("1. ") never end a
+sentence; a line break does when the next line starts a new item (capital, digit, bullet) or
+the line ended a sentence, but not when a hard-wrapped line continues in lower case.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BOUNDARY_RE = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|\n")
+_ABBREVIATIONS = frozenset(
+    {
+        "approx",
+        "e.g",
+        "i.e",
+        "eg",
+        "ie",
+        "vs",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "st",
+        "no",
+        "fig",
+        "incl",
+        "ca",
+        "cf",
+        "resp",
+        "sq",
+        "hx",
+        "pt",
+        "sec",
+        "ser",
+        "im",
+        "img",
+        "se",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    }
+)
+_WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z.]*|\d+)$")
+_LIST_MARK_RE = re.compile(r"(?:^|\n)[ \t]*\d{1,2}$")
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` within ``text[start:end]``, whitespace trimmed."""
+    stop = len(text) if end is None else min(end, len(text))
+    spans: list[tuple[int, int]] = []
+    cur = start
+    for m in _BOUNDARY_RE.finditer(text, start, stop):
+        if m.group(0) == "\n":
+            if not _newline_breaks(text, m.start(), stop):
+                continue
+            cut = m.start()
+        else:
+            if _not_an_end(text, m.start(), start):
+                continue
+            cut = m.end()
+        _add(text, cur, cut, spans)
+        cur = cut
+    _add(text, cur, stop, spans)
+    return spans
+
+
+def _add(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if b > a:
+        spans.append((a, b))
+
+
+def _not_an_end(text: str, dot: int, floor: int) -> bool:
+    """True when the period at ``dot`` belongs to an abbreviation or a list marker."""
+    if text[dot] != ".":
+        return False
+    window = text[max(floor, dot - 24) : dot]
+    m = _WORD_BEFORE_RE.search(window)
+    if not m:
+        return False
+    word = m.group(1)
+    if word.lower() in _ABBREVIATIONS:
+        return True
+    return bool(word.isdigit() and len(word) <= 2 and _LIST_MARK_RE.search(window))
+
+
+def _newline_breaks(text: str, nl: int, stop: int) -> bool:
+    j = nl + 1
+    while j < stop and text[j] in " \t\r":
+        j += 1
+    if j >= stop or text[j] == "\n":
+        return True
+    nxt = text[j]
+    if not (nxt.isalpha() and nxt.islower()):
+        return True
+    # A lower-case next line continues the sentence unless this line already ended one.
+    i = nl - 1
+    while i >= 0 and text[i] in " \t\r":
+        i -= 1
+    return i >= 0 and text[i] in ".:;!?"

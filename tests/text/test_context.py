@@ -1,0 +1,47 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pancyst.text.context import ContextIndex, modifiers_of
+
+
+def mods(sentence: str, target: str) -> set[str]:
+    i = sentence.index(target)
+    return modifiers_of(sentence, i, i + len(target))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target", "expected"),
+    [
+        ("No mural nodule, wall thickening, or septations.", "septations", {"negated"}),
+        ("No mural nodule but thin septations are present.", "septations", set()),
+        ("Cyst without mural nodule, with thin septations.", "septations", set()),
+        ("Cyst without mural nodule, with thin septations.", "nodule", {"negated"}),
+        ("Mural nodules are not seen.", "nodules", {"negated"}),
+        ("Mural nodule: absent", "nodule", {"negated"}),
+        ("Findings: No pancreatic cyst.", "cyst", {"negated"}),
+        ("The main pancreatic duct is not dilated.", "dilated", {"negated"}),
+        ("Communication with the main duct cannot be excluded.", "Communication", {"possible"}),
+        ("Likely side-branch IPMN.", "IPMN", {"probable"}),
+        ("No significant change in the 1.2 cm pancreatic cyst.", "cyst", set()),
+        ("The previously seen tail cyst has resolved.", "cyst", {"historical"}),
+        ("Status post distal pancreatectomy for cyst.", "cyst", {"historical"}),
+        ("Evaluate for pancreatic cyst.", "cyst", {"hypothetical"}),
+    ],
+)
+def test_scopes(sentence: str, target: str, expected: set[str]) -> None:
+    assert mods(sentence, target) == expected
+
+
+def test_scope_ends_at_sentence() -> None:
+    text = "no ascites. a 2 cm cyst."
+    idx = ContextIndex(text)
+    i = text.index("cyst")
+    assert idx.modifiers(i, i + 4, text.index("a 2"), len(text)) == set()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_never_raises(text: str) -> None:
+    idx = ContextIndex(text.lower())
+    idx.modifiers(0, min(3, len(text)), 0, len(text))

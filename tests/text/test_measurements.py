@@ -1,0 +1,53 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pancyst.text.measurements import find_measurements, parse_size_mm
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2.3 x 1.8 cm", 23.0),
+        ("2,3 cm", 23.0),
+        ("8 mm", 8.0),
+        ("8mm", 8.0),
+        ("1.25 cm", 12.5),
+        ("2.1 x 1.5 x 1.2 cm", 21.0),
+        ("1.2 cm x 0.8 cm", 12.0),
+        ("12 by 8 millimeters", 12.0),
+        ("a 12-mm cyst", 12.0),
+        ("up to 5 mm", 5.0),
+        ("2-5 mm", 5.0),
+        ("2 to 5 mm", 5.0),
+        (".8 cm", 8.0),
+        ("3,4 cm (previous 2,6 cm)", 34.0),
+        ("(series 3, image 45)", None),
+        ("(4:33)", None),
+        ("segment 7", None),
+        ("T2 hyperintense", None),
+        ("03/14/2023", None),
+    ],
+)
+def test_parse_size_mm(text: str, expected: float | None) -> None:
+    assert parse_size_mm(text) == expected
+
+
+def test_series_image_reference_is_not_a_size() -> None:
+    text = "cyst measuring 1.0 x 0.8 cm (series 4, image 22)"
+    found = find_measurements(text)
+    assert len(found) == 1
+    assert text[found[0].start : found[0].end] == "1.0 x 0.8 cm"
+    assert found[0].values_mm == (10.0, 8.0)
+
+
+def test_range_and_upto_kinds() -> None:
+    assert [m.kind for m in find_measurements("ranging 2-5 mm, up to 7 mm")] == ["range", "upto"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_never_raises(text: str) -> None:
+    parse_size_mm(text)
+    for m in find_measurements(text):
+        assert 0 <= m.start < m.end <= len(text)

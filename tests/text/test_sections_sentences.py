@@ -1,0 +1,72 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pancyst.text.sections import SectionMap, find_headers, split_sections
+from pancyst.text.sentences import split_sentences
+
+REPORT = """EXAM: MRI abdomen 05/01/2023
+CLINICAL HISTORY: pancreatic cyst follow-up.
+COMPARISON: MRI 05/03/2022.
+FINDINGS:
+LIVER: Simple cyst in segment 7.
+PANCREAS: 1.2 cm cyst in the tail.
+-main duct caliber: 3 mm
+IMPRESSION:
+1. Stable pancreatic tail cyst.
+ADDENDUM: the cyst measures 1.4 cm.
+"""
+
+
+def test_sections_and_kinds() -> None:
+    kinds = [s.kind for s in split_sections(REPORT)]
+    assert kinds == ["exam", "history", "comparison", "findings", "impression", "addendum"]
+
+
+def test_organ_headings() -> None:
+    smap = SectionMap(REPORT)
+    assert smap.organ_heading(REPORT.index("Simple cyst")) == "liver"
+    assert smap.organ_heading(REPORT.index("1.2 cm")) == "pancreas"
+    assert smap.organ_heading(REPORT.index("3 mm")) == "pancreas"  # a field label keeps the organ
+    assert smap.section(REPORT.index("Stable")).kind == "impression"
+
+
+def test_inline_and_abbreviated_headers() -> None:
+    text = "CT A/P. Hx: pain.\nPanc: 8mm cyst tail.\nIMP: Small cyst."
+    kinds = [s.kind for s in split_sections(text)]
+    assert kinds == ["preamble", "history", "findings", "impression"]
+    assert any(h.organ == "pancreas" for h in find_headers(text))
+
+
+def test_unlabelled_findings_after_one_line_history() -> None:
+    text = "Clinical data: known IPMN.\nThe pancreatic tail cyst measures 2 cm.\nCONCLUSION: x"
+    sections = split_sections(text)
+    assert [s.kind for s in sections] == ["history", "findings", "impression"]
+
+
+def test_sentences() -> None:
+    text = "A 1.2 cm cyst, approx. 3 mm from the duct. No nodule.\n1. Stable cyst.\n2. Renal cysts."
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == [
+        "A 1.2 cm cyst, approx. 3 mm from the duct.",
+        "No nodule.",
+        "1. Stable cyst.",
+        "2. Renal cysts.",
+    ]
+
+
+def test_wrapped_line_continues() -> None:
+    text = "There is a cyst in the\npancreatic tail. Next."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "There is a cyst in the\npancreatic tail.",
+        "Next.",
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_never_raise(text: str) -> None:
+    for a, b in split_sentences(text):
+        assert 0 <= a < b <= len(text)
+    smap = SectionMap(text)
+    smap.section(len(text) // 2)
+    split_sections(text)
