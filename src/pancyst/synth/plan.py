@@ -218,7 +218,11 @@ def plan_report(rng: random.Random, mix: str) -> ReportPlan:
         plan.phen.add("british_spelling")
     if plan.pcl:
         plan.target = rng.choices((1, 2, 3), weights=cat_shares)[0]
+        base_phen = set(plan.phen)
         for _ in range(50):
+            # each attempt starts clean: nothing from a rejected attempt may leak into the plan
+            plan.phen = set(base_phen)
+            plan.correction, plan.correction_lesion, plan.wrong_location = None, 0, None
             _sample_pcl(rng, plan)
             if report_category(plan) == plan.target:
                 break
