@@ -67,7 +67,7 @@ def _features(extraction: Extraction, index: Lesion | None, multiplicity: str) -
     return Features(
         size_mm=index.size_mm,
         location=index.location,
-        multiplicity=multiplicity,  # type: ignore[arg-type]
+        multiplicity=multiplicity,
         mpd_diameter_mm=extraction.mpd_diameter_mm,
         mpd_dilated=extraction.mpd_dilated,
         mural_nodule=index.mural_nodule,
@@ -167,7 +167,9 @@ class Pipeline:
             if isinstance(row, ReportInput):
                 problem = check_text(row.text, self.max_chars)
                 if row.report_id in seen:
-                    dup = f"duplicate report_id {row.report_id!r} (first seen at row {seen[row.report_id] + 1})"
+                    dup = (
+                        f"duplicate report_id {row.report_id!r} (first seen at row {seen[row.report_id] + 1})"
+                    )
                     problem = f"{problem}; {dup}" if problem else dup
                 else:
                     seen[row.report_id] = n

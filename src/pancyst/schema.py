@@ -47,7 +47,9 @@ FEATURE_KEYS: tuple[str, ...] = (
     "interval_months",
 )
 OPTIONAL_FEATURE_KEYS: tuple[str, ...] = ("presumed_type", "calcification")
-NUMERIC_FEATURES: frozenset[str] = frozenset({"size_mm", "mpd_diameter_mm", "prior_size_mm", "interval_months"})
+NUMERIC_FEATURES: frozenset[str] = frozenset(
+    {"size_mm", "mpd_diameter_mm", "prior_size_mm", "interval_months"}
+)
 # Features that belong to the report (the duct, the count), not to one lesion.
 REPORT_LEVEL_FEATURES: tuple[str, ...] = ("multiplicity", "mpd_diameter_mm", "mpd_dilated")
 LESION_FEATURES: tuple[str, ...] = (
@@ -74,7 +76,9 @@ class Span(_Strict):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str
-    feature: str | None = Field(default=None, description="Which feature this span supports (lesion evidence).")
+    feature: str | None = Field(
+        default=None, description="Which feature this span supports (lesion evidence)."
+    )
     alignment: Alignment = "exact"
     score: float = Field(default=1.0, ge=0.0, le=1.0, description="Alignment score; 1.0 unless fuzzy.")
 
@@ -123,17 +127,23 @@ class Lesion(_Strict):
     stated_interval_months: float | None = Field(
         default=None, description="An interval stated in words ('6 months ago'), not computed."
     )
-    interval_months: float | None = Field(default=None, description="Computed by code from dates or the stated interval.")
+    interval_months: float | None = Field(
+        default=None, description="Computed by code from dates or the stated interval."
+    )
     presumed_type: PresumedType = "unspecified"
     calcification: Calcification = "not_stated"
-    count: int = Field(default=1, ge=1, description="How many cysts this mention stands for ('innumerable cysts' > 1).")
+    count: int = Field(
+        default=1, ge=1, description="How many cysts this mention stands for ('innumerable cysts' > 1)."
+    )
     evidence: list[Span] = Field(default_factory=list)
 
 
 class Recommendation(_Strict):
     action: Action
     stratum: str = ""
-    schedule: list[tuple[int, int]] = Field(default_factory=list, description="[[interval_months, count], ...]")
+    schedule: list[tuple[int, int]] = Field(
+        default_factory=list, description="[[interval_months, count], ...]"
+    )
     text: str = ""
 
 
@@ -193,9 +203,13 @@ class Extraction(_Strict):
     mpd_diameter_mm: float | None = None
     mpd_dilated: YesNo = "not_stated"
     exam_date: dt.date | None = Field(default=None, description="Current exam date found in the text.")
-    evidence: dict[str, list[Span]] = Field(default_factory=dict, description="Report-level evidence (duct, PCL).")
+    evidence: dict[str, list[Span]] = Field(
+        default_factory=dict, description="Report-level evidence (duct, PCL)."
+    )
     warnings: list[str] = Field(default_factory=list)
-    meta: dict[str, Any] = Field(default_factory=dict, description="Backend extras: tokens, latency, reasoning.")
+    meta: dict[str, Any] = Field(
+        default_factory=dict, description="Backend extras: tokens, latency, reasoning."
+    )
 
 
 class ResultLine(_Strict):
@@ -276,8 +290,20 @@ def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
     on every object, no defaults, titles or numeric/length constraints that strict mode rejects.
     """
     schema = model.model_json_schema()
-    drop = {"default", "title", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "format",
-            "minLength", "maxLength", "minItems", "maxItems", "pattern"}
+    drop = {
+        "default",
+        "title",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "format",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "pattern",
+    }
 
     def walk(node: Any) -> Any:
         if isinstance(node, dict):
@@ -285,7 +311,11 @@ def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
             if out.get("type") == "object" and "properties" in out:
                 out["required"] = list(out["properties"])
                 out["additionalProperties"] = False
-            elif out.get("type") == "object" and "additionalProperties" in out and out["additionalProperties"] is not False:
+            elif (
+                out.get("type") == "object"
+                and "additionalProperties" in out
+                and out["additionalProperties"] is not False
+            ):
                 # free-form maps are not allowed in strict mode; callers design answers without them
                 out["additionalProperties"] = walk(out["additionalProperties"])
             if "prefixItems" in out:
@@ -297,4 +327,4 @@ def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
             return [walk(v) for v in node]
         return node
 
-    return walk(schema)  # type: ignore[no-any-return]
+    return walk(schema)

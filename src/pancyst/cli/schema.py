@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Literal
 
 import typer
+from pydantic import BaseModel
 
 from pancyst.cli._app import app
 from pancyst.schema import GoldLine, ResultLine, strict_json_schema
@@ -19,7 +19,7 @@ def schema_command(
     ),
 ) -> None:
     """Print a JSON Schema. The same pydantic models validate every line the tools read and write."""
-    kinds: dict[str, type] = {"result": ResultLine, "gold": GoldLine}
+    kinds: dict[str, type[BaseModel]] = {"result": ResultLine, "gold": GoldLine}
     if which == "extraction":
         from pancyst.schema import Extraction
 
@@ -27,6 +27,5 @@ def schema_command(
     if which not in kinds:
         raise typer.BadParameter(f"choose one of {', '.join(sorted([*kinds, 'extraction']))}")
     model = kinds[which]
-    mode: Literal["strict", "plain"] = "strict" if strict else "plain"
-    schema = strict_json_schema(model) if mode == "strict" else model.model_json_schema()
+    schema = strict_json_schema(model) if strict else model.model_json_schema()
     typer.echo(json.dumps(schema, indent=2))

@@ -1,0 +1,1 @@
+"""Backends that turn chat messages + a JSON schema into one completion."""
