@@ -76,7 +76,9 @@ def get_extractor(name: str, **options: Any) -> Extractor:
     try:
         target = _REGISTRY[name]
     except KeyError:
-        raise ValueError(f"unknown backend {name!r}; choose one of {', '.join(available_backends())}") from None
+        raise ValueError(
+            f"unknown backend {name!r}; choose one of {', '.join(available_backends())}"
+        ) from None
     module_name, _, attr = target.partition(":")
     factory = getattr(importlib.import_module(module_name), attr)
     extractor = factory(**options)
