@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +59,7 @@ class Sentence:
     kind: str
     heading: str | None
     organ: str | None = None  # the organ this sentence talks about (mentions, heading or carried over)
+    own_organ: str | None = "?"  # the organ it names itself; "?" until looked up
 
 
 @dataclass(slots=True)
@@ -83,6 +84,7 @@ class Mention:
     new_signal: bool = False
     provisional: bool = False
     broadcast: bool = False
+    group_statement: bool = False
     size: Value | None = None
     prior: Value | None = None
     prior_date: Value | None = None
@@ -128,14 +130,16 @@ class _Doc:
         t = self.norm.text
         self.t = t
         self.smap = SectionMap(text)
-        self.ctx = ContextIndex(t)
+        self._ctx: ContextIndex | None = None
+        self.warnings: list[str] = []
         self.meas = find_measurements(t)
         self.meas_starts = [m.start for m in self.meas]
-        self.dates = find_dates(t)
-        self.date_starts = [d.start for d in self.dates]
-        self.intervals = find_intervals(t)
-        self.interval_starts = [iv.start for iv in self.intervals]
+        self._dates: dict[tuple[int, int], list[DateMention]] = {}
+        self._intervals: dict[tuple[int, int], list[IntervalMention]] = {}
         self.anchors = [m for m in P.ANCHOR_RE.finditer(t) if m.lastgroup]
+        self.anchor_starts = [m.start() for m in self.anchors]
+        self.ducts = list(P.DUCT_RE.finditer(t))
+        self.duct_starts = [m.start() for m in self.ducts]
         self.organs = [m for m in P.ORGAN_RE.finditer(t)]
         self.organ_starts = [m.start() for m in self.organs]
         self.sentences = self._sentences()
@@ -143,29 +147,63 @@ class _Doc:
     def _sentences(self) -> list[Sentence]:
         out: list[Sentence] = []
         text = self.original
-        headers = [h for h in self.smap.headers]
+        cut_points = [h.start for h in self.smap.headers if h.kind is None]
         for sec in self.smap.sections:
             # organ headings and field labels start a new sentence (the label stays in it)
-            cuts = [h.start for h in headers if h.kind is None and sec.start < h.start < sec.end]
+            i = bisect_left(cut_points, sec.start + 1)
+            j = bisect_left(cut_points, sec.end)
+            cuts = cut_points[i:j]
             edges = [sec.start, *cuts, sec.end]
             bounds: list[tuple[int, int]] = []
             for a, b in itertools.pairwise(edges):
-                bounds.extend(split_sentences(text, a, b))
+                for sa, sb in split_sentences(text, a, b):
+                    bounds.extend(_cap_sentence(text, sa, sb))
             for a, b in bounds:
                 na = to_normalized(self.norm, a)
                 nb = to_normalized(self.norm, b)
                 out.append(Sentence(na, nb, sec.kind, self.smap.organ_heading(a)))
         return out
 
-    def span(self, a: int, b: int) -> Span:
+    # Computed on first use: most reports never ask for context, and garbage never does.
+    @property
+    def ctx(self) -> ContextIndex:
+        if self._ctx is None:
+            self._ctx = ContextIndex(self.t)
+        return self._ctx
+
+    def span(self, a: int, b: int, feature: str | None = None) -> Span:
         s, e = self.norm.span(a, b)
-        return Span(start=s, end=e, text=self.original[s:e])
+        # built, not validated: text is the report's own slice and the pipeline checks every span
+        return Span.model_construct(
+            start=s, end=e, text=self.original[s:e], feature=feature, alignment="exact", score=1.0
+        )
 
     def dates_in(self, a: int, b: int) -> list[DateMention]:
-        return self.dates[bisect_left(self.date_starts, a) : bisect_left(self.date_starts, b)]
+        """Dates written in ``[a, b)`` (a sentence or section), found on first use."""
+        key = (a, b)
+        found = self._dates.get(key)
+        if found is None:
+            found = self._dates[key] = [
+                DateMention(d.start + a, d.end + a, d.date, d.precision) for d in find_dates(self.t[a:b])
+            ]
+        return found
 
     def intervals_in(self, a: int, b: int) -> list[IntervalMention]:
-        return self.intervals[bisect_left(self.interval_starts, a) : bisect_left(self.interval_starts, b)]
+        key = (a, b)
+        found = self._intervals.get(key)
+        if found is None:
+            found = self._intervals[key] = [
+                IntervalMention(iv.start + a, iv.end + a, iv.months) for iv in find_intervals(self.t[a:b])
+            ]
+        return found
+
+    def anchors_in(self, a: int, b: int) -> list[re.Match[str]]:
+        i, j = bisect_left(self.anchor_starts, a), bisect_left(self.anchor_starts, b)
+        return [m for m in self.anchors[i:j] if m.end() <= b] if i < j else []
+
+    def ducts_in(self, a: int, b: int) -> list[re.Match[str]]:
+        i, j = bisect_left(self.duct_starts, a), bisect_left(self.duct_starts, b)
+        return [m for m in self.ducts[i:j] if m.end() <= b] if i < j else []
 
     def meas_in(self, a: int, b: int) -> list[Measurement]:
         i = bisect_left(self.meas_starts, a)
@@ -175,6 +213,32 @@ class _Doc:
                 out.append(self.meas[i])
             i += 1
         return out
+
+
+MAX_SENTENCE_CHARS = 1_000
+MAX_MENTIONS = 200
+
+
+def _cap_sentence(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A "sentence" longer than any dictated one (garbage, a list without periods) is cut at spaces.
+
+    Keeps every per-sentence step (context scopes, segments, organ lookup) bounded, so a 1 MB
+    report stays linear.
+    """
+    if b - a <= MAX_SENTENCE_CHARS:
+        return [(a, b)]
+    out: list[tuple[int, int]] = []
+    while b - a > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", a + MAX_SENTENCE_CHARS // 2, a + MAX_SENTENCE_CHARS)
+        if cut <= a:
+            cut = a + MAX_SENTENCE_CHARS
+        out.append((a, cut))
+        a = cut
+        while a < b and text[a].isspace():
+            a += 1
+    if b > a:
+        out.append((a, b))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -228,6 +292,17 @@ def _location_vetoed(t: str, a: int, b: int) -> bool:
 
 
 def _sentence_organ(doc: _Doc, sent: Sentence, carry: str | None) -> str | None:
+    if sent.own_organ == "?":
+        sent.own_organ = _own_organ(doc, sent)
+    if sent.own_organ is not None:
+        return sent.own_organ
+    if sent.heading is not None:
+        return sent.heading
+    return carry
+
+
+def _own_organ(doc: _Doc, sent: Sentence) -> str | None:
+    """The organ a sentence itself names last (None when it names none)."""
     i = bisect_left(doc.organ_starts, sent.start)
     last: str | None = None
     while i < len(doc.organs) and doc.organs[i].start() < sent.end:
@@ -237,11 +312,7 @@ def _sentence_organ(doc: _Doc, sent: Sentence, carry: str | None) -> str | None:
         elif last is None and not _location_vetoed(doc.t, doc.organs[i].start(), doc.organs[i].end()):
             last = "pancreas"
         i += 1
-    if last is not None:
-        return last
-    if sent.heading is not None:
-        return sent.heading
-    return carry
+    return last
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -249,7 +320,7 @@ class RulesExtractor(Extractor):
     """Deterministic extractor: regular expressions, a ConText engine and SPEC reading conventions."""
 
     name = "rules"
-    version = "0.1.0"
+    version = "0.2.0"
 
     def __init__(self, **options: Any) -> None:
         if options:
@@ -290,6 +361,11 @@ def _extract(doc: _Doc) -> Extraction:
         if sent.kind in NO_LESION_SECTIONS:
             carry = organ
             continue
+        if len(mentions) >= MAX_MENTIONS:
+            doc.warnings.append(
+                f"more than {MAX_MENTIONS} lesion mentions: the rest of the report was not read for lesions"
+            )
+            break
         new_mentions = _sentence_mentions(doc, sent, sent_anchors, retractions, any_confirmed)
         if new_mentions:
             for m in new_mentions:
@@ -307,16 +383,55 @@ def _extract(doc: _Doc) -> Extraction:
             current = None
             carry = organ
             continue
+        if _SOLID_TOPIC_RE.match(doc.t, sent.start, sent.end) or P.SOLID_VETO_RE.search(
+            doc.t, sent.start, sent.end
+        ):
+            # "A 9 mm avidly enhancing solid nodule in the body, likely a neuroendocrine tumor.": a new,
+            # solid lesion - its enhancement is not the cyst's mural nodule
+            current = None
+            carry = organ
+            continue
         if current is not None and (organ == "pancreas" or carry == "pancreas" or sent.heading == "pancreas"):
             cont = _continuation(doc, sent, current)
             if cont is not None:
                 mentions.append(cont)
         carry = organ
     lesions = [les for les in _merge(doc, mentions) if les.confirmed]
+    if len(lesions) > 1:
+        # "Pancreatic cysts:" heading a list of numbered cysts is not one more cyst
+        lesions = [les for les in lesions if not _only_a_heading(doc, les)] or lesions
     if retractions and lesions:
         lesions = []
     ext = _assemble(doc, lesions)
     return ext
+
+
+_SOLID_TOPIC_RE = re.compile(
+    r"(?:\d{1,2}[.)]\s*)?(?:(?:there\s+is|note\s+is\s+made\s+of|redemonstrated|again\s+(?:seen|noted))\s+)?an?\s+"
+    r"(?:[\w.,-]+\s+){0,5}?(?:solid\s+(?:\w+\s+)?(?:nodules?|mass(?:es)?|lesions?|tumou?rs?)|mass(?:es)?|tumou?rs?)\b"
+)
+
+
+_APPOSITION_RE = re.compile(
+    r"(?:\(\s*|,\s*|\b)(?:(?:most|more|very)\s+)?(?:likely|probably|probable|presumed|presumably|possibly|possible"
+    r"|favou?red|suspected|suggestive\s+of|suspicious\s+for|consistent\s+with|compatible\s+with|in\s+keeping\s+with"
+    r"|representing|typical\s+of|characteristic\s+of|reflecting|which\s+(?:is|may\s+be)|that\s+is)"
+    r"(?:\s+(?:representing|reflecting|to\s+be|as))?(?:\s+(?:an?|the))?\s*$"
+)
+
+
+_HEADING_AFTER_RE = re.compile(r"(?:\(s\)|\(es\))?[ \t]*:[ \t]*(?:\n|$)")
+
+
+def _only_a_heading(doc: _Doc, les: LesionAcc) -> bool:
+    return (
+        les.size is None
+        and les.location is None
+        and all(getattr(les, k) is None for k in ("nodule", "wall", "septa", "comm", "prior", "calc"))
+        and all(
+            m.group == "continuation" or _HEADING_AFTER_RE.match(doc.t, m.anchor[1]) for m in les.mentions
+        )
+    )
 
 
 def _sentence_mentions(
@@ -329,6 +444,16 @@ def _sentence_mentions(
     t = doc.t
     if not anchors:
         return []
+    if len(anchors) > 1:
+        # "a 16 mm cystic lesion (presumed side-branch IPMN)", "a cyst, likely a mucinous cystic neoplasm":
+        # a diagnosis in apposition names the same lesion; it types it but does not split the sentence
+        kept = [anchors[0]]
+        for am in anchors[1:]:
+            gap = t[kept[-1].end() : am.start()]
+            if len(gap) < 120 and _APPOSITION_RE.search(gap) and not doc.meas_in(kept[-1].end(), am.start()):
+                continue
+            kept.append(am)
+        anchors = kept
     # segment the sentence between anchors
     bounds = [sent.start]
     for k in range(1, len(anchors)):
@@ -371,8 +496,12 @@ def _sentence_mentions(
             continue
         if re.search(r"\b(?:number|no\.|count)\s+of\s+(?:\w+\s+)?$", t[max(lo, a - 25) : a]):
             continue  # "Number of cystic lesions: 1" is a field label
-        if group in ("cyst",) and P.SOLID_VETO_RE.search(t, lo, hi):
+        if _NOT_A_FINDING_AFTER_RE.match(t, b):
+            continue  # "Pancreatic cyst(s):", "MRCP for cyst surveillance", "CYST REPORTING TEMPLATE"
+        if group in ("cyst", "lesion") and P.SOLID_VETO_RE.search(t, lo, hi):
             continue
+        if group == "lesion" and re.search(r"\bsolid\s+(?:\w+\s+)?$", t[max(lo, a - 20) : a]):
+            continue  # "a 12 mm solid lesion": never a cyst, and not the lesion a later "the lesion" means
         mention = _build_mention(doc, sent, m, group, lo, hi, organ_known=organ == "pancreas")
         if group == "lesion":
             mention.group = "cyst"
@@ -385,6 +514,12 @@ def _sentence_mentions(
             continue
         out.append(mention)
     return out
+
+
+_NOT_A_FINDING_AFTER_RE = re.compile(
+    r"(?:\(s\)|\(es\))?[ \t]+(?:[a-z]+[ \t]+)?(?:surveillance|follow[ -]?up|protocol|reporting|template"
+    r"|worksheet|screening|work[ -]?up)\b"
+)
 
 
 def _split_point(doc: _Doc, a: int, b: int) -> int:
@@ -456,7 +591,9 @@ def _build_mention(
         count = 3
     mention.count = count
     mention.definite = bool(P.DEFINITE_RE.search(t[max(lo, a - 40) : a]))
-    mention.new_signal = bool(P.NEW_LESION_RE.search(t[max(lo, a - 30) : a]))
+    mention.new_signal = bool(P.NEW_LESION_RE.search(t[max(lo, a - 30) : a])) or bool(
+        _ENUMERATED_AFTER_RE.match(t, b)
+    )
     if not organ_known:
         mention.group = group
     _fill_features(doc, mention, lo, hi, sent)
@@ -469,8 +606,25 @@ def _build_mention(
     return mention
 
 
+_GROUP_WORDS_RE = re.compile(r"\b(?:any|all|none|either|neither|each|both|cysts|lesions|foci|ipmns)\b")
+
+
+_ENUMERATED_AFTER_RE = re.compile(r"\s*(?:#|no\.?)?\s*\d{1,2}\b(?!\s*(?:mm|cm|x|\.\d))")
+
+
 def _continuation(doc: _Doc, sent: Sentence, current: Mention) -> Mention | None:
     """A sentence with no cyst word that goes on about the current lesion ("It measures 1.2 cm")."""
+    seg = doc.t[sent.start : sent.end]
+    if not doc.meas_in(sent.start, sent.end) and not _has_any(seg, _CONTINUATION_WORDS):
+        return None  # nothing a lesion feature could come from ("Otherwise normal pancreas.")
+    ducts = doc.ducts_in(sent.start, sent.end)
+    if (
+        ducts
+        and ducts[0].start() - sent.start < 40
+        and not _has_any(seg, _COMM_WORDS)
+        and not re.search(r"\b(?:it|its|the\s+(?:cyst|lesion))\b", seg)
+    ):
+        return None  # "A dilated side branch in the body measures 3 mm.": about a duct, not the cyst
     m = Mention(anchor=current.anchor, seg=(sent.start, sent.end), sent=sent, group=current.group)
     _fill_features(doc, m, sent.start, sent.end, sent)
     if any(
@@ -498,11 +652,29 @@ def _continuation(doc: _Doc, sent: Sentence, current: Mention) -> Mention | None
             and all(v is None or v.value == "absent" for v in values)
             and not re.search(r"\b(?:it|its|this|the\s+(?:cyst|lesion))\b", doc.t[sent.start : sent.end])
         )
+        # "No septations." after one cyst is about that cyst; a statement about the group ("none of the
+        # cysts"), or any statement in a report that describes a group of cysts, is about all of them
+        m.group_statement = bool(_GROUP_WORDS_RE.search(doc.t, sent.start, sent.end))
         return m
     return None
 
 
 # ---------------------------------------------------------------------------------------------------
+_NODULE_WORDS = ("nodul", "solid", "papillary", "tissue", "component")
+_SEPTA_WORDS = ("sept", "locul", "simple", "cystic", "without internal")
+_COMM_WORDS = ("communicat", "connect", "contiguous")
+_CONTINUATION_WORDS = (
+    _NODULE_WORDS
+    + _SEPTA_WORDS
+    + _COMM_WORDS
+    + ("wall", "mural", "calc", "head", "neck", "body", "tail", "uncinate")
+)
+
+
+def _has_any(seg: str, words: tuple[str, ...]) -> bool:
+    return any(w in seg for w in words)
+
+
 def _fill_features(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -> None:
     t = doc.t
     ctx = doc.ctx
@@ -526,18 +698,30 @@ def _fill_features(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence
         mention.location = Value(best[1], [(best[2], best[3])])
     # measurements
     _measure(doc, mention, lo, hi, sent)
-    # mural nodule
-    for nm in P.NODULE_RE.finditer(t, lo, hi):
+    seg = t[lo:hi]
+    # mural nodule (a substring test first: most segments mention none of these words)
+    for nm in P.NODULE_RE.finditer(t, lo, hi) if _has_any(seg, _NODULE_WORDS) else ():
         mods = ctx.modifiers(nm.start(), nm.end(), sent.start, sent.end)
         if HYPOTHETICAL in mods:
             continue
         val = "absent" if NEGATED in mods else _nodule_enhancement(doc, nm.start(), nm.end(), lo, hi, sent)
         _put_ranked(mention, "nodule", Value(val, [(nm.start(), nm.end())]), NODULE_RANK)
     # wall
-    for wm in P.WALL_ABSENT_RE.finditer(t, lo, hi):
+    has_wall = "wall" in seg or "mural" in seg
+    for wm in P.WALL_FIELD_RE.finditer(t, lo, hi) if has_wall else ():
+        # "Wall thickening: imperceptible", "Wall: not thickened" - the answer decides, not the label
+        ans = P.FIELD_ANSWER_RE.match(t, wm.end())
+        if ans is None:
+            continue
+        answer = _field_value(ans.group(1), P.WALL_PRESENT_ANSWER_RE)
+        if answer is not None:
+            _put_ranked(mention, "wall", Value(answer, [(wm.start(), ans.end())]), PA_RANK)
+    for wm in P.WALL_ABSENT_RE.finditer(t, lo, hi) if has_wall else ():
         _put_ranked(mention, "wall", Value("absent", [(wm.start(), wm.end())]), PA_RANK)
-    for wm in P.WALL_PRESENT_RE.finditer(t, lo, hi):
+    for wm in P.WALL_PRESENT_RE.finditer(t, lo, hi) if has_wall else ():
         if _overlaps_any(P.WALL_ABSENT_RE, t, wm.start(), wm.end(), lo, hi):
+            continue
+        if _overlaps_any(P.WALL_FIELD_RE, t, wm.start(), wm.end(), lo, hi):
             continue
         mods = ctx.modifiers(wm.start(), wm.end(), sent.start, sent.end)
         if POSSIBLE in mods or HYPOTHETICAL in mods:
@@ -545,23 +729,29 @@ def _fill_features(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence
         val = "absent" if NEGATED in mods else "present"
         _put_ranked(mention, "wall", Value(val, [(wm.start(), wm.end())]), PA_RANK)
     # septations
-    for sm in P.SEPTA_ABSENT_RE.finditer(t, lo, hi):
+    has_septa = _has_any(seg, _SEPTA_WORDS)
+    for sm in P.SEPTA_ABSENT_RE.finditer(t, lo, hi) if has_septa else ():
         _put_ranked(mention, "septa", Value("absent", [(sm.start(), sm.end())]), PA_RANK)
-    for sm in P.SEPTA_PRESENT_RE.finditer(t, lo, hi):
+    for sm in P.SEPTA_PRESENT_RE.finditer(t, lo, hi) if has_septa else ():
         if _overlaps_any(P.SEPTA_ABSENT_RE, t, sm.start(), sm.end(), lo, hi):
             continue
+        if t.startswith(":", sm.end()) and P.SEPTA_ABSENT_RE.search(t, sm.end(), min(hi, sm.end() + 30)):
+            continue  # "Septations: unilocular" - the label is not the answer
         mods = ctx.modifiers(sm.start(), sm.end(), sent.start, sent.end)
-        if POSSIBLE in mods or HYPOTHETICAL in mods:
-            continue
+        if HYPOTHETICAL in mods:
+            continue  # a hedged septation ("possible thin septation") is still reported as seen
         val = "absent" if NEGATED in mods else "present"
         _put_ranked(mention, "septa", Value(val, [(sm.start(), sm.end())]), PA_RANK)
     # communication with the main duct
-    for cm in P.COMM_RE.finditer(t, lo, hi):
+    for cm in P.COMM_RE.finditer(t, lo, hi) if _has_any(seg, _COMM_WORDS) else ():
         mods = ctx.modifiers(cm.start(), cm.end(), sent.start, sent.end)
         tail = t[cm.end() : min(hi, cm.end() + 60)]
         if re.search(r"\b(?:bile|biliary|cbd|common\s+duct)\b", tail[:40]):
             continue
-        if POSSIBLE in mods or HYPOTHETICAL in mods:
+        field = _COMM_FIELD_RE.match(t, cm.end(), hi)
+        if field is not None and _UNCERTAIN_ANSWER_RE.match(field.group(1)):
+            val = "not_stated"  # "MPD communication: indeterminate"
+        elif POSSIBLE in mods or HYPOTHETICAL in mods:
             val = "not_stated"
         elif NEGATED in mods:
             val = "absent"
@@ -571,7 +761,7 @@ def _fill_features(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence
         if mention.comm is None or (mention.comm.value == "not_stated" and val != "not_stated"):
             mention.comm = v
     # side-branch IPMN inside the segment (not the anchor itself) implies communication
-    for am in P.ANCHOR_RE.finditer(t, lo, hi):
+    for am in doc.anchors_in(lo, hi):
         if am.lastgroup == "sb":
             mods = ctx.modifiers(am.start(), am.end(), sent.start, sent.end)
             if NEGATED in mods or HISTORICAL in mods:
@@ -590,7 +780,7 @@ def _fill_features(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence
             if mention.ptype is None or (mention.ptype.value == "unspecified" and pt != "unspecified"):
                 mention.ptype = Value(pt, [(am.start(), am.end())])
     # calcification
-    for km in P.CALC_RE.finditer(t, lo, hi):
+    for km in P.CALC_RE.finditer(t, lo, hi) if "calc" in seg else ():
         mods = ctx.modifiers(km.start(), km.end(), sent.start, sent.end)
         if HYPOTHETICAL in mods or POSSIBLE in mods:
             continue
@@ -605,6 +795,22 @@ def _fill_features(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence
             else:
                 val = "present_unspecified"
         _put_ranked(mention, "calc", Value(val, [(km.start(), km.end())]), CALC_RANK)
+
+
+_COMM_FIELD_RE = re.compile(r"[^:\n.;]{0,30}:\s*([^\n.;]{1,40})")
+_UNCERTAIN_ANSWER_RE = re.compile(
+    r"\s*(?:indeterminate|uncertain|equivocal|unknown|unclear|not\s+(?:assessed|evaluated|determined|assessable)"
+    r"|cannot\s+be|can\s*not\s+be|n/?a\b|\?)"
+)
+
+
+def _field_value(answer: str, present_re: re.Pattern[str]) -> str | None:
+    """'present' / 'absent' for a template answer, None when it says neither."""
+    if P.ABSENT_ANSWER_RE.search(answer):
+        return "absent"
+    if present_re.search(answer):
+        return "present"
+    return None
 
 
 def _overlaps_any(rx: re.Pattern[str], t: str, a: int, b: int, lo: int, hi: int) -> bool:
@@ -702,18 +908,29 @@ def _role(doc: _Doc, ms: list[Measurement], idx: int, lo: int, hi: int, sent: Se
     nm = P.NODULE_RE.search(t, m.end, min(hi, m.end + 45))
     if nm is not None and P.NODULE_AFTER_GAP_RE.match(t[m.end : nm.start()]):
         return "nodule"
-    for nm2 in P.NODULE_RE.finditer(t, max(lo, m.start - 40), m.start):
-        if P.NODULE_BEFORE_GAP_RE.match(t[nm2.end() : m.start]):
-            return "nodule"
-    # duct diameter
-    for dm in P.DUCT_RE.finditer(t, max(lo, m.start - 50), m.start):
-        if re.search(r"communicat\w*\s+(?:\w+\s+){0,2}$", t[max(lo, dm.start() - 30) : dm.start()]):
+    prior_cue = bool(P.PRIOR_BEFORE_RE.search(before)) and not P.RANGE_FROM_RE.search(before)
+    if not prior_cue and not P.PRIOR_AFTER_RE.match(after):
+        # "... nodule, measuring 9 mm on the study of 14/11/2014" is the cyst's prior size
+        # "(previously 12 mm)" after "without enhancing nodule" is the cyst's prior, not the nodule's size
+        for nm2 in P.NODULE_RE.finditer(t, max(lo, m.start - 40), m.start):
+            if P.NODULE_BEFORE_GAP_RE.match(t[nm2.end() : m.start]):
+                return "nodule"
+    # duct diameter (not when the size is followed by the cyst it measures: "12 mm unilocular cyst")
+    sized_cyst = _SIZE_OF_CYST_RE.match(t, m.end, min(hi, m.end + 60))
+    for dm in () if sized_cyst else P.DUCT_RE.finditer(t, max(lo, m.start - 50), m.start):
+        if _is_compound_heading(t, dm):
+            continue
+        if re.search(
+            r"(?:communicat\w*|connect\w*|connection)\s+(?:\w+\s+){0,3}$",
+            t[max(lo, dm.start() - 40) : dm.start()],
+        ) or re.match(r"(?:al)?\s+(?:communicat|connect)", t[dm.end() : dm.end() + 16]):
             continue  # "communicates with the main duct (previously 2.7 cm)": the duct is not measured
         gap = t[dm.end() : m.start]
         if P.MEAS_DUCT_GAP_RE.match(gap) or (
             ";" not in gap
+            and not _DUCT_GAP_VETO_RE.search(gap)
             and not P.ANCHOR_RE.search(gap)
-            and not doc.meas_in(dm.end(), m.start)
+            and not _meas_between(doc, dm.end(), m.start)
             and not re.search(r"\b(?:and|but|while)\s+(?:the\s+|a\s+|an\s+)?\w+\s+(?:measures|is|has)", gap)
         ):
             return "duct"
@@ -742,6 +959,11 @@ def _role(doc: _Doc, ms: list[Measurement], idx: int, lo: int, hi: int, sent: Se
         return "prior"
     # a date right after a measurement that is not the exam date marks a prior ("1.2 cm on 3/1/2022")
     return "current"
+
+
+_DUCT_GAP_VETO_RE = re.compile(
+    r"\b(?:septa\w*|walls?|nodul\w*|previously|prior|formerly|which\s+measured|compared|communicat\w*)\b"
+)
 
 
 def _date_near(doc: _Doc, p: Measurement, lo: int, hi: int, sent: Sentence) -> DateMention | None:
@@ -792,7 +1014,22 @@ def _merge(doc: _Doc, mentions: list[Mention]) -> list[LesionAcc]:
         size = m.size.value if m.size else None
         loc = m.location.value if m.location else None
         target: LesionAcc | None = None
-        if m.group == "continuation" and m.broadcast and len(lesions) > 1:
+        if (
+            m.group == "continuation"
+            and m.broadcast
+            and len(lesions) > 1
+            and (m.group_statement or any(les.count >= 2 for les in lesions))
+        ):
+            for les in lesions:
+                _fold(les, m, kind, fill_only=True)
+            continue
+        if (
+            m.plural
+            and len(lesions) > 1
+            and m.size is None
+            and _ALL_OF_THEM_RE.search(doc.t, max(m.seg[0], m.anchor[0] - 30), m.anchor[0])
+        ):
+            # "All three cysts communicate with the main duct": about each cyst already described
             for les in lesions:
                 _fold(les, m, kind, fill_only=True)
             continue
@@ -800,15 +1037,33 @@ def _merge(doc: _Doc, mentions: list[Mention]) -> list[LesionAcc]:
             target = last
         elif kind in ("impression", "addendum") and lesions:
             target = _match(lesions, m)
-            if target is None and kind == "addendum" and m.definite and size is None and not m.new_signal:
+            if (
+                target is None
+                and (kind == "addendum" or _DESCRIBED_ABOVE_RE.search(doc.t, m.anchor[1], m.seg[1]))
+                and m.definite
+                and size is None
+                and not m.new_signal
+            ):
                 # "ADDENDUM: The cyst described above is in the head, not the tail" corrects that cyst
                 target = lesions[0] if len(lesions) == 1 else last
             if target is None and size is None and not m.new_signal and loc is None:
                 target = last if kind == "addendum" and last is not None else _largest(lesions)
         else:
-            if lesions and not m.new_signal:
+            if (
+                lesions
+                and not m.new_signal
+                and not (
+                    m.group == "md"
+                    and last is not None
+                    and (last.ptype is None or last.ptype.value != "md_ipmn")
+                )
+                # "Multiple subcentimeter cysts throughout the pancreas" after one cyst: a group, not that cyst
+                and not (m.plural and m.count >= 2 and not m.definite and last is not None and last.count < 2)
+            ):
                 if size is None and (
-                    loc is None or (last is not None and last.location and last.location.value == loc)
+                    loc is None
+                    or (last is not None and last.location and last.location.value == loc)
+                    or (last is not None and last.location is None and last.size is None)
                 ):
                     target = last  # a cyst named again without size or a new place is the one just described
                 if target is None:
@@ -831,6 +1086,12 @@ def _merge(doc: _Doc, mentions: list[Mention]) -> list[LesionAcc]:
     return lesions
 
 
+_DESCRIBED_ABOVE_RE = re.compile(r"^\s+(?:described|mentioned|noted|seen)\s+(?:above|previously|earlier)\b")
+
+
+_ALL_OF_THEM_RE = re.compile(r"\b(?:all|both|each|every|these|those)\b")
+
+
 def _largest(lesions: list[LesionAcc]) -> LesionAcc:
     return max(lesions, key=lambda les: les.size.value if les.size else -1.0)
 
@@ -846,8 +1107,8 @@ def _match(lesions: list[LesionAcc], m: Mention) -> LesionAcc | None:
             continue
         if size is not None and (_same_size(lsize, size) or _slip(lsize, size)):
             return les
-        if size is not None and lsize is not None and loc is None:
-            continue
+        if size is not None and lsize is not None:
+            continue  # both measured, different sizes: another cyst in the same part of the gland
         if loc is not None and lloc == loc and best is None:
             best = les
     if best is not None:
@@ -921,8 +1182,7 @@ def _assemble(doc: _Doc, lesions: list[LesionAcc]) -> Extraction:
             if v is None:
                 return
             for a, b in v.spans:
-                sp = doc.span(a, b)
-                ev.append(sp.model_copy(update={"feature": feature}))
+                ev.append(doc.span(a, b, feature))
 
         data: dict[str, Any] = {}
         if les.size is not None:
@@ -982,12 +1242,9 @@ def _assemble(doc: _Doc, lesions: list[LesionAcc]) -> Extraction:
             data["calcification"] = les.calc.value
             add("calcification", les.calc)
         data["count"] = max(1, les.count)
-        anchor_spans = []
-        for mm in les.mentions:
-            if mm.group != "continuation":
-                anchor_spans.append(doc.span(*mm.anchor))
-        if anchor_spans:
-            pcl_spans.append(anchor_spans[0])
+        first = next((mm for mm in les.mentions if mm.group != "continuation"), None)
+        if first is not None:
+            pcl_spans.append(doc.span(*first.anchor))
         data["evidence"] = ev
         out.append(Lesion.model_validate(data))
     if pcl_spans:
@@ -995,8 +1252,8 @@ def _assemble(doc: _Doc, lesions: list[LesionAcc]) -> Extraction:
     multiplicity: Multiplicity = "single"
     if len(out) >= 2 or any(les.count >= 2 for les in out):
         multiplicity = "multiple"
-        spans = [doc.span(*mm.anchor) for les in lesions for mm in les.mentions if mm.plural]
-        report_ev["multiplicity"] = spans[:1] or pcl_spans[:2]
+        plural = next((mm for les in lesions for mm in les.mentions if mm.plural), None)
+        report_ev["multiplicity"] = [doc.span(*plural.anchor)] if plural is not None else pcl_spans[:2]
     diameter, dilated = _duct(doc)
     if diameter is not None:
         report_ev["mpd_diameter_mm"] = [doc.span(a, b) for a, b in diameter.spans]
@@ -1013,6 +1270,7 @@ def _assemble(doc: _Doc, lesions: list[LesionAcc]) -> Extraction:
         mpd_dilated=dilated.value if dilated is not None else "not_stated",
         exam_date=exam_date.value if exam_date is not None else None,
         evidence=report_ev,
+        warnings=list(doc.warnings),
     )
 
 
@@ -1033,12 +1291,17 @@ def _comparison_prior(doc: _Doc) -> tuple[Value | None, Value | None]:
                 interval = iv
     if best is None:
         # "Compared to the previous examination of 20/06/2022." written as a findings sentence
-        for sent in doc.sentences:
-            if sent.kind in ("comparison", "technique"):
+        starts = [sent.start for sent in doc.sentences]
+        seen: set[int] = set()
+        for cm in _COMPARISON_SENT_RE.finditer(doc.t):  # one pass, then the sentence of each hit
+            k = bisect_right(starts, cm.start()) - 1
+            if k < 0 or k in seen:
                 continue
-            if not _COMPARISON_SENT_RE.search(doc.t, sent.start, sent.end) or doc.meas_in(
-                sent.start, sent.end
-            ):
+            seen.add(k)
+            sent = doc.sentences[k]
+            if sent.kind in ("comparison", "technique") or cm.end() > sent.end:
+                continue
+            if doc.meas_in(sent.start, sent.end):
                 continue
             for d in doc.dates_in(sent.start, sent.end):
                 if (exam is None or d.date != exam.value) and (best is None or d.date > best.date):
@@ -1054,6 +1317,13 @@ _COMPARISON_SENT_RE = re.compile(
 
 
 def _exam_date(doc: _Doc) -> Value | None:
+    if not hasattr(doc, "_exam"):
+        doc._exam = _find_exam_date(doc)  # type: ignore[attr-defined]
+    found: Value | None = doc._exam  # type: ignore[attr-defined]
+    return found
+
+
+def _find_exam_date(doc: _Doc) -> Value | None:
     for sec in doc.smap.sections:
         if sec.kind not in ("exam", "preamble"):
             continue
@@ -1079,7 +1349,7 @@ def _duct(doc: _Doc) -> tuple[Value | None, Value | None]:
             continue
         sent_org = _sentence_organ(doc, sent, carry)
         carry = sent_org
-        ducts = [m for m in P.DUCT_RE.finditer(t, sent.start, sent.end)]
+        ducts = doc.ducts_in(sent.start, sent.end)
         if not ducts:
             if duct_heading is not None and _FIELD_RE.match(t, sent.start, sent.end):
                 ducts = [duct_heading]
@@ -1096,6 +1366,8 @@ def _duct(doc: _Doc) -> tuple[Value | None, Value | None]:
             continue
         typed: list[tuple[int, int, str]] = []
         for m in ducts:
+            if _is_compound_heading(t, m):
+                continue  # "PANCREAS/PANCREATIC DUCT:" names a section, it measures nothing
             g = m.lastgroup or "bare"
             if g == "bare":
                 if re.search(r"\b(?:cystic|bile|hepatic|common)\s+$", t[max(0, m.start() - 12) : m.start()]):
@@ -1177,13 +1449,47 @@ def _duct(doc: _Doc) -> tuple[Value | None, Value | None]:
     return diam, status
 
 
+def _meas_between(doc: _Doc, a: int, b: int) -> bool:
+    """A measurement between a duct term and ``b``, other than a list of the same duct's segments.
+
+    "The main duct measures 2 mm in the head and 3.5 mm in the body": the second size still
+    belongs to the duct.
+    """
+    ms = doc.meas_in(a, b)
+    if not ms:
+        return False
+    t = doc.t
+    ends = [m.end for m in ms]
+    starts = [m.start for m in ms[1:]] + [b]
+    return not all(P.DUCT_SEGMENT_LIST_RE.fullmatch(t, e, s) for e, s in zip(ends, starts, strict=True))
+
+
+_COMPOUND_HEADING_RE = re.compile(r"\s*:")
+_SIZE_OF_CYST_RE = re.compile(
+    r"[\s-]*(?:(?!(?:of|to|from|in|at|with|upstream|downstream|near|proximal|distal)\b)\w+[\s,-]+){0,5}?"
+    r"(?:cysts?|lesions?|ipmns?|cystic|pseudocysts?)\b"
+)
+
+
+def _is_compound_heading(t: str, m: re.Match[str]) -> bool:
+    """A duct term in a heading that names two things ("PANCREAS/PANCREATIC DUCT:") measures nothing."""
+    return bool(
+        _COMPOUND_HEADING_RE.match(t, m.end())
+        and _COMPOUND_LABEL_RE.fullmatch(t, max(0, t.rfind("\n", 0, m.start()) + 1), m.start())
+    )
+
+
+_COMPOUND_LABEL_RE = re.compile(r"[ \t*#-]*[a-z][a-z ]{0,30}(?:/|\s+and\s+|\s*&\s*)\s*(?:the\s+)?")
+
+
 def _nearest_duct(
     doc: _Doc, typed: list[tuple[int, int, str]], ms: Measurement
 ) -> tuple[int, int, str] | None:
     t = doc.t
     best: tuple[int, tuple[int, int, str]] | None = None
     if re.match(
-        r"[\s-]*(?:[\w-]+\s+){0,4}?(?:cysts?|lesions?|ipmns?|cystic|pseudocysts?)\b", t[ms.end : ms.end + 40]
+        r"[\s-]*(?:\w+[\s,-]+){0,5}?(?:cysts?|lesions?|ipmns?|cystic|pseudocysts?)\b",
+        t[ms.end : ms.end + 50],
     ):
         return None  # "a 1.6 cm head cyst"
     for d in typed:
@@ -1191,9 +1497,13 @@ def _nearest_duct(
             gap = t[d[1] : ms.start]
             if len(gap) > 70 or re.search(r"[;]|\band\s+(?:the\s+)?\w+\s+(?:duct|measures)", gap):
                 continue
-            if doc.meas_in(d[1], ms.start) or P.ANCHOR_RE.search(gap):
+            if _meas_between(doc, d[1], ms.start) or P.ANCHOR_RE.search(gap):
                 continue
-            if re.search(r"communicat\w*\s+(?:\w+\s+){0,2}$", t[max(0, d[0] - 30) : d[0]]):
+            if re.search(
+                r"(?:communicat\w*|connect\w*|connection)\s+(?:\w+\s+){0,3}$", t[max(0, d[0] - 40) : d[0]]
+            ):
+                continue
+            if _DUCT_GAP_VETO_RE.search(gap):
                 continue
             dist = ms.start - d[1]
         else:

@@ -10,7 +10,7 @@ import re
 
 # --- lesion anchors -------------------------------------------------------------------------
 ANCHOR_RE = re.compile(
-    r"(?=[sbmictplf])\b(?:"
+    r"(?=[sbmictplfo])\b(?:"
     r"(?P<sb>(?:side|branch)[\s-]*(?:branch|duct)[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+"
     r"(?:neoplasms?|tumou?rs?))|(?:bd|sb)[\s-]?ipmns?)"
     r"|(?P<md>main[\s-]*duct[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+(?:neoplasms?|tumou?rs?))"
@@ -21,7 +21,7 @@ ANCHOR_RE = re.compile(
     r"(?:adenomas?|cystadenomas?|neoplasms?)|scas?\b)"
     r"|(?P<mucinous>mucinous\s+cyst(?:ic)?\s*(?:adenomas?|neoplasms?|tumou?rs?|lesions?)|mcns?\b)"
     r"|(?P<pseudo>pseudo[\s-]?cysts?)"
-    r"|(?P<cyst>cystic\s+(?:pancreatic\s+)?(?:lesions?|foci|focus|neoplasms?|structures?|masses|mass|tumou?rs?|areas?"
+    r"|(?P<cyst>(?:micro|macro|oligo|multi)?cystic\s+(?:pancreatic\s+)?(?:lesions?|foci|focus|neoplasms?|structures?|masses|mass|tumou?rs?|areas?"
     r"|nodules?|spaces?|formations?|cavity|cavities)"
     r"|(?:t2|t-2)[\s-]*(?:weighted\s+)?(?:hyper-?intense|bright)\s+(?:cystic\s+)?(?:foci|focus|lesions?|structures?)"
     r"|cysts?)"
@@ -30,7 +30,7 @@ ANCHOR_RE = re.compile(
 )
 # Words that make a "lesion" a cystic one.
 CYSTIC_DESCRIPTOR_RE = re.compile(
-    r"\b(?:cystic|cyst|fluid|water|t2[\s-]*(?:weighted\s+)?(?:hyper-?intense|bright)|simple|unilocular|septat\w*"
+    r"\b(?:(?:micro|macro|oligo|multi)?cystic|cyst|fluid|water|t2[\s-]*(?:weighted\s+)?(?:hyper-?intense|bright)|simple|unilocular|septat\w*"
     r"|multilocul\w*|ipmn)"
 )
 ENUMERATED_RE = re.compile(r"lesions?\s*#?\s*\d+")
@@ -147,6 +147,15 @@ WALL_PRESENT_RE = re.compile(
     r"enhancing\s+(?:and\s+thickened\s+|thick\s+)?(?:cyst\s+)?walls?|mural\s+thickening|mural\s+enhancement|"
     r"wall\s+thickening)"
 )
+# Structured templates: "Wall thickening: imperceptible", "Wall: not thickened".
+WALL_FIELD_RE = re.compile(
+    r"(?=[wc])\b(?:(?:cyst\s+)?wall(?:\s+thickening)?|wall\s+(?:thickness|enhancement))(?=\s*:)"
+)
+FIELD_ANSWER_RE = re.compile(r"\s*:\s*([^\n.;]{1,40})")
+ABSENT_ANSWER_RE = re.compile(
+    r"^\s*(?:no\b|none|absent|negative|not\s|without|thin|imperceptible|smooth|normal|unremarkable|n/?a\b)"
+)
+WALL_PRESENT_ANSWER_RE = re.compile(r"^\s*(?:yes|present|thick\w*|enhanc\w*|irregular|nodular|mild|focal)")
 SEPTA_ABSENT_RE = re.compile(
     r"(?=[unsw])\b(?:uni-?locular|uni-?loculated|non-?septated|unseptated|non-?loculated|simple\s+appearing|without\s+internal\s+"
     r"(?:complexity|septa\w*))\b"
@@ -181,12 +190,18 @@ DUCT_RE = re.compile(
     r")"
 )
 DILATED_RE = re.compile(
-    r"(?=[dpeu])\b(?:dilat\w*|ectatic|ectasia|enlarged|distended|prominent|upstream\s+dilat\w*)\b"
+    r"(?=[dpeu])(?<!non-)(?<!non\s)\b(?:dilat\w*|ectatic|ectasia|enlarged|distended|prominent|upstream\s+dilat\w*)\b"
 )
 NORMAL_DUCT_RE = re.compile(
     r"(?=[nuwiar])\b(?:non[\s-]?dilated|undilated|normal(?:ly)?\s+(?:in\s+)?(?:caliber|calibre|size|diameter)|normal[\s-]+caliber|"
     r"normal[\s-]+calibre|within\s+normal\s+limits|is\s+normal|are\s+normal|unremarkable|normal|nl|wnl|"
     r"regular\s+(?:calibre|caliber|size|diameter)|regular)\b"
+)
+# "... 2 mm in the head, 3.5 mm in the tail": between two sizes of one duct, only a segment name.
+DUCT_SEGMENT_LIST_RE = re.compile(
+    r"[\s,]*(?:(?:in|at|of|within|through)\s+(?:the\s+)?)?(?:pancreatic\s+)?(?:head|neck|body|tail|uncinate)"
+    r"(?:\s+process)?(?:\s+(?:region|segment))?[\s,;]*(?:and|to|versus|vs\.?)?[\s,]*(?:(?:up\s+to|measuring|"
+    r"approximately|about)\s+)?"
 )
 MEAS_DUCT_GAP_RE = re.compile(
     r"^(?:[\s,:(]|is|are|was|mildly|moderately|markedly|severely|mild|dilated|enlarged|prominent|measur\w*|caliber|calibre|"
@@ -199,16 +214,19 @@ PRIOR_BEFORE_RE = re.compile(
     r"|\bthen|\bwhen\s+it\s+measured|\bwhen\s+measuring|\bat\s+which\s+time\s+it\s+measured|\bhad\s+measured|\bbaseline"
     r"|\bpreviously\s+measured)"
     r"(?:\s+(?:measured|measuring|measures|of|at|approximately|about|up\s+to|been|size|it|this|the\s+cyst|the\s+lesion|"
+    r"measurements?|dimensions?|diameter|was|is|"
     r"exam|study|ct|mri|scan|:))*[\s:]*$"
 )
 CURRENT_BEFORE_RE = re.compile(
-    r"(?:\bnow|\bcurrently|\btoday|\bpresently|\bto|\bcurrent(?:ly)?\s+measur\w*|\bnow\s+measur\w*)"
+    r"(?:\bnow|\bcurrently|\btoday|\bpresently|(?<!compared\s)(?<!similar\s)(?<!relative\s)(?<!comparison\s)\bto|\bcurrent(?:ly)?\s+measur\w*|\bnow\s+measur\w*)"
     r"(?:\s+(?:measures|measuring|measured|approximately|about|up\s+to|of|at))*\s*$"
 )
 PRIOR_AFTER_RE = re.compile(
     r"^[\s),]*(?:(?:on|in|at|from)\s+(?:the\s+)?(?:prior|previous|preceding|comparison|last|earlier|most\s+recent|"
     r"outside|older|initial|baseline|remote|\w+\s+prior)|previously|prior|before|earlier|ago|at\s+baseline|"
     r"(?:on|in|from)\s+(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|19\d\d|20\d\d)|"
+    r"(?:on|in|at|from)\s+(?:the\s+|an?\s+)?(?:examination|exam|study|scan|ct|mri|mrcp|imaging|ultrasound)\s+"
+    r"(?:of|dated|from|performed|done|on|\d|(?:\w+\s+){0,2}(?:ago|prior|earlier|before|previously))|"
     r"(?:\w+\s+){0,2}(?:months?|years?|weeks?)\s+(?:ago|prior|earlier|before|previously))"
 )
 RELATIONAL_BEFORE_RE = re.compile(
@@ -238,7 +256,7 @@ NODULE_BEFORE_GAP_RE = re.compile(
     r"^[\s,(]*(?:(?:which|that)\s+)?(?:measuring|measures|measure|of|sized|size|up\s+to|approximately|about|is|:|,|\()*[\s(]*$"
 )
 NODULE_AFTER_GAP_RE = re.compile(
-    r"^[\s-]*(?:(?:non[\s-]?enhancing|enhancing|solid|mural|soft[\s-]tissue|papillary|small|tiny|hypo\w*|hyper\w*|"
+    r"^[\s-]*(?:(?:\w+ly|non[\s-]?enhancing|enhancing|solid|mural|soft[\s-]tissue|papillary|small|tiny|hypo\w*|hyper\w*|"
     r"polypoid|nodular|intramural|eccentric)\s+)*$"
 )
 

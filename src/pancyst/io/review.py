@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pancyst.io.writers import Preparer, Writer, open_text, report_value
-from pancyst.schema import FEATURE_KEYS, OPTIONAL_FEATURE_KEYS, ResultLine
+from pancyst.schema import FEATURE_KEYS, LESION_FEATURES, OPTIONAL_FEATURE_KEYS, ResultLine
 
 MAX_SHOWN_CHARS = 300_000  # a 5 MB "report" (an error line) should not make the page unusable
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -41,19 +41,7 @@ COLORS: dict[str, str] = {
     "exam_date": "#e2e8f0",
 }
 DEFAULT_COLOR = "#e5e7eb"
-_LESION_COLUMNS: tuple[str, ...] = (
-    "size_mm",
-    "location",
-    "mural_nodule",
-    "wall_thickening",
-    "septations",
-    "mpd_communication",
-    "prior_size_mm",
-    "interval_months",
-    "presumed_type",
-    "calcification",
-    "count",
-)
+_LESION_COLUMNS: tuple[str, ...] = (*LESION_FEATURES, "count")
 
 
 def esc(value: Any) -> str:

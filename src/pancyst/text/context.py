@@ -9,7 +9,6 @@ report, and a target's modifiers are the triggers whose scope covers it within i
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -26,6 +25,7 @@ TERMINATE = "terminate"
 CATEGORIES = (NEGATED, POSSIBLE, PROBABLE, HISTORICAL, HYPOTHETICAL)
 
 MAX_SCOPE_CHARS = 110
+_MAX_PHRASE_WORDS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,7 @@ class Hit:
     start: int
     end: int
     rule: Rule
+    field: bool = False  # a field answer ("Communication with main duct: no") covers its whole label
 
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:/[a-z]+)?|[;:]")
@@ -79,8 +80,10 @@ def _compiled() -> tuple[re.Pattern[str], dict[str, list[tuple[tuple[str, ...], 
         entries.sort(key=lambda e: len(e[0]), reverse=True)
     firsts = sorted((w for w in index if w[0].isalnum()), key=len, reverse=True)
     initials = "".join(sorted({w[0] for w in firsts}))
+    if max(len(e[0]) for entries in index.values() for e in entries) > _MAX_PHRASE_WORDS:
+        raise ValueError(f"context.yaml: a trigger phrase is longer than {_MAX_PHRASE_WORDS} words")
     first_re = re.compile(
-        r"[;:]|(?=["
+        r"[;:]|(?<![a-z0-9/])(?=["
         + re.escape(initials)
         + r"])\b(?:"
         + "|".join(re.escape(w) for w in firsts)
@@ -94,47 +97,34 @@ _SPACE_ONLY_RE = re.compile(r"[\s-]*")
 
 
 class ContextIndex:
-    """All trigger hits of one text; answers "which modifiers cover this target?"."""
+    """Trigger hits of one text, found per sentence on first use; answers "which modifiers cover this?".
+
+    A report's sentences about other organs are never asked about, so they are never tokenized.
+    """
 
     def __init__(self, text: str) -> None:
-        _, index = _compiled()
-        words = _TOKEN_RE.findall(text)
-        matches: list[re.Match[str]] | None = None
-        hits: list[Hit] = []
-        i = 0
-        n = len(words)
-        get = index.get
-        while i < n:
-            entries = get(words[i])
-            if entries is None:
-                i += 1
-                continue
-            if matches is None:
-                matches = list(_TOKEN_RE.finditer(text))
-            matched = 0
-            for phrase, rule, field in entries:
-                k = len(phrase)
-                if k > 1 and (i + k > n or tuple(words[i : i + k]) != phrase):
-                    continue
-                end = matches[i + k - 1].end()
-                if field and not _FIELD_END_RE.match(text, end):
-                    continue
-                hits.append(Hit(matches[i].start(), end, rule))
-                matched = k
-                break
-            i += matched or 1
-        self.hits = hits
-        self._starts = [h.start for h in hits]
+        self.text = text
+        self._regions: dict[tuple[int, int], list[Hit]] = {}
+
+    @property
+    def hits(self) -> list[Hit]:
+        """Every hit in the whole text (tests, debugging)."""
+        return self._hits(0, len(self.text))
+
+    def _hits(self, lo: int, hi: int) -> list[Hit]:
+        key = (lo, hi)
+        found = self._regions.get(key)
+        if found is None:
+            found = self._regions[key] = _scan(self.text, lo, hi)
+        return found
 
     def hits_in(self, lo: int, hi: int) -> list[Hit]:
-        return self.hits[bisect_left(self._starts, lo) : bisect_left(self._starts, hi)]
+        return [h for h in self._hits(lo, hi) if h.end <= hi]
 
     def modifiers(self, start: int, end: int, lo: int, hi: int) -> set[str]:
         """Categories whose trigger scope covers ``[start, end)`` inside the sentence ``[lo, hi)``."""
         found: set[str] = set()
-        i0 = bisect_left(self._starts, lo)
-        i1 = bisect_right(self._starts, hi)
-        hits = self.hits[i0:i1]
+        hits = self._hits(lo, hi)
         for idx, hit in enumerate(hits):
             rule = hit.rule
             if rule.category in (PSEUDO, TERMINATE):
@@ -147,9 +137,40 @@ class ContextIndex:
             elif rule.direction == "backward" and hit.start >= end:
                 if hit.start - end > MAX_SCOPE_CHARS:
                     continue
-                if not _terminated(hits, idx - 1, end, hit.start, rule.category, forward=False):
+                if hit.field or not _terminated(hits, idx - 1, end, hit.start, rule.category, forward=False):
                     found.add(rule.category)
         return found
+
+
+def _scan(text: str, lo: int, hi: int) -> list[Hit]:
+    """One pass over the tokens of ``text[lo:hi]``: longest phrase first at each token."""
+    _, index = _compiled()
+    words = _TOKEN_RE.findall(text, lo, hi)
+    matches: list[re.Match[str]] | None = None
+    hits: list[Hit] = []
+    i = 0
+    n = len(words)
+    get = index.get
+    while i < n:
+        entries = get(words[i])
+        if entries is None:
+            i += 1
+            continue
+        if matches is None:
+            matches = list(_TOKEN_RE.finditer(text, lo, hi))
+        matched = 0
+        for phrase, rule, field in entries:
+            k = len(phrase)
+            if k > 1 and (i + k > n or tuple(words[i : i + k]) != phrase):
+                continue
+            end = matches[i + k - 1].end()
+            if field and not _FIELD_END_RE.match(text, end):
+                continue
+            hits.append(Hit(matches[i].start(), end, rule, field))
+            matched = k
+            break
+        i += matched or 1
+    return hits
 
 
 def _terminated(hits: list[Hit], idx: int, a: int, b: int, category: str, *, forward: bool) -> bool:

@@ -31,6 +31,9 @@ class _Vocab:
     short: dict[str, frozenset[str]]
     protected: frozenset[str]
     long_index: dict[str, tuple[str, ...]]
+    heads: frozenset[str]
+    tails: frozenset[str]
+    short_initials: frozenset[str]
 
 
 def _deletes(word: str) -> set[str]:
@@ -52,7 +55,15 @@ def _vocab() -> _Vocab:
     lex = yaml.safe_load(raw)
     long = frozenset(lex["fuzzy_long"])
     short = {word: frozenset(ctx) for word, ctx in lex["fuzzy_short"].items()}
-    return _Vocab(long, short, frozenset(lex["protected"]), _index(long))
+    return _Vocab(
+        long,
+        short,
+        frozenset(lex["protected"]),
+        _index(long),
+        frozenset(w[:2] for w in long),
+        frozenset(w[-2:] for w in long),
+        frozenset(w[0] for w in short),
+    )
 
 
 def _candidates(token: str, index: dict[str, tuple[str, ...]]) -> set[str]:
@@ -63,6 +74,7 @@ def _candidates(token: str, index: dict[str, tuple[str, ...]]) -> set[str]:
 
 
 _cache: dict[str, str | None] = {}
+_look_cache: dict[str, bool] = {}
 
 
 def correct_word(token: str) -> str | None:
@@ -72,7 +84,13 @@ def correct_word(token: str) -> str | None:
         return hit
     v = _vocab()
     result: str | None = None
-    if len(token) >= 5 and token not in v.long and token not in v.protected:
+    if (
+        len(token) >= 5
+        and token not in v.long
+        and token not in v.protected
+        # one edit keeps either the first two or the last two letters of a word of five or more
+        and (token[:2] in v.heads or token[-2:] in v.tails)
+    ):
         cands = _candidates(token, v.long_index)
         if len(cands) == 1:
             result = next(iter(cands))
@@ -82,9 +100,38 @@ def correct_word(token: str) -> str | None:
     return result
 
 
+_short_cache: dict[str, tuple[str, frozenset[str]] | None] = {}
+
+
 def _short_correction(token: str) -> tuple[str, frozenset[str]] | None:
     """A short rule word this token may be a slip of (two edits, same first letter), with its context."""
+    try:
+        return _short_cache[token]
+    except KeyError:
+        pass
+    found = _short_candidates(token)
+    if len(_short_cache) > _CACHE_MAX:
+        _short_cache.clear()
+    _short_cache[token] = found
+    return found
+
+
+def _needs_look(token: str) -> bool:
+    """Whether a word might be corrected at all (cached per word; most words never are)."""
+    n = len(token)
+    if n >= 5 and correct_word(token) is not None:
+        return True
+    if 3 <= n <= 5:
+        v = _vocab()
+        if token not in _SKIP_BETWEEN and token not in v.protected and token not in v.long:
+            return _short_correction(token) is not None
+    return False
+
+
+def _short_candidates(token: str) -> tuple[str, frozenset[str]] | None:
     v = _vocab()
+    if not token or token[0] not in v.short_initials:
+        return None
     if token in v.short or not 3 <= len(token) <= 5:
         return None
     found = [
@@ -143,6 +190,18 @@ class Normalized:
             joined = "".join(ch for ch in m.group(0) if ch.isalpha())
             if joined != m.group(0):
                 repl.append((m.start(), m.end(), joined))
+        # Fast path: a report whose distinct words need no correction needs no token walk.
+        look = _look_cache
+        if len(look) > _CACHE_MAX:
+            look.clear()
+        for w in set(_WORD_RE.findall(lower)):
+            hit = look.get(w)
+            if hit is None:
+                hit = look[w] = _needs_look(w)
+            if hit:
+                break
+        else:
+            return repl
         tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(lower)]
         for i, (a, b, tok) in enumerate(tokens):
             if b - a >= 5:
@@ -205,8 +264,13 @@ def _near_context(tokens: list[tuple[int, int, str]], i: int, context: frozenset
             j += step
             hops += 1
         if 0 <= j < len(tokens) and tokens[j][2] in context:
+            if step == 1 and tokens[j][2] in _ADJECTIVES:
+                continue  # "pancreatic tale" is a slip; "thin pancreatic parenchyma" is not
             return True
     return False
+
+
+_ADJECTIVES = frozenset({"pancreatic"})
 
 
 def normalize(text: str) -> Normalized:

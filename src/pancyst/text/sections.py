@@ -69,14 +69,22 @@ def _tables() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
     # that is just a known section name.
     header_re = re.compile(
         r"[ \t]*(?:[-*•>#]+[ \t]*|\d{1,2}[.)][ \t]+)?"
-        r"(?P<label>[A-Za-z][A-Za-z0-9 /&(),'-]{0,48}?)[ \t]*(?:(?P<colon>:)|(?=[ \t]*(?:\r?\n|$)))"
+        r"(?P<label>[A-Za-z][A-Za-z0-9 /&(),'-]{0,48}?)[ \t]*(?:(?P<colon>:)|(?=[ \t]*[*=#-]*[ \t]*(?:\r?\n|$)))"
     )
     return kinds, organs, header_re
 
 
+_NOT_LETTERS_RE = re.compile(r"[^a-z ]+")
+_label_cache: dict[str, str] = {}
+
+
 def _norm_label(label: str) -> str:
-    label = re.sub(r"[^a-z ]+", " ", label.lower())
-    return " ".join(label.split())
+    found = _label_cache.get(label)
+    if found is None:
+        if len(_label_cache) > 50_000:
+            _label_cache.clear()
+        found = _label_cache[label] = " ".join(_NOT_LETTERS_RE.sub(" ", label.lower()).split())
+    return found
 
 
 _STAR_RE = re.compile(r"[*=_~]+")
@@ -86,15 +94,20 @@ _STAR_RE = re.compile(r"[*=_~]+")
 _INLINE_RE = re.compile(r"[.;][ \t]{1,3}(?P<label>[A-Z][A-Za-z /&]{0,30}?)[ \t]*(?P<colon>:)")
 
 
+_MAX_HEADER_LINE = 90
+
+
 def _candidates(text: str, header_re: re.Pattern[str]) -> list[re.Match[str]]:
     found: list[re.Match[str]] = []
     pos = 0
     n = len(text)
     while pos <= n:
-        m = header_re.match(text, pos)
-        if m is not None and m.group("label"):
-            found.append(m)
         nl = text.find("\n", pos)
+        # a label is short: a long line with no colon near its start cannot be a header
+        if (nl if nl >= 0 else n) - pos <= _MAX_HEADER_LINE or ":" in text[pos : pos + _MAX_HEADER_LINE]:
+            m = header_re.match(text, pos)
+            if m is not None and m.group("label"):
+                found.append(m)
         if nl < 0:
             break
         pos = nl + 1
@@ -115,6 +128,8 @@ def find_headers(text: str) -> list[Header]:
         kind = kinds.get(label)
         if kind is None and label.endswith(" s"):
             kind = kinds.get(label[:-2])
+        if kind is None and "(" in raw:
+            kind = kinds.get(_norm_label(raw.split("(", 1)[0]))  # "ADDENDUM (same day):"
         organ = None
         if kind is None:
             organ = organs.get(label)

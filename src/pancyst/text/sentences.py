@@ -76,26 +76,34 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
 
 
 def _add(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    if b > a:
-        spans.append((a, b))
+    seg = text[a:b]
+    body = seg.strip()
+    if body:
+        a += len(seg) - len(seg.lstrip())
+        spans.append((a, a + len(body)))
 
 
 def _not_an_end(text: str, dot: int, floor: int) -> bool:
     """True when the period at ``dot`` belongs to an abbreviation or a list marker."""
     if text[dot] != ".":
         return False
-    window = text[max(floor, dot - 24) : dot]
-    m = _WORD_BEFORE_RE.search(window)
-    if not m:
+    lo = max(floor, dot - 24)
+    if dot - 7 >= lo and text[dot - 7 : dot].isalpha():
+        return False  # a word of seven letters or more is no abbreviation (the longest is "approx")
+    i = dot
+    if i > lo and text[i - 1].isdigit():
+        while i > lo and text[i - 1].isdigit():
+            i -= 1
+        if i > lo and (text[i - 1].isalpha() or text[i - 1] == "."):
+            return False  # "t2." is a word ending a sentence, not a list marker
+        return dot - i <= 2 and bool(_LIST_MARK_RE.search(text[lo:dot]))
+    while i > lo and (text[i - 1].isalpha() or text[i - 1] == "."):
+        i -= 1
+    while i < dot and not text[i].isalpha():
+        i += 1  # the word starts with a letter
+    if i >= dot:
         return False
-    word = m.group(1)
-    if word.lower() in _ABBREVIATIONS:
-        return True
-    return bool(word.isdigit() and len(word) <= 2 and _LIST_MARK_RE.search(window))
+    return text[i:dot].lower() in _ABBREVIATIONS
 
 
 def _newline_breaks(text: str, nl: int, stop: int) -> bool:
