@@ -1018,7 +1018,9 @@ def _merge(doc: _Doc, mentions: list[Mention]) -> list[LesionAcc]:
             m.group == "continuation"
             and m.broadcast
             and len(lesions) > 1
-            and (m.group_statement or any(les.count >= 2 for les in lesions))
+            and (
+                m.group_statement or any(les.count >= 2 and not _only_a_heading(doc, les) for les in lesions)
+            )
         ):
             for les in lesions:
                 _fold(les, m, kind, fill_only=True)

@@ -74,7 +74,7 @@ def _candidates(token: str, index: dict[str, tuple[str, ...]]) -> set[str]:
 
 
 _cache: dict[str, str | None] = {}
-_look_cache: dict[str, bool] = {}
+_fine_words: set[str] = set()  # words known to need no correction
 
 
 def correct_word(token: str) -> str | None:
@@ -191,15 +191,14 @@ class Normalized:
             if joined != m.group(0):
                 repl.append((m.start(), m.end(), joined))
         # Fast path: a report whose distinct words need no correction needs no token walk.
-        look = _look_cache
-        if len(look) > _CACHE_MAX:
-            look.clear()
-        for w in set(_WORD_RE.findall(lower)):
-            hit = look.get(w)
-            if hit is None:
-                hit = look[w] = _needs_look(w)
-            if hit:
+        fine = _fine_words
+        if len(fine) > _CACHE_MAX:
+            fine.clear()
+        unseen = set(_WORD_RE.findall(lower)) - fine  # set difference: most words were seen before
+        for w in unseen:
+            if _needs_look(w):
                 break
+            fine.add(w)
         else:
             return repl
         tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(lower)]

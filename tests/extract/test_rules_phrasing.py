@@ -1,0 +1,253 @@
+"""Rules backend, second round: duct segment lists, prior cues, templates, apposition, solid neighbours."""
+
+import time
+
+import pytest
+
+from pancyst.extract.rules import MAX_MENTIONS, RulesExtractor
+from pancyst.schema import Extraction, Lesion, ReportInput, check_spans
+
+EXT = RulesExtractor()
+
+
+def run(text: str) -> Extraction:
+    ext = EXT.extract(ReportInput(report_id="t", text=text))
+    check_spans(text, ext)
+    return ext
+
+
+def index(text: str) -> Lesion:
+    ext = run(text)
+    assert ext.pcl_present, text
+    return max(ext.lesions, key=lambda les: les.size_mm or 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "diameter"),
+    [
+        ("PANCREAS: 9 mm cyst in the tail. Pancreatic duct 2 mm in the head and 4 mm in the tail.", 4.0),
+        ("PANCREAS: 9 mm cyst in the tail. Wirsung duct: 1.5 mm at the head, 3.5 mm at the body.", 3.5),
+        ("PANCREAS: 9 mm cyst in the tail. MPD 2 mm head, 3 mm body, 5 mm tail.", 5.0),
+    ],
+)
+def test_duct_measured_per_segment_takes_the_largest(text: str, diameter: float) -> None:
+    ext = run(text)
+    assert ext.mpd_diameter_mm == diameter
+    assert [les.size_mm for les in ext.lesions] == [9.0]  # the segment sizes are not cyst sizes
+
+
+def test_heading_that_names_the_duct_measures_nothing() -> None:
+    ext = run("PANCREAS/PANCREATIC DUCT: A 12 mm unilocular, thin-walled cyst in the tail.")
+    assert ext.mpd_diameter_mm is None
+    assert ext.lesions[0].size_mm == 12.0
+
+
+def test_duct_named_as_communication_target_is_not_measured() -> None:
+    ext = run("A 2.4 cm cyst in the pancreatic body connects to the main duct and measured 2.2 cm in 2021.")
+    assert ext.mpd_diameter_mm is None
+    assert (
+        index(
+            "A 2.4 cm cyst in the pancreatic body connects to the main duct and measured 2.2 cm in 2021."
+        ).prior_size_mm
+        == 22.0
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "prior", "interval"),
+    [
+        ("Pancreatic body cyst of 14 mm, compared to 11 mm two years ago.", 11.0, 24.0),
+        ("Pancreatic body cyst of 14 mm. Prior measurement 12 mm, 8 months ago.", 12.0, 8.0),
+        ("Pancreatic body cyst of 14 mm. It measured 10 mm on the study of 18 months ago.", 10.0, 18.0),
+        ("Pancreatic body cyst of 14 mm, without mural nodule (previously 13 mm one year ago).", 13.0, 12.0),
+    ],
+)
+def test_prior_size_cues(text: str, prior: float, interval: float) -> None:
+    les = index(text)
+    assert (les.size_mm, les.prior_size_mm, les.stated_interval_months) == (14.0, prior, interval)
+    assert les.mural_nodule in ("not_stated", "absent") and les.nodule_size_mm is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "value"),
+    [
+        ("smooth", "absent"),
+        ("not thickened", "absent"),
+        ("thickened and enhancing", "present"),
+        ("none", "absent"),
+    ],
+)
+def test_template_wall_answer_decides(answer: str, value: str) -> None:
+    text = f"Pancreatic cyst:\nLocation: tail\nSize: 11 mm\nWall thickening: {answer}\n"
+    assert index(text).wall_thickening == value
+
+
+def test_template_septation_label_is_not_a_finding() -> None:
+    les = index(
+        "Pancreatic cyst:\nLocation: head\nSize: 8 mm\nSeptations: unilocular\nMain duct communication: no\n"
+    )
+    assert (les.septations, les.mpd_communication) == ("absent", "absent")
+
+
+def test_template_lists_numbered_cysts_separately() -> None:
+    text = (
+        "Pancreatic cysts:\nCyst 1:\nLocation: head\nSize: 6 mm\nCyst 2:\nLocation: tail\nSize: 14 mm\n"
+        "Cyst 3:\nLocation: body\nSize: 9 mm\n"
+    )
+    ext = run(text)
+    assert sorted(les.size_mm or 0 for les in ext.lesions) == [6.0, 9.0, 14.0]
+
+
+def test_template_title_and_indication_are_not_lesions() -> None:
+    ext = run("EXAM: MRCP for cyst surveillance\nFINDINGS:\nPANCREATIC CYST WORKSHEET\nNo pancreatic cyst.\n")
+    assert not ext.pcl_present
+
+
+def test_apposition_names_the_same_lesion() -> None:
+    ext = run(
+        "A 16 mm cystic lesion at the junction of the pancreatic body and tail (presumed side-branch IPMN)."
+    )
+    assert len(ext.lesions) == 1
+    les = ext.lesions[0]
+    assert (les.location, les.presumed_type, les.mpd_communication) == ("body", "bd_ipmn", "present")
+
+
+def test_solid_tumour_after_a_cyst_does_not_lend_its_enhancement() -> None:
+    text = (
+        "PANCREAS: 8 mm cyst in the pancreatic tail. A 12 mm arterially enhancing solid mass in the head, "
+        "likely a neuroendocrine tumour."
+    )
+    les = index(text)
+    assert (les.size_mm, les.mural_nodule) == (8.0, "not_stated")
+
+
+def test_avidly_enhancing_nodule_size_is_not_a_cyst() -> None:
+    ext = run("PANCREAS: 3 mm cyst in the tail with a 6 mm avidly enhancing mural nodule.")
+    assert [les.size_mm for les in ext.lesions] == [3.0]
+    assert (ext.lesions[0].mural_nodule, ext.lesions[0].nodule_size_mm) == ("enhancing", 6.0)
+
+
+def test_statement_after_one_of_two_cysts_stays_with_it() -> None:
+    text = "PANCREAS: 20 mm cyst in the head with thin septations. 7 mm cyst in the tail. No internal septations."
+    ext = run(text)
+    by_loc = {les.location: les for les in ext.lesions}
+    assert (by_loc["head"].septations, by_loc["tail"].septations) == ("present", "absent")
+
+
+def test_hedged_septation_counts_as_seen() -> None:
+    assert index("A 2 cm pancreatic tail cyst. There is a possible thin septation.").septations == "present"
+
+
+def test_different_sizes_in_one_region_are_two_lesions() -> None:
+    text = "FINDINGS: 4 mm cyst in the pancreatic body. 9 mm cyst in the pancreatic body.\nIMPRESSION: 9 mm body cyst."
+    ext = run(text)
+    assert sorted(les.size_mm or 0 for les in ext.lesions) == [4.0, 9.0]
+
+
+def test_main_duct_ipmn_is_its_own_lesion() -> None:
+    text = "PANCREAS: 10 mm cyst in the tail. Diffuse dilatation of the main duct to 11 mm, compatible with main-duct IPMN."
+    ext = run(text)
+    assert sorted(les.presumed_type or "" for les in ext.lesions) == ["md_ipmn", "unspecified"]
+
+
+def test_non_dilated_duct_is_not_dilated() -> None:
+    assert (
+        run("9 mm pancreatic head cyst. Non-dilated main pancreatic duct measuring 2 mm.").mpd_dilated == "no"
+    )
+
+
+def test_resolved_cyst_spanning_two_parts_is_history() -> None:
+    text = "The previously seen 5 mm cyst at the junction of the pancreatic head and neck is no longer visualized."
+    assert not run(text).pcl_present
+
+
+def test_starred_addendum_header_corrects_location() -> None:
+    text = (
+        "FINDINGS: 3.4 cm cyst in the pancreatic body.\n*** ADDENDUM ***\n"
+        "The cyst described above is located in the pancreatic head, not the body.\n"
+    )
+    ext = run(text)
+    assert [(les.size_mm, les.location) for les in ext.lesions] == [(34.0, "head")]
+
+
+def test_microcystic_lesion_is_a_cyst() -> None:
+    assert (
+        index("Pancreatic tail microcystic lesion of 14 mm, typical of serous cystadenoma.").presumed_type
+        == "serous"
+    )
+
+
+def test_common_short_words_are_not_corrected() -> None:
+    # "thin" is two edits from "tail" and sits next to "pancreatic", but it is a real word
+    les = index("A 1 cm cyst in the pancreatic head with thin pancreatic parenchyma around it.")
+    assert les.location == "head"
+
+
+def test_mention_cap_warns_and_stays_linear() -> None:
+    unit = "A 1.2 cm cyst in the pancreatic tail. "
+    text = unit * (MAX_MENTIONS * 3)
+    t0 = time.perf_counter()
+    ext = run(text)
+    assert time.perf_counter() - t0 < 5
+    assert any("lesion mentions" in w for w in ext.warnings)
+
+
+def test_one_long_sentence_is_cut() -> None:
+    text = "pancreas cyst head with no wall and " * 30_000  # ~1 MB without a period
+    t0 = time.perf_counter()
+    run(text)
+    assert time.perf_counter() - t0 < 5
+
+
+def test_statement_about_all_cysts_reaches_each() -> None:
+    text = (
+        "PANCREAS:\n- Head: 8 mm cyst.\n- Tail: 13 mm cyst with a 3 mm non-enhancing nodule.\n"
+        "Both cysts communicate with the main pancreatic duct.\n"
+    )
+    ext = run(text)
+    assert [les.mpd_communication for les in ext.lesions] == ["present", "present"]
+
+
+def test_group_after_one_cyst_is_a_second_lesion() -> None:
+    text = "PANCREAS: 9 mm cyst in the body. Several subcentimeter cysts throughout the pancreas."
+    ext = run(text)
+    assert len(ext.lesions) == 2 and max(les.count for les in ext.lesions) >= 2
+
+
+def test_size_after_nodule_with_a_prior_cue_is_the_prior() -> None:
+    les = index(
+        "16 mm cyst in the pancreatic head with a 5 mm enhancing mural nodule, measuring 9 mm on the study of 3/4/2020."
+    )
+    assert (les.size_mm, les.nodule_size_mm, les.prior_size_mm) == (16.0, 5.0, 9.0)
+
+
+@pytest.mark.parametrize("answer", ["indeterminate", "cannot be determined", "not assessed"])
+def test_template_uncertain_communication_is_not_stated(answer: str) -> None:
+    les = index(f"Pancreatic cyst:\nLocation: body\nSize: 12 mm\nMPD communication: {answer}\n")
+    assert les.mpd_communication == "not_stated"
+
+
+def test_addendum_header_with_a_parenthesis() -> None:
+    text = (
+        "FINDINGS: 2.7 cm side-branch IPMN in the pancreatic head.\n"
+        "ADDENDUM (same day): The cyst described above is located in the pancreatic tail, not the head.\n"
+    )
+    ext = run(text)
+    assert [(les.size_mm, les.location) for les in ext.lesions] == [(27.0, "tail")]
+
+
+def test_side_branch_sentence_is_not_the_cyst() -> None:
+    les = index(
+        "A 25 mm serous cystadenoma of the pancreas. A dilated side branch in the pancreatic body measures 3 mm."
+    )
+    assert (les.size_mm, les.location) == (25.0, "unspecified")
+
+
+def test_solid_lesion_is_not_what_the_addendum_corrects() -> None:
+    text = (
+        "FINDINGS: 10 mm cystic lesion in the pancreatic tail. A 12 mm enhancing solid lesion in the pancreatic "
+        "body, compatible with a neuroendocrine tumour.\nADDENDUM: the cystic lesion is in the body/tail "
+        "junction rather than the tail.\n"
+    )
+    ext = run(text)
+    assert [(les.size_mm, les.location) for les in ext.lesions] == [(10.0, "body")]
