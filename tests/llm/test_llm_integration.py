@@ -55,14 +55,17 @@ def server_url() -> Iterator[str]:
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/v1"
     try:
-        for _ in range(120):
+        deadline = time.monotonic() + 180  # a loaded 2-core CI machine can be slow to map the model
+        while True:
             try:
-                urllib.request.urlopen(f"{url}/models", timeout=1).read()
+                urllib.request.urlopen(f"{url}/models", timeout=2).read()
                 break
             except OSError:
                 if proc.poll() is not None:
                     pytest.fail("llama_cpp.server exited during start-up")
-                time.sleep(0.25)
+                if time.monotonic() > deadline:
+                    pytest.fail("llama_cpp.server did not answer within 180 s")
+                time.sleep(0.5)
         yield url
     finally:
         proc.terminate()
@@ -95,7 +98,7 @@ def _extract(args: list[str], tmp_path: Path) -> list[ResultLine]:
         ],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
         env={**__import__("os").environ, "PANCYST_HOME": str(tmp_path / "home")},
     )
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
@@ -127,13 +130,17 @@ def test_server_end_to_end_via_cli(server_url: str, tmp_path: Path) -> None:
         "--concurrency",
         "1",
     ]
-    lines = _extract([str(_csv(tmp_path, rows[:1])), *common, "--option", "max_tokens=400"], tmp_path)
+    lines = _extract([str(_csv(tmp_path, rows[:1])), *common, "--option", "max_tokens=900"], tmp_path)
     assert [line.report_id for line in lines] == ["r1"]
     _check_grounded(lines, texts)
-    for line in lines:  # a tiny model may still fail a report, but then it says why
-        assert line.errors or (
-            line.pcl_present is not None and line.meta.get("response_format") == "json_object"
-        )
+    # SmolLM2 through llama_cpp.server (json_object + schema; it lacks json_schema) can loop inside the
+    # lesion list until max_tokens: then the line must say so. A finished answer must be valid and grounded.
+    (line,) = lines
+    if line.errors:
+        assert any("Truncated" in e for e in line.errors), line.errors
+    else:
+        assert line.pcl_present is not None and line.derived is not None
+        assert line.meta.get("response_format") == "json_object"
     # max_tokens too small: truncated JSON -> an error line, never a repaired answer
     (bad,) = _extract([str(_csv(tmp_path, rows[2:])), *common, "--option", "max_tokens=8"], tmp_path)
     assert bad.report_id == "broken" and bad.pcl_present is None
@@ -144,10 +151,12 @@ def test_in_process_llamacpp(tmp_path: Path) -> None:
     _smollm2()
     lines = _extract(
         [str(_csv(tmp_path, REPORTS[:1])), "--backend", "llm", "--model", "smollm2-135m", "--no-cot",
-         "--option", "max_tokens=400", "--option", "n_threads=2"],
+         "--option", "max_tokens=900", "--option", "n_threads=2"],
         tmp_path,
     )  # fmt: skip
     assert len(lines) == 1 and lines[0].report_id == "r1"
     _check_grounded(lines, dict(REPORTS))
     line = lines[0]
-    assert line.errors or json.loads(line.model_dump_json())["extractor"]["name"] == "llm"
+    assert line.errors == [], line.errors
+    assert json.loads(line.model_dump_json())["extractor"]["name"] == "llm"
+    assert line.meta["tokens_out"] > 0 and line.derived is not None
