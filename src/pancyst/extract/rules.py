@@ -148,6 +148,9 @@ class _Doc:
         out: list[Sentence] = []
         text = self.original
         cut_points = [h.start for h in self.smap.headers if h.kind is None]
+        norm = self.norm
+        identity = not norm.corrections  # normalized offsets are the original ones
+        organ_heading = self.smap.organ_heading
         for sec in self.smap.sections:
             # organ headings and field labels start a new sentence (the label stays in it)
             i = bisect_left(cut_points, sec.start + 1)
@@ -157,11 +160,18 @@ class _Doc:
             bounds: list[tuple[int, int]] = []
             for a, b in itertools.pairwise(edges):
                 for sa, sb in split_sentences(text, a, b):
-                    bounds.extend(_cap_sentence(text, sa, sb))
-            for a, b in bounds:
-                na = to_normalized(self.norm, a)
-                nb = to_normalized(self.norm, b)
-                out.append(Sentence(na, nb, sec.kind, self.smap.organ_heading(a)))
+                    if sb - sa <= MAX_SENTENCE_CHARS:
+                        bounds.append((sa, sb))
+                    else:
+                        bounds.extend(_cap_sentence(text, sa, sb))
+            kind = sec.kind
+            if identity:
+                out.extend(Sentence(a, b, kind, organ_heading(a)) for a, b in bounds)
+            else:
+                for a, b in bounds:
+                    na = to_normalized(norm, a)
+                    nb = to_normalized(norm, b)
+                    out.append(Sentence(na, nb, kind, organ_heading(a)))
         return out
 
     # Computed on first use: most reports never ask for context, and garbage never does.

@@ -96,6 +96,9 @@ _FIELD_END_RE = re.compile(r"\s*(?:[.;,\n]|$)")
 _SPACE_ONLY_RE = re.compile(r"[\s-]*")
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 class ContextIndex:
     """Trigger hits of one text, found per sentence on first use; answers "which modifiers cover this?".
 
@@ -105,6 +108,7 @@ class ContextIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         self._regions: dict[tuple[int, int], list[Hit]] = {}
+        self._mods: dict[tuple[int, int, int, int], frozenset[str]] = {}
 
     @property
     def hits(self) -> list[Hit]:
@@ -121,8 +125,19 @@ class ContextIndex:
     def hits_in(self, lo: int, hi: int) -> list[Hit]:
         return [h for h in self._hits(lo, hi) if h.end <= hi]
 
-    def modifiers(self, start: int, end: int, lo: int, hi: int) -> set[str]:
-        """Categories whose trigger scope covers ``[start, end)`` inside the sentence ``[lo, hi)``."""
+    def modifiers(self, start: int, end: int, lo: int, hi: int) -> frozenset[str]:
+        """Categories whose trigger scope covers ``[start, end)`` inside the sentence ``[lo, hi)``.
+
+        Remembered per target: the extractor asks about the same cyst word more than once.
+        """
+        key = (start, end, lo, hi)
+        cached = self._mods.get(key)
+        if cached is None:
+            found = self._modifiers(start, end, lo, hi)
+            cached = self._mods[key] = frozenset(found) if found else _NONE
+        return cached
+
+    def _modifiers(self, start: int, end: int, lo: int, hi: int) -> set[str]:
         found: set[str] = set()
         hits = self._hits(lo, hi)
         for idx, hit in enumerate(hits):
@@ -189,4 +204,4 @@ def _terminated(hits: list[Hit], idx: int, a: int, b: int, category: str, *, for
 
 def modifiers_of(text: str, start: int, end: int) -> set[str]:
     """Convenience for one sentence: the modifier categories of ``text[start:end]``."""
-    return ContextIndex(text.lower()).modifiers(start, end, 0, len(text))
+    return set(ContextIndex(text.lower()).modifiers(start, end, 0, len(text)))

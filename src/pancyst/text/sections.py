@@ -104,7 +104,11 @@ def _candidates(text: str, header_re: re.Pattern[str]) -> list[re.Match[str]]:
     while pos <= n:
         nl = text.find("\n", pos)
         # a label is short: a long line with no colon near its start cannot be a header
-        if (nl if nl >= 0 else n) - pos <= _MAX_HEADER_LINE or ":" in text[pos : pos + _MAX_HEADER_LINE]:
+        stop = nl if nl >= 0 else n
+        if (stop - pos <= _MAX_HEADER_LINE or ":" in text[pos : pos + _MAX_HEADER_LINE]) and not (
+            # without a colon a header is the whole line, and only a list number ("1.") has a period
+            ":" not in text[pos:stop] and "." in text[pos:stop].lstrip(" \t")[3:]
+        ):
             m = header_re.match(text, pos)
             if m is not None and m.group("label"):
                 found.append(m)

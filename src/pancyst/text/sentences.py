@@ -61,15 +61,27 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     spans: list[tuple[int, int]] = []
     cur = start
     for m in _BOUNDARY_RE.finditer(text, start, stop):
-        if m.group(0) == "\n":
-            if not _newline_breaks(text, m.start(), stop):
+        dot = m.start()
+        ch = text[dot]
+        if ch == "\n":
+            if not _newline_breaks(text, dot, stop):
                 continue
-            cut = m.start()
+            cut = dot
         else:
-            if _not_an_end(text, m.start(), start):
+            # (a word of seven letters or more before a period is never an abbreviation: skip the look)
+            if (
+                ch == "."
+                and (dot - 7 < start or not text[dot - 7 : dot].isalpha())
+                and _not_an_end(text, dot, start)
+            ):
                 continue
             cut = m.end()
-        _add(text, cur, cut, spans)
+        if cut > cur:
+            seg = text[cur:cut]
+            body = seg.strip()
+            if body:
+                a = cur + len(seg) - len(seg.lstrip())
+                spans.append((a, a + len(body)))
         cur = cut
     _add(text, cur, stop, spans)
     return spans
