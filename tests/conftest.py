@@ -1,18 +1,1 @@
-"""Shared test helpers. With PANCYST_REQUIRE_ML=1 (CI), a missing ML stack fails instead of skipping."""
-
-from __future__ import annotations
-
-import importlib
-import os
-
-import pytest
-
-
-def require(module: str) -> None:
-    """Skip when an optional stack is missing, unless CI demands it."""
-    try:
-        importlib.import_module(module)
-    except ImportError:
-        if os.environ.get("PANCYST_REQUIRE_ML") == "1":
-            raise
-        pytest.skip(f"{module} not installed (make setup-ml)")
+"""Puts tests/ on sys.path so test modules can share plain helper modules (e.g. ``mlstack``)."""

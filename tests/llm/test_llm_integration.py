@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require
+from mlstack import require
 from pancyst.schema import ResultLine
 
 pytestmark = pytest.mark.llm

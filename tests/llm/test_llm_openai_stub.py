@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from llm_stub_server import StubServer, chat_body
 
-from conftest import require
+from mlstack import require
 from pancyst.extract.llm import LLMExtractor, load_examples
 from pancyst.llm.prompt import render_target
 from pancyst.llm.providers.base import (

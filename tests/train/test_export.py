@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require
+from mlstack import require
 from pancyst.train import export as ex
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require
+from mlstack import require
 
 ADAPTER = (
     Path(__file__).resolve().parents[2]

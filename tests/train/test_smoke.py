@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require
+from mlstack import require
 
 pytestmark = pytest.mark.train
 
