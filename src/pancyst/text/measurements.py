@@ -110,6 +110,8 @@ def find_measurements(text: str) -> list[Measurement]:
     """Every size in ``text`` with its offsets; numbers without a unit are skipped."""
     out: list[Measurement] = []
     for m in MEASURE_RE.finditer(text):
+        if m.lastgroup == "n1":
+            continue  # a bare number (no unit, no second number): most matches, never a size
         found = _from_match(m)
         if found is not None and found.values_mm and max(found.values_mm) > 0:
             out.append(found)

@@ -18,8 +18,11 @@ import yaml
 from rapidfuzz.distance import OSA
 
 _WORD_RE = re.compile(r"[a-z]+")
+# "i.p.m.n", "i p m n", "ip-mn", "m.p.d" at a word start: each branch opens with its letter and then checks
+# the word start (``(?<!\w.)``), so ``re`` jumps between "i"s and "m"s instead of trying every position
 _ACRONYM_RE = re.compile(
-    r"\b(?:i\.\s?p\.\s?m\.\s?n\.?|i\s+p\s+m\s+n|ip\s+mn|i\s+pmn|ipm\s+n|ip-mn|i-pmn|m\.\s?p\.\s?d\.?|m\s+p\s+d)(?![a-z])"
+    r"(?:i(?<!\w.)(?:\.\s?p\.\s?m\.\s?n\.?|\s+p\s+m\s+n|p\s+mn|\s+pmn|pm\s+n|p-mn|-pmn)"
+    r"|m(?<!\w.)(?:\.\s?p\.\s?d\.?|\s+p\s+d))(?![a-z])"
 )
 _SKIP_BETWEEN = frozenset({"of", "the", "in", "at", "a"})
 _CACHE_MAX = 100_000

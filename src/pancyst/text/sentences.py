@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-_BOUNDARY_RE = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|\n")
+# ``[.!?]+(?=[\s"')\]]|$)|\n``, written to start with a character class so ``re`` skips to candidates
+_BOUNDARY_RE = re.compile(r"[.!?\n](?:(?<=\n)|[.!?]*(?=[\s\"')\]]|$))")
 _ABBREVIATIONS = frozenset(
     {
         "approx",
