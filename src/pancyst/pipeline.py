@@ -16,6 +16,7 @@ from pancyst.guideline import Profile, evaluate_report, load_profile
 from pancyst.schema import (
     REPORT_LEVEL_FEATURES,
     BadRow,
+    Derived,
     Extraction,
     Features,
     GuidelineRef,
@@ -209,8 +210,11 @@ def categorize_features(
     patient_age: float | None = None,
     jaundice: bool | None = None,
     profile: Profile | str = "acr2017",
-) -> tuple[Features | None, Any]:
-    """Categorize a flat feature dict from elsewhere (``pancyst categorize``): one lesion, no evidence."""
+) -> tuple[Features, list[Lesion], Derived]:
+    """Categorize a flat feature dict from elsewhere (``pancyst categorize``): one lesion, no evidence.
+
+    Returns the features, the single lesion judged (none without a PCL) and the derived values.
+    """
     prof = load_profile(profile) if isinstance(profile, str) else profile
     feats = Features.model_validate(features) if pcl_present else Features.no_pcl()
     lesion_keys = set(Lesion.model_fields) & set(Features.model_fields)
@@ -224,4 +228,4 @@ def categorize_features(
         patient_age=patient_age,
         profile=prof,
     )
-    return feats, derived
+    return feats, lesions, derived

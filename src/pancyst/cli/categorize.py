@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from pancyst.cli._app import app
 from pancyst.guideline import Profile, ProfileError, list_profiles, load_profile
 from pancyst.pipeline import categorize_features
-from pancyst.schema import Features, GuidelineRef, Lesion, NameVersion, ResultLine
+from pancyst.schema import GuidelineRef, NameVersion, ResultLine
 
 __all__ = ["app", "categorize_lines"]
 
@@ -79,19 +79,12 @@ def _one(n: int, raw: str, ref: GuidelineRef, profile: Profile, seen: dict[str, 
     if jaundice is not None and not isinstance(jaundice, bool):
         return error(report_id, "jaundice must be true, false or null", exam_date=exam_date)
     try:
-        feats, derived = categorize_features(
+        feats, lesions, derived = categorize_features(
             features, pcl_present=pcl, patient_age=age, jaundice=jaundice, profile=profile
         )
     except ValidationError as exc:
         return error(report_id, f"invalid features: {_validation_message(exc)}", exam_date=exam_date)
     unknown = sorted(set(data) - _KNOWN_KEYS)
-    # The same single lesion categorize_features judged, so derived.index_lesion points at something.
-    shared = set(Lesion.model_fields) & set(Features.model_fields)
-    lesions = (
-        [Lesion.model_validate({k: getattr(feats, k) for k in shared if getattr(feats, k) is not None})]
-        if pcl and feats is not None
-        else []
-    )
     return ResultLine(
         report_id=report_id,
         pcl_present=pcl,

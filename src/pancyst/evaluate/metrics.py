@@ -254,7 +254,7 @@ def _gold_category(line: GoldLine, profile: str) -> Category:
         return parse_category(extra["gold_category"])
     from pancyst.pipeline import categorize_features  # lazy: gold_category alone needs no engine
 
-    _, derived = categorize_features(
+    _, _, derived = categorize_features(
         line.features.model_dump(),
         pcl_present=True,
         patient_age=extra.get("patient_age"),

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pancyst.extract.base import Extractor, get_extractor
-from pancyst.schema import FEATURE_KEYS, Extraction, Lesion, ReportInput
+from pancyst.guideline import evaluate_report, load_profile
+from pancyst.schema import FEATURE_KEYS, LESION_FEATURES, Extraction, Lesion, ReportInput
 
 log = logging.getLogger(__name__)
 
@@ -24,27 +25,26 @@ COMPARED: tuple[str, ...] = (
 )
 
 
+# The index lesion's features read for comparison (interval, type and calcification are derived or optional).
+_LESION_KEYS = tuple(
+    k for k in LESION_FEATURES if k not in ("interval_months", "presumed_type", "calcification")
+)
+
+
 def _index(extraction: Extraction) -> Lesion | None:
-    """The most worrisome lesion, picked as the pipeline will (guideline engine), else the largest."""
+    """The most worrisome lesion, picked exactly as the pipeline will (the guideline engine)."""
     lesions = extraction.lesions if extraction.pcl_present else []
     if not lesions:
         return None
-    try:
-        from pancyst.guideline import evaluate_report, load_profile
-
-        derived = evaluate_report(
-            lesions,
-            mpd_diameter_mm=extraction.mpd_diameter_mm,
-            mpd_dilated=extraction.mpd_dilated,
-            jaundice=None,
-            patient_age=None,
-            profile=load_profile("acr2017"),
-        )
-        if derived.index_lesion is not None:
-            return lesions[derived.index_lesion]
-    except Exception as exc:  # engine missing or failing: fall back to size, still a fair comparison
-        log.debug("index lesion by size (%s)", type(exc).__name__)
-    return max(lesions, key=lambda le: le.size_mm or 0.0)
+    derived = evaluate_report(
+        lesions,
+        mpd_diameter_mm=extraction.mpd_diameter_mm,
+        mpd_dilated=extraction.mpd_dilated,
+        jaundice=None,
+        patient_age=None,
+        profile=load_profile("acr2017"),
+    )
+    return lesions[derived.index_lesion] if derived.index_lesion is not None else None
 
 
 def feature_values(extraction: Extraction) -> dict[str, Any]:
@@ -55,17 +55,7 @@ def feature_values(extraction: Extraction) -> dict[str, Any]:
     values["multiplicity"] = "multiple" if count >= 2 or extraction.multiplicity == "multiple" else "single"
     values["mpd_diameter_mm"] = extraction.mpd_diameter_mm
     values["mpd_dilated"] = extraction.mpd_dilated
-    for key in (
-        "size_mm",
-        "location",
-        "mural_nodule",
-        "wall_thickening",
-        "septations",
-        "mpd_communication",
-        "prior_size_mm",
-        "prior_exam_date",
-        "stated_interval_months",
-    ):
+    for key in (*_LESION_KEYS, "prior_exam_date", "stated_interval_months"):
         values[key] = getattr(index, key) if index is not None else None
     if not extraction.pcl_present:
         values["multiplicity"] = "single"
