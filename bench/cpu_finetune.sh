@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The CPU proof (docs/training.md): synthetic CoT data -> LoRA on the packaged Gemma 3 270M (2 cores)
+# The CPU proof (docs/training.md): synthetic CoT data -> LoRA on the packaged Gemma 3 270M (CPU)
 # -> LoRA GGUF shipped at src/pancyst/llm/adapters/ -> zero-shot vs fine-tuned on synthetic dev reports.
-# Usage: bench/cpu_finetune.sh [N_DEV]   (env: N_REPORTS, SEED; the time budget is in the config)
+# Usage: bench/cpu_finetune.sh [N_DEV]   (env: N_REPORTS, SEED, THREADS; the time budget is in the config)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-N_DEV=${1:-10}
+N_DEV=${1:-40}
+THREADS=${THREADS:-2}
 N_REPORTS=${N_REPORTS:-3000}
 SEED=${SEED:-11}
 OUT=out/train
@@ -26,16 +27,11 @@ fi
 stamp "synthetic corpus ($N_REPORTS reports, seed $SEED, balanced mix)"
 $BIN/pancyst synth --n "$N_REPORTS" --seed "$SEED" --mix balanced -o "$OUT/corpus.jsonl"
 
-stamp "label: gold teacher, CoT, audited, compared with rules"
-$BIN/pancyst label "$OUT/corpus.jsonl" --split train --teacher gold -o "$OUT/sft-train.jsonl"
+stamp "label: gold teacher, CoT, short student prompt, audited, compared with rules"
+$BIN/pancyst label "$OUT/corpus.jsonl" --split train --teacher gold --prompt short -o "$OUT/sft-train-short.jsonl"
 
-stamp "train stage 1 (LoRA r=16, fp32, CPU, 30 min, examples <= 1024 tokens)"
+stamp "train (LoRA r=16, fp32, CPU, PCL-balanced, <= 48 min; exports and ships the LoRA GGUF)"
 $BIN/pancyst train configs/train/gemma-270m-cpu.yaml
-stamp "train stage 2 (continue stage 1 on PCL-balanced examples <= 1280 tokens, 20 min)"
-$BIN/pancyst train configs/train/gemma-270m-cpu-stage2.yaml
-mkdir -p "$OUT/stage2" && cp -r "$OUT/pancyst-gemma-270m/adapter" "$OUT/stage2/"
-stamp "train stage 3 (12 more minutes of stage 2 from the stage-2 adapter, new shuffle seed; ships the LoRA GGUF)"
-$BIN/pancyst train configs/train/gemma-270m-cpu-stage3.yaml
 
 stamp "evaluate zero-shot base vs fine-tuned on the first $N_DEV dev reports"
 $BIN/python - "$OUT/corpus.jsonl" "$OUT/dev.jsonl" "$N_DEV" <<'PY'
@@ -47,8 +43,8 @@ open(dst, "w", encoding="utf-8").write("".join(json.dumps(r) + "\n" for r in dev
 PY
 for MODEL in gemma-270m pancyst-gemma-270m; do
   stamp "extract with $MODEL"
-  $BIN/pancyst extract "$OUT/dev.jsonl" --backend llm --model "$MODEL" --option n_threads=2 --option cache=false \
-    --option max_tokens=640 -o "$OUT/pred-$MODEL.jsonl" || true
+  $BIN/pancyst extract "$OUT/dev.jsonl" --backend llm --model "$MODEL" --option n_threads="$THREADS" --option cache=false \
+    --option max_tokens=700 -o "$OUT/pred-$MODEL.jsonl" || true
   $BIN/pancyst evaluate --gold "$OUT/dev.jsonl" --pred "$OUT/pred-$MODEL.jsonl" -o "$OUT/eval-$MODEL" --n-boot 200 || true
 done
 stamp "rules backend on the same reports (reference)"

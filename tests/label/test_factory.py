@@ -12,7 +12,7 @@ from pancyst.cli import app
 from pancyst.label import GoldTeacher, LabelItem, label_rows, read_items
 from pancyst.label.reasoning import write_reasoning
 from pancyst.llm.output import parse_output, to_extraction
-from pancyst.llm.prompt import PROMPT_VERSION
+from pancyst.llm.prompt import PROMPT_VERSION, build_messages, prompt_version
 from pancyst.schema import Extraction, Lesion, Span
 
 TEXT = "PANCREAS: 2.3 x 1.8 cm cyst in the tail. Second cyst in the head measuring 6 mm. Main duct 3 mm."
@@ -129,3 +129,20 @@ def test_label_cli_empty_split_fails(tmp_path: Path) -> None:
         app, ["label", str(_corpus(tmp_path)), "-o", str(tmp_path / "x.jsonl"), "--split", "test"]
     )
     assert res.exit_code == 2
+
+
+def test_short_prompt_rows_record_their_prompt_version(tmp_path: Path) -> None:
+    items = read_items(_corpus(tmp_path))
+    (row, audit), _ = list(label_rows(items, GoldTeacher(), prompt_style="short"))
+    assert row is not None and audit is not None and audit.ok
+    assert row["provenance"]["prompt_version"] == prompt_version("short") != PROMPT_VERSION
+    assert row["prompt"] == build_messages(TEXT, style="short")
+    out = tmp_path / "short.jsonl"
+    res = CliRunner().invoke(
+        app, ["label", str(_corpus(tmp_path)), "-o", str(out), "--no-compare-rules", "--prompt", "short"]
+    )
+    assert res.exit_code == 0, res.output
+    first = json.loads(out.read_text().splitlines()[0])
+    assert first["prompt"] == row["prompt"]
+    bad = CliRunner().invoke(app, ["label", str(_corpus(tmp_path)), "-o", str(out), "--prompt", "long"])
+    assert bad.exit_code == 2

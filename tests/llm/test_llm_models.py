@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pancyst.llm import models, server
-from pancyst.llm.models import PACKAGED, ModelNotAvailable, resolve
+from pancyst.llm.models import PACKAGED, ModelNotAvailable, prompt_style_for, resolve
 from pancyst.llm.prompt import CHAT_TEMPLATE_GEMMA
 
 
@@ -26,6 +26,11 @@ def test_registry_names_kinds_licences() -> None:
         "Gemma Terms of Use" in PACKAGED["gemma-270m"].licence
         and PACKAGED["smollm2-135m"].licence == "Apache-2.0"
     )
+
+
+def test_fine_tuned_model_is_served_with_the_prompt_it_was_trained_on() -> None:
+    assert prompt_style_for("pancyst-gemma-270m") == "short"
+    assert [prompt_style_for(n) for n in ("gemma-270m", "smollm2-135m", "gpt-4o", None)] == ["full"] * 4
 
 
 def test_gemma_needs_fetch_then_adapter(home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -171,3 +171,20 @@ def test_options_from_cli_strings(tmp_path: Path) -> None:
         _extractor("http://127.0.0.1:9/v1", tmp_path, cache="maybe")
     with pytest.raises(TypeError):
         _extractor("http://127.0.0.1:9/v1", tmp_path, bogus=1)
+
+
+def test_prompt_option_picks_the_style_and_keys_the_cache(tmp_path: Path) -> None:
+    with StubServer(lambda body: (200, chat_body(GOOD), 0)) as stub:
+        short = _extractor(stub.url, tmp_path, prompt="short")
+        _run(short)
+        sent = stub.requests[0]["messages"][0]["content"]
+        assert len(sent) < 200 and short.version.startswith("extract-short-v")
+        # a server serving the packaged fine-tuned name gets that model's own (short) prompt
+        auto = LLMExtractor(model="pancyst-gemma-270m", base_url=stub.url, cache_dir=tmp_path)
+        assert auto.prompt_style == "short"
+        # the same report under the full prompt is not answered from the short prompt's cache entry
+        full = _extractor(stub.url, tmp_path, prompt="full")
+        (ext,) = _run(full)
+        assert ext.meta["cached"] is False and len(stub.requests) == 2
+    with pytest.raises(ValueError, match="option prompt"):
+        _extractor("http://127.0.0.1:9", tmp_path, prompt="long")

@@ -9,8 +9,10 @@ from pancyst.llm.prompt import (
     CHAT_TEMPLATE_GEMMA,
     PROMPT_VERSION,
     build_messages,
+    prompt_version,
     render_gemma,
     render_target,
+    system_prompt,
 )
 
 
@@ -49,3 +51,15 @@ def test_gemma_template_matches_python_rendering() -> None:
     out = render_gemma(msgs)
     assert out.startswith("<bos><start_of_turn>user\n") and out.endswith("<start_of_turn>model\n")
     assert "system" not in out.split("\n")[0]
+
+
+def test_short_style_is_one_line_with_its_own_version() -> None:
+    full = build_messages("REPORT TEXT")
+    short = build_messages("REPORT TEXT", style="short")
+    assert prompt_version("short") != prompt_version("full") == PROMPT_VERSION
+    assert len(short[0]["content"]) < len(full[0]["content"]) / 5
+    assert "observation, reasoning, answer" in short[0]["content"]
+    assert "observation" not in system_prompt(cot=False, style="short")
+    assert short[1] == full[1]  # the report turn is the same in both styles
+    with pytest.raises(ValueError, match="unknown prompt style"):
+        build_messages("X", style="long")  # type: ignore[arg-type]

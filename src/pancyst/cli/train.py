@@ -57,6 +57,13 @@ def label(
     cot: Annotated[
         bool, typer.Option("--cot/--no-cot", help="Observation + reasoning before the JSON.")
     ] = True,
+    prompt: Annotated[
+        str,
+        typer.Option(
+            help="Student prompt style: full (every rule spelt out) or short (one line; for models fine-tuned "
+            "on these rows, e.g. pancyst-gemma-270m). Serve with the same style."
+        ),
+    ] = "full",
     compare_rules: Annotated[
         bool,
         typer.Option(
@@ -72,7 +79,11 @@ def label(
 ) -> None:
     """A teacher labels reports into an audited SFT dataset of Observation / Reasoning / JSON completions."""
     from pancyst.label import make_teacher, read_items, run_label
+    from pancyst.llm.prompt import PROMPT_STYLES
 
+    if prompt not in PROMPT_STYLES:
+        _err.print(f"[red]--prompt must be one of {', '.join(PROMPT_STYLES)}[/red]")
+        raise typer.Exit(2)
     items = read_items(input, split=split, limit=limit)
     if not items:
         _err.print(f"[red]no reports in {input}{f' for split {split!r}' if split else ''}[/red]")
@@ -101,7 +112,14 @@ def label(
             )
     try:
         summary = run_label(
-            items, t, output, cot=cot, rules=rules, profile=profile, keep_rejected=not drop_rejected
+            items,
+            t,
+            output,
+            cot=cot,
+            rules=rules,
+            profile=profile,
+            keep_rejected=not drop_rejected,
+            prompt_style="short" if prompt == "short" else "full",
         )
     finally:
         t.close()

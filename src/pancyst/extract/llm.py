@@ -30,7 +30,7 @@ from pancyst.llm.output import (
     parse_output,
     to_extraction,
 )
-from pancyst.llm.prompt import PROMPT_VERSION, build_messages
+from pancyst.llm.prompt import PROMPT_STYLES, PromptStyle, build_messages, prompt_version
 from pancyst.llm.providers.base import Completion, InvalidOutput, Provider, RetryPolicy
 from pancyst.schema import SCHEMA_VERSION, Extraction, GoldLine, ReportInput
 
@@ -77,6 +77,18 @@ def _describe_validation(exc: ValidationError) -> str:
     return f"{first.get('type', 'invalid')} at {loc} ({exc.error_count()} error(s))"
 
 
+def _prompt_style(value: str, model: str | None) -> PromptStyle:
+    """``auto``: the packaged model's own style (a server may serve a packaged name), else ``full``."""
+    if value == "auto":
+        from pancyst.llm.models import prompt_style_for
+
+        return prompt_style_for(model)
+    for style in PROMPT_STYLES:
+        if value == style:
+            return style
+    raise ValueError(f"option prompt must be auto, {' or '.join(PROMPT_STYLES)}, not {value!r}")
+
+
 def load_examples(path: str | Path | None, n: int, *, split: str = "train") -> list[tuple[str, LLMOutput]]:
     """Few-shot examples from a synthetic corpus JSONL (gold lines with ``text``; ``split`` filter).
 
@@ -116,7 +128,7 @@ class LLMExtractor(Extractor):
     model, base_url, api_key_env, concurrency, cot, cache, cache_dir, max_tokens, temperature,
     timeout_s, max_retries, backoff_s, few_shot, examples, price_in_per_mtok, price_out_per_mtok,
     n_ctx, n_threads, response_format (auto|json_schema|json_object|none), fuzzy_threshold, lora,
-    merge_system.
+    merge_system, prompt (auto|full|short: auto takes a packaged model's own style, else full).
     """
 
     name = "llm"
@@ -146,6 +158,7 @@ class LLMExtractor(Extractor):
         fuzzy_threshold: float | str = DEFAULT_THRESHOLD,
         lora: str | None = None,
         merge_system: bool | str = False,
+        prompt: str = "auto",
         provider: Provider | None = None,
     ) -> None:
         self.cot = True if cot is None else _bool(cot, "cot")
@@ -179,7 +192,8 @@ class LLMExtractor(Extractor):
             from pancyst.llm.models import DEFAULT_MODEL, resolve
             from pancyst.llm.providers.llamacpp import LlamaCppProvider
 
-            resolved = resolve(model or DEFAULT_MODEL, lora=lora)
+            model = model or DEFAULT_MODEL
+            resolved = resolve(model, lora=lora)
             self.provider = LlamaCppProvider(
                 resolved.path,
                 name=resolved.name,
@@ -191,7 +205,9 @@ class LLMExtractor(Extractor):
                 timeout_s=_num(timeout_s, "timeout_s", float),
             )
         self.model = self.provider.model
-        self.version = f"{PROMPT_VERSION}+out{OUTPUT_VERSION}:{self.model}"
+        self.prompt_style = _prompt_style(prompt, model if provider is None else None)
+        self.prompt_version = prompt_version(self.prompt_style)
+        self.version = f"{self.prompt_version}+out{OUTPUT_VERSION}:{self.model}"
         shots = f"shots={len(self.examples)}:{hash_examples(self.examples)}" if self.examples else ""
         self._key_extra = f"{shots}|max_tokens={self.max_tokens}"
         self.cache: AnswerCache | None = None
@@ -205,12 +221,12 @@ class LLMExtractor(Extractor):
     # --- one report ---
 
     def messages(self, text: str) -> list[dict[str, str]]:
-        return build_messages(text, cot=self.cot, examples=self.examples)
+        return build_messages(text, cot=self.cot, examples=self.examples, style=self.prompt_style)
 
     def _key(self, text: str) -> str:
         return cache_key(
             text,
-            prompt_version=PROMPT_VERSION,
+            prompt_version=self.prompt_version,
             schema_version=f"{SCHEMA_VERSION}.{OUTPUT_VERSION}",
             model=self.model,
             cot=self.cot,

@@ -21,7 +21,7 @@ from pancyst.label.audit import Audit, AuditSummary, audit_completion, disagreem
 from pancyst.label.reasoning import write_reasoning
 from pancyst.label.teachers import LabelItem, Teacher
 from pancyst.llm.output import OUTPUT_VERSION, from_extraction
-from pancyst.llm.prompt import PROMPT_VERSION, build_messages, render_target
+from pancyst.llm.prompt import PromptStyle, build_messages, prompt_version, render_target
 from pancyst.schema import SCHEMA_VERSION, Extraction, Features, GoldLine, ReportInput
 
 log = logging.getLogger(__name__)
@@ -99,14 +99,17 @@ def label_rows(
     rules: Extractor | None = None,
     profile: str = "acr2017",
     now: dt.datetime | None = None,
+    prompt_style: PromptStyle = "full",
 ) -> Iterator[tuple[dict[str, Any] | None, Audit | None]]:
-    """One (row, audit) per item; (None, None) when the teacher failed on that report."""
+    """One (row, audit) per item; (None, None) when the teacher failed on that report.
+
+    ``prompt_style`` is the prompt the student will be served with, not the teacher's."""
     created = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
     assemble = _Assembler(profile)
     provenance = {
         "teacher": teacher.name,
         "teacher_version": teacher.version,
-        "prompt_version": PROMPT_VERSION,
+        "prompt_version": prompt_version(prompt_style),
         "output_version": OUTPUT_VERSION,
         "schema_version": SCHEMA_VERSION,
         "cot": cot,
@@ -139,7 +142,7 @@ def label_rows(
         row = {
             "report_id": item.report.report_id,
             "split": item.split,
-            "prompt": build_messages(text, cot=cot),
+            "prompt": build_messages(text, cot=cot, style=prompt_style),
             "completion": completion,
             "provenance": provenance,
             "audit": audit.model_dump(mode="json"),
@@ -156,6 +159,7 @@ def run_label(
     rules: Extractor | None = None,
     profile: str = "acr2017",
     keep_rejected: bool = True,
+    prompt_style: PromptStyle = "full",
 ) -> AuditSummary:
     """Write the SFT JSONL (rejected rows kept but marked, unless ``keep_rejected`` is False) and
     ``<out>.audit.json``; return the summary."""
@@ -163,7 +167,8 @@ def run_label(
     failed = 0
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
-        for row, audit in label_rows(items, teacher, cot=cot, rules=rules, profile=profile):
+        rows = label_rows(items, teacher, cot=cot, rules=rules, profile=profile, prompt_style=prompt_style)
+        for row, audit in rows:
             if row is None or audit is None:
                 failed += 1
                 continue

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pancyst.llm.prompt import CHAT_TEMPLATE_GEMMA
+from pancyst.llm.prompt import CHAT_TEMPLATE_GEMMA, PromptStyle
 
 Kind = Literal["base", "instruct", "fine-tuned"]
 GEMMA_FILE = "gemma-3-270m-q4_k_m.gguf"
@@ -52,6 +52,7 @@ class PackagedModel:
     family: Literal["gemma", "smollm2"]
     lora: str | None = None
     note: str = ""
+    prompt: PromptStyle = "full"  # fine-tuned models are served with the prompt style they were trained on
 
     def path(self) -> Path | None:
         if self.family == "gemma":
@@ -112,6 +113,7 @@ PACKAGED: dict[str, PackagedModel] = {
             family="gemma",
             lora=LORA_FILE,
             note="LoRA fine-tuned on synthetic reports",
+            prompt="short",
         ),
     )
 }
@@ -125,6 +127,13 @@ class ResolvedModel:
     lora_path: Path | None
     chat_template: str | None
     family: str | None
+    prompt: PromptStyle = "full"
+
+
+def prompt_style_for(name: str | None) -> PromptStyle:
+    """The prompt style a model name expects: its packaged style, else the full prompt."""
+    packaged = PACKAGED.get(name or "")
+    return packaged.prompt if packaged is not None else "full"
 
 
 class ModelNotAvailable(RuntimeError):
@@ -146,6 +155,7 @@ def resolve(name_or_path: str, *, lora: str | Path | None = None) -> ResolvedMod
             lora_path=Path(lora) if lora else packaged.lora_path(),
             chat_template=packaged.chat_template,
             family=packaged.family,
+            prompt=packaged.prompt,
         )
     path = Path(name_or_path).expanduser()
     if path.suffix.lower() != ".gguf" or not path.is_file():

@@ -1,7 +1,10 @@
-"""The versioned extraction prompt, shared by inference, few-shot examples and SFT data.
+"""The versioned extraction prompts, shared by inference, few-shot examples and SFT data.
 
-The template text lives in ``prompts/extract_v1.yaml`` so a change is a reviewed data diff;
-its ``version`` enters the cache key, so a new prompt never reuses old answers.
+Two styles, each a YAML file in ``prompts/`` so a change is a reviewed data diff:
+``full`` (``extract_v1.yaml``) spells out the task and every rule for general models;
+``short`` (``extract_short_v1.yaml``) is a one-line instruction for models fine-tuned on pancyst
+labels, which learnt the rules from the data. A template's ``version`` enters the answer cache key
+and every SFT row, so a new prompt never reuses old answers and training matches serving.
 """
 
 from __future__ import annotations
@@ -9,20 +12,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
 from pancyst.llm.output import LLMOutput, dumps_compact
 
-_TEMPLATE_FILE = "extract_v1.yaml"
+PromptStyle = Literal["full", "short"]
+PROMPT_STYLES: tuple[PromptStyle, ...] = ("full", "short")
+_TEMPLATE_FILES: dict[str, str] = {"full": "extract_v1.yaml", "short": "extract_short_v1.yaml"}
 
 
 @cache
-def _template() -> dict[str, str]:
-    raw = resources.files("pancyst.llm").joinpath("prompts", _TEMPLATE_FILE).read_text(encoding="utf-8")
+def _template(style: PromptStyle = "full") -> dict[str, str]:
+    if style not in _TEMPLATE_FILES:
+        raise ValueError(f"unknown prompt style {style!r} (choose from {', '.join(PROMPT_STYLES)})")
+    raw = (
+        resources.files("pancyst.llm").joinpath("prompts", _TEMPLATE_FILES[style]).read_text(encoding="utf-8")
+    )
     data: dict[str, str] = yaml.safe_load(raw)
     return data
+
+
+def prompt_version(style: PromptStyle = "full") -> str:
+    return _template(style)["version"]
 
 
 @cache
@@ -41,14 +54,15 @@ CHAT_TEMPLATE_GEMMA: str = _gemma_template()
 GEMMA_STOP = "<end_of_turn>"
 
 
-def system_prompt(*, cot: bool = True) -> str:
-    t = _template()
+def system_prompt(*, cot: bool = True, style: PromptStyle = "full") -> str:
+    t = _template(style)
     keys = '"observation", "reasoning", "answer"' if cot else '"answer"'
-    return "\n".join([t["system"], t["cot"] if cot else t["nocot"], t["fields"].replace("{keys}", keys)])
+    parts = [t["system"], t["cot"] if cot else t["nocot"], t["fields"].replace("{keys}", keys)]
+    return "\n".join(p for p in parts if p)
 
 
-def user_prompt(text: str) -> str:
-    return _template()["user"].replace("{report}", text)
+def user_prompt(text: str, *, style: PromptStyle = "full") -> str:
+    return _template(style)["user"].replace("{report}", text)
 
 
 def render_target(output: LLMOutput, *, cot: bool = True) -> str:
@@ -60,14 +74,18 @@ def render_target(output: LLMOutput, *, cot: bool = True) -> str:
 
 
 def build_messages(
-    text: str, *, cot: bool = True, examples: Sequence[tuple[str, LLMOutput]] = ()
+    text: str,
+    *,
+    cot: bool = True,
+    examples: Sequence[tuple[str, LLMOutput]] = (),
+    style: PromptStyle = "full",
 ) -> list[dict[str, str]]:
     """System + optional few-shot turns + the report, as OpenAI-style chat messages."""
-    messages = [{"role": "system", "content": system_prompt(cot=cot)}]
+    messages = [{"role": "system", "content": system_prompt(cot=cot, style=style)}]
     for example_text, example_output in examples:
-        messages.append({"role": "user", "content": user_prompt(example_text)})
+        messages.append({"role": "user", "content": user_prompt(example_text, style=style)})
         messages.append({"role": "assistant", "content": render_target(example_output, cot=cot)})
-    messages.append({"role": "user", "content": user_prompt(text)})
+    messages.append({"role": "user", "content": user_prompt(text, style=style)})
     return messages
 
 
