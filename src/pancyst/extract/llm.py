@@ -312,8 +312,15 @@ class LLMExtractor(Extractor):
                 self.messages(report.text), schema=self.schema, max_tokens=self.max_tokens
             )
         except Exception as exc:
-            self._record(ok=False, cached=False, completion=getattr(exc, "completion", None))
-            return exc
+            return self._failed(exc)
+        return self._settle(report, completion)
+
+    def _failed(self, exc: Exception) -> Exception:
+        self._record(ok=False, cached=False, completion=getattr(exc, "completion", None))
+        return exc
+
+    def _settle(self, report: ReportInput, completion: Completion) -> Extraction | BaseException:
+        """Outcome of one answered call: the extraction, or the error that fails this report only."""
         try:
             return self._after_call(report, completion)
         except Exception as exc:
@@ -326,12 +333,8 @@ class LLMExtractor(Extractor):
                     self.messages(report.text), schema=self.schema, max_tokens=self.max_tokens
                 )
             except Exception as exc:
-                self._record(ok=False, cached=False, completion=getattr(exc, "completion", None))
-                return exc
-        try:
-            return self._after_call(report, completion)
-        except Exception as exc:
-            return exc
+                return self._failed(exc)
+        return self._settle(report, completion)
 
     async def _gather(self, reports: list[ReportInput], width: int) -> list[Extraction | BaseException]:
         sem = asyncio.Semaphore(width)
