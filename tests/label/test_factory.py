@@ -68,7 +68,7 @@ def test_gold_rows_round_trip_and_carry_provenance(tmp_path: Path) -> None:
         "teacher": "gold",
         "teacher_version": "1",
         "prompt_version": PROMPT_VERSION,
-        "output_version": "1",
+        "output_version": "2",
         "schema_version": "1",
         "cot": True,
         "created": "2025-01-02T03:04:05+00:00",

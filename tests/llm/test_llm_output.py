@@ -137,4 +137,29 @@ def test_from_extraction_uses_span_texts() -> None:
     out = from_extraction(ext, TEXT)
     assert out.answer.lesions[0].size_quote == "2.3 x 1.8 cm"
     assert out.answer.lesions[0].location_quote is None
-    assert "2.3 x 1.8 cm" in out.observation and "23 mm" in out.reasoning
+    assert out.observation[0].startswith("Pancreas: 2.3 x 1.8 cm cyst") and "23 mm" in out.reasoning
+
+
+def test_observation_reads_the_relevant_sentences_before_the_answer() -> None:
+    text = (
+        "EXAM: CT abdomen 03/04/2024.\nLIVER: Normal.\nKIDNEYS: Simple cyst in the right kidney, 4 cm.\n"
+        "PANCREAS: Normal. No cystic lesion."
+    )
+    out = from_extraction(Extraction(pcl_present=False), text)
+    # a no-PCL answer still reads the trap (renal cyst) and the negation first
+    assert out.observation == [
+        "KIDNEYS: Simple cyst in the right kidney, 4 cm.",
+        "PANCREAS: Normal.",
+        "No cystic lesion.",
+    ]
+    # a quote from a sentence the filter does not show is still read before the answer
+    text2 = "PANCREAS: Cyst in the tail. It measures 1.2 cm."
+    q = text2.index("1.2 cm")
+    size = Span(start=q, end=q + 6, text="1.2 cm", feature="size_mm")
+    out2 = from_extraction(
+        Extraction(pcl_present=True, lesions=[Lesion(size_mm=12.0, evidence=[size])]), text2
+    )
+    assert out2.observation == ["PANCREAS: Cyst in the tail.", "1.2 cm"]
+    long = "The pancreatic " + "very " * 60 + "long sentence."
+    (cut,) = from_extraction(Extraction(pcl_present=False), long).observation
+    assert len(cut) <= 200 and long.startswith(cut) and not cut.endswith(" ")

@@ -132,17 +132,18 @@ class _Doc:
         self.smap = SectionMap(text)
         self._ctx: ContextIndex | None = None
         self.warnings: list[str] = []
-        self.meas = find_measurements(t)
-        self.meas_starts = [m.start for m in self.meas]
         self._dates: dict[tuple[int, int], list[DateMention]] = {}
         self._intervals: dict[tuple[int, int], list[IntervalMention]] = {}
-        self.anchors = [m for m in P.ANCHOR_RE.finditer(t) if m.lastgroup]
+        self.meas = find_measurements(t)
+        self.meas_starts = [m.start for m in self.meas]
+        self.anchors = [m for m in P.ANCHOR_RE.finditer(t) if _group(m)]
         self.anchor_starts = [m.start() for m in self.anchors]
         self.ducts = list(P.DUCT_RE.finditer(t))
         self.duct_starts = [m.start() for m in self.ducts]
-        self.organs = [m for m in P.ORGAN_RE.finditer(t)]
-        self.organ_starts = [m.start() for m in self.organs]
-        self.organ_groups = [m.lastgroup or "" for m in self.organs]
+        organs = list(P.ORGAN_RE.finditer(t))
+        self.organ_starts = [m.start() for m in organs]
+        self.organ_ends = [m.end() for m in organs]
+        self.organ_groups = [P.ORGAN_GROUPS[m.lastindex or 0] for m in organs]
         self.sentences = self._sentences()
 
     def _sentences(self) -> list[Sentence]:
@@ -160,11 +161,7 @@ class _Doc:
             edges = [sec.start, *cuts, sec.end]
             bounds: list[tuple[int, int]] = []
             for a, b in itertools.pairwise(edges):
-                for sa, sb in split_sentences(text, a, b):
-                    if sb - sa <= MAX_SENTENCE_CHARS:
-                        bounds.append((sa, sb))
-                    else:
-                        bounds.extend(_cap_sentence(text, sa, sb))
+                bounds.extend([(a + sa, a + sb) for sa, sb in _piece_sentences(text, a, b)])
             kind = sec.kind
             if identity:
                 out.extend(Sentence(a, b, kind, organ_heading(a)) for a, b in bounds)
@@ -207,12 +204,10 @@ class _Doc:
         return found
 
     def anchors_in(self, a: int, b: int) -> list[re.Match[str]]:
-        i, j = bisect_left(self.anchor_starts, a), bisect_left(self.anchor_starts, b)
-        return [m for m in self.anchors[i:j] if m.end() <= b] if i < j else []
+        return _within(self.anchors, self.anchor_starts, a, b)
 
     def ducts_in(self, a: int, b: int) -> list[re.Match[str]]:
-        i, j = bisect_left(self.duct_starts, a), bisect_left(self.duct_starts, b)
-        return [m for m in self.ducts[i:j] if m.end() <= b] if i < j else []
+        return _within(self.ducts, self.duct_starts, a, b)
 
     def meas_in(self, a: int, b: int) -> list[Measurement]:
         i = bisect_left(self.meas_starts, a)
@@ -222,6 +217,20 @@ class _Doc:
                 out.append(self.meas[i])
             i += 1
         return out
+
+
+def _group(anchor: re.Match[str]) -> str:
+    """The named group of ANCHOR_RE an anchor matched (``sb``, ``cyst``, ...)."""
+    return P.ANCHOR_GROUPS[anchor.lastindex or 0]
+
+
+def _within(matches: list[re.Match[str]], starts: list[int], a: int, b: int) -> list[re.Match[str]]:
+    """The matches that lie in ``[a, b)`` (``starts``: their start offsets, sorted)."""
+    i = bisect_left(starts, a)
+    if i == len(starts) or starts[i] >= b:
+        return []  # most sentences hold none: no second search, no list to filter
+    j = bisect_left(starts, b, i)
+    return [m for m in matches[i:j] if m.end() <= b]
 
 
 _SPAN_FIELDS = frozenset(Span.model_fields)
@@ -245,6 +254,35 @@ def _span(start: int, end: int, text: str, feature: str | None) -> Span:
 
 MAX_SENTENCE_CHARS = 1_000
 MAX_MENTIONS = 200
+
+
+_piece_cache: dict[str, tuple[tuple[int, int], ...]] = {}
+_PIECE_CACHE_MAX = 50_000
+_MAX_CACHED_PIECE = 400
+
+
+def _piece_sentences(text: str, a: int, b: int) -> tuple[tuple[int, int], ...]:
+    """The sentences of ``text[a:b]`` (a section, or the part of one under an organ heading), offsets from ``a``.
+
+    Templated reports repeat these pieces ("SPLEEN: Unremarkable."), so they are split once. The split
+    reads nothing outside the piece, except when the piece opens with a line break (the sentence
+    splitter looks back past it for the previous line's end): such a piece is not remembered.
+    """
+    piece = text[a:b]
+    found = _piece_cache.get(piece)
+    if found is None:
+        spans: list[tuple[int, int]] = []
+        for sa, sb in split_sentences(text, a, b):
+            if sb - sa <= MAX_SENTENCE_CHARS:
+                spans.append((sa - a, sb - a))
+            else:
+                spans.extend((ca - a, cb - a) for ca, cb in _cap_sentence(text, sa, sb))
+        found = tuple(spans)
+        if len(piece) <= _MAX_CACHED_PIECE and not piece.lstrip(" \t\r").startswith("\n"):
+            if len(_piece_cache) > _PIECE_CACHE_MAX:
+                _piece_cache.clear()
+            _piece_cache[piece] = found
+    return found
 
 
 def _cap_sentence(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -283,7 +321,7 @@ def _organ_of(doc: _Doc, a: int, b: int, lo: int, hi: int, sent: Sentence) -> st
     while i < n and starts[i] < sent.end:
         ms = starts[i]
         group = groups[i]
-        me = doc.organs[i].end()
+        me = doc.organ_ends[i]
         i += 1
         if ms < sent.start:
             continue
@@ -339,7 +377,7 @@ def _own_organ(doc: _Doc, sent: Sentence) -> str | None:
         g = groups[i]
         if g != "weak":
             last = g
-        elif last is None and not _location_vetoed(doc.t, starts[i], doc.organs[i].end()):
+        elif last is None and not _location_vetoed(doc.t, starts[i], doc.organ_ends[i]):
             last = "pancreas"
         i += 1
     return last
@@ -373,20 +411,15 @@ def _extract(doc: _Doc) -> Extraction:
     current: Mention | None = None
     any_confirmed = False
     anchors = doc.anchors
-    ai = 0
+    anchor_starts = doc.anchor_starts
     for sent in doc.sentences:
         if sent.kind != prev_kind:
             carry = None
             current = None
             prev_kind = sent.kind
         sent.organ = carry
-        while ai < len(anchors) and anchors[ai].start() < sent.start:
-            ai += 1
-        sent_anchors = []
-        j = ai
-        while j < len(anchors) and anchors[j].start() < sent.end:
-            sent_anchors.append(anchors[j])
-            j += 1
+        ai = bisect_left(anchor_starts, sent.start)
+        sent_anchors = anchors[ai : bisect_left(anchor_starts, sent.end, ai)]
         organ = _sentence_organ(doc, sent, carry)
         if sent.kind in NO_LESION_SECTIONS:
             carry = organ
@@ -413,15 +446,16 @@ def _extract(doc: _Doc) -> Extraction:
             current = None
             carry = organ
             continue
-        if _SOLID_TOPIC_RE.match(doc.t, sent.start, sent.end) or P.SOLID_VETO_RE.search(
-            doc.t, sent.start, sent.end
-        ):
+        if current is None:  # nothing to continue (and a solid topic would change nothing)
+            carry = organ
+            continue
+        if _SOLID_TOPIC_RE.match(doc.t, sent.start, sent.end) or _solid_veto(doc.t, sent.start, sent.end):
             # "A 9 mm avidly enhancing solid nodule in the body, likely a neuroendocrine tumor.": a new,
             # solid lesion - its enhancement is not the cyst's mural nodule
             current = None
             carry = organ
             continue
-        if current is not None and (organ == "pancreas" or carry == "pancreas" or sent.heading == "pancreas"):
+        if organ == "pancreas" or carry == "pancreas" or sent.heading == "pancreas":
             cont = _continuation(doc, sent, current)
             if cont is not None:
                 mentions.append(cont)
@@ -495,8 +529,7 @@ def _sentence_mentions(
     for k, m in enumerate(anchors):
         a, b = m.start(), m.end()
         lo, hi = bounds[k], bounds[k + 1]
-        group = m.lastgroup or "cyst"
-        mods = doc.ctx.modifiers(a, b, sent.start, sent.end)
+        group = _group(m) or "cyst"
         organ = _organ_of(doc, a, b, lo, hi, sent)
         if group in ("sb", "md", "mixed", "ipmn"):
             organ = "pancreas"
@@ -512,6 +545,7 @@ def _sentence_mentions(
                 pass
             else:
                 continue
+        mods = doc.ctx.modifiers(a, b, sent.start, sent.end)  # after the organ: others' cysts need no context
         if NEGATED in mods or HYPOTHETICAL in mods:
             # "ADDENDUM: there is no pancreatic cyst" retracts the lesion (but not "no other cyst")
             if (
@@ -524,11 +558,12 @@ def _sentence_mentions(
             continue
         if HISTORICAL in mods:
             continue
-        if re.search(r"\b(?:number|no\.|count)\s+of\s+(?:\w+\s+)?$", t[max(lo, a - 25) : a]):
+        label = t[max(lo, a - 25) : a]
+        if ("number" in label or "no." in label or "count" in label) and _COUNT_LABEL_RE.search(label):
             continue  # "Number of cystic lesions: 1" is a field label
         if _NOT_A_FINDING_AFTER_RE.match(t, b):
             continue  # "Pancreatic cyst(s):", "MRCP for cyst surveillance", "CYST REPORTING TEMPLATE"
-        if group in ("cyst", "lesion") and P.SOLID_VETO_RE.search(t, lo, hi):
+        if group in ("cyst", "lesion") and _solid_veto(t, lo, hi):
             continue
         if group == "lesion" and re.search(r"\bsolid\s+(?:\w+\s+)?$", t[max(lo, a - 20) : a]):
             continue  # "a 12 mm solid lesion": never a cyst, and not the lesion a later "the lesion" means
@@ -544,6 +579,14 @@ def _sentence_mentions(
             continue
         out.append(mention)
     return out
+
+
+_COUNT_LABEL_RE = re.compile(r"\b(?:number|no\.|count)\s+of\s+(?:\w+\s+)?$")
+
+
+def _solid_veto(t: str, lo: int, hi: int) -> bool:
+    """A solid lesion or a collection named in ``t[lo:hi]`` (the words first, the pattern if one is there)."""
+    return _has_any(t[lo:hi], P.SOLID_VETO_WORDS) and P.SOLID_VETO_RE.search(t, lo, hi) is not None
 
 
 _NOT_A_FINDING_AFTER_RE = re.compile(
@@ -691,7 +734,7 @@ def _continuation(doc: _Doc, sent: Sentence, current: Mention) -> Mention | None
 
 # ---------------------------------------------------------------------------------------------------
 _NODULE_WORDS = ("nodul", "solid", "papillary", "tissue", "component")
-_SEPTA_WORDS = ("sept", "locul", "simple", "cystic", "without internal")
+_SEPTA_WORDS = ("sept", "locul", "simple", "multicystic", "without internal")
 _COMM_WORDS = ("communicat", "connect", "contiguous")
 _CONTINUATION_WORDS = (
     _NODULE_WORDS
@@ -702,10 +745,14 @@ _CONTINUATION_WORDS = (
 
 
 _LOCATION_WORDS = ("head", "neck", "body", "tail", "uncinate")
+_CYST_WORDS = ("cyst", "lesion", "ipmn")  # one is in every name of a cyst the size patterns look for
 
 
 def _has_any(seg: str, words: tuple[str, ...]) -> bool:
-    return any(w in seg for w in words)
+    for w in words:  # noqa: SIM110 (a loop: any() and a generator cost more than a few tests)
+        if w in seg:
+            return True
+    return False
 
 
 def _fill_features(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -> None:
@@ -795,21 +842,18 @@ def _fill_features(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence
             mention.comm = v
     # side-branch IPMN inside the segment (not the anchor itself) implies communication
     for am in doc.anchors_in(lo, hi):
-        if am.lastgroup == "sb":
+        am_group = _group(am)
+        if am_group == "sb":
             mods = ctx.modifiers(am.start(), am.end(), sent.start, sent.end)
             if NEGATED in mods or HISTORICAL in mods:
                 continue
             if POSSIBLE not in mods and mention.comm_implied is None:
                 mention.comm_implied = Value("present", [(am.start(), am.end())])
-        if (
-            am.lastgroup in TYPE_OF_GROUP
-            and am.lastgroup != "cyst"
-            and (am.start(), am.end()) != mention.anchor
-        ):
+        if am_group in TYPE_OF_GROUP and am_group != "cyst" and (am.start(), am.end()) != mention.anchor:
             mods = ctx.modifiers(am.start(), am.end(), sent.start, sent.end)
             if NEGATED in mods or HISTORICAL in mods:
                 continue
-            pt = TYPE_OF_GROUP[am.lastgroup]
+            pt = TYPE_OF_GROUP[am_group]
             if mention.ptype is None or (mention.ptype.value == "unspecified" and pt != "unspecified"):
                 mention.ptype = Value(pt, [(am.start(), am.end())])
     # calcification
@@ -928,7 +972,7 @@ def _role(doc: _Doc, ms: list[Measurement], idx: int, lo: int, hi: int, sent: Se
     before = before_full[cut + 1 :] if cut >= 0 else before_full
     if P.CORRECTION_BEFORE_RE.search(before_full[-30:]):
         return "skip"
-    if P.DELTA_BEFORE_RE.search(before):
+    if "by" in before and P.DELTA_BEFORE_RE.search(before):
         return "skip"
     mods = doc.ctx.modifiers(m.start, m.end, sent.start, sent.end)
     if NEGATED in mods and re.search(
@@ -938,18 +982,24 @@ def _role(doc: _Doc, ms: list[Measurement], idx: int, lo: int, hi: int, sent: Se
     # nodule size
     nxt_start = ms[idx + 1].start if idx + 1 < len(ms) else hi
     after = t[m.end : min(nxt_start, m.end + 60, hi)]
-    nm = P.NODULE_RE.search(t, m.end, min(hi, m.end + 45))
+    # (every nodule phrase holds one of _NODULE_WORDS: the substring test spares most searches)
+    stop = min(hi, m.end + 45)
+    nm = P.NODULE_RE.search(t, m.end, stop) if _has_any(t[m.end : stop], _NODULE_WORDS) else None
     if nm is not None and P.NODULE_AFTER_GAP_RE.match(t[m.end : nm.start()]):
         return "nodule"
     prior_cue = bool(P.PRIOR_BEFORE_RE.search(before)) and not P.RANGE_FROM_RE.search(before)
     if not prior_cue and not P.PRIOR_AFTER_RE.match(after):
         # "... nodule, measuring 9 mm on the study of 14/11/2014" is the cyst's prior size
         # "(previously 12 mm)" after "without enhancing nodule" is the cyst's prior, not the nodule's size
-        for nm2 in P.NODULE_RE.finditer(t, max(lo, m.start - 40), m.start):
+        near = max(lo, m.start - 40)
+        for nm2 in (
+            P.NODULE_RE.finditer(t, near, m.start) if _has_any(t[near : m.start], _NODULE_WORDS) else ()
+        ):
             if P.NODULE_BEFORE_GAP_RE.match(t[nm2.end() : m.start]):
                 return "nodule"
     # duct diameter (not when the size is followed by the cyst it measures: "12 mm unilocular cyst")
-    sized_cyst = _SIZE_OF_CYST_RE.match(t, m.end, min(hi, m.end + 60))
+    rest = t[m.end : min(hi, m.end + 60)]
+    sized_cyst = _has_any(rest, _CYST_WORDS) and _SIZE_OF_CYST_RE.match(rest)
     for dm in () if sized_cyst else P.DUCT_RE.finditer(t, max(lo, m.start - 50), m.start):
         if _is_compound_heading(t, dm):
             continue
@@ -967,15 +1017,18 @@ def _role(doc: _Doc, ms: list[Measurement], idx: int, lo: int, hi: int, sent: Se
             and not re.search(r"\b(?:and|but|while)\s+(?:the\s+|a\s+|an\s+)?\w+\s+(?:measures|is|has)", gap)
         ):
             return "duct"
-    if re.match(r"[\s-]*(?:\w+\s+){0,2}(?:duct|ducts|mpd|cbd)\b", t[m.end : m.end + 30]) and not re.match(
-        r"[\s-]*(?:\w+\s+){0,3}(?:cyst|lesion|ipmn)", t[m.end : m.end + 30]
+    ahead = t[m.end : m.end + 30]
+    if (
+        ("duct" in ahead or "mpd" in ahead or "cbd" in ahead)  # what the pattern needs, found without it
+        and _DUCT_AFTER_RE.match(ahead)
+        and not _CYST_AFTER_RE.match(ahead)
     ):
         return "duct"
     if m.kind == "range" and P.CHANGE_FROM_RE.search(t[max(sent.start, m.start - 80) : m.start]):
         return "from_to"
     if P.CURRENT_BEFORE_RE.search(before):
         return "current"
-    if P.PRIOR_BEFORE_RE.search(before) and not P.RANGE_FROM_RE.search(before):
+    if prior_cue:
         return "prior"
     if P.PAST_BEFORE_RE.search(before) and P.PRIOR_CONTEXT_RE.search(before_full):
         return "prior"  # "On the prior examination from 4/15/2013, it measured 1.9 cm."
@@ -994,6 +1047,8 @@ def _role(doc: _Doc, ms: list[Measurement], idx: int, lo: int, hi: int, sent: Se
     return "current"
 
 
+_DUCT_AFTER_RE = re.compile(r"[\s-]*(?:\w+\s+){0,2}(?:duct|ducts|mpd|cbd)\b")
+_CYST_AFTER_RE = re.compile(r"[\s-]*(?:\w+\s+){0,3}(?:cyst|lesion|ipmn)")
 _DUCT_GAP_VETO_RE = re.compile(
     r"\b(?:septa\w*|walls?|nodul\w*|previously|prior|formerly|which\s+measured|compared|communicat\w*)\b"
 )
@@ -1398,7 +1453,7 @@ def _duct(doc: _Doc) -> tuple[Value | None, Value | None]:
         elif (
             sent.end - sent.start < 40
             and not doc.meas_in(sent.start, sent.end)
-            and not P.DILATED_RE.search(t, sent.start, sent.end)
+            and not _dilated_words(t, sent.start, sent.end)
             and not P.NORMAL_DUCT_RE.search(t, sent.start, sent.end)
         ):
             duct_heading = ducts[0]  # "2. Main pancreatic duct" heading a list of fields
@@ -1407,7 +1462,7 @@ def _duct(doc: _Doc) -> tuple[Value | None, Value | None]:
         for m in ducts:
             if _is_compound_heading(t, m):
                 continue  # "PANCREAS/PANCREATIC DUCT:" names a section, it measures nothing
-            g = m.lastgroup or "bare"
+            g = P.DUCT_GROUPS[m.lastindex or 0] or "bare"
             if g == "bare":
                 if re.search(r"\b(?:cystic|bile|hepatic|common)\s+$", t[max(0, m.start() - 12) : m.start()]):
                     continue
@@ -1456,7 +1511,7 @@ def _duct(doc: _Doc) -> tuple[Value | None, Value | None]:
             elif not diam_addendum and (diam is None or v.value > diam.value):
                 diam = v
         # dilatation status: each status word goes to the nearest duct term in its clause
-        for sm in list(P.DILATED_RE.finditer(t, sent.start, sent.end)) + list(
+        for sm in _dilated_words(t, sent.start, sent.end) + list(
             P.NORMAL_DUCT_RE.finditer(t, sent.start, sent.end)
         ):
             word = sm.group(0)
@@ -1486,6 +1541,11 @@ def _duct(doc: _Doc) -> tuple[Value | None, Value | None]:
                 no = v
     status = status_addendum or yes or no
     return diam, status
+
+
+def _dilated_words(t: str, lo: int, hi: int) -> list[re.Match[str]]:
+    """DILATED_RE's matches in ``t[lo:hi]``, after a substring test that rules most sentences out."""
+    return list(P.DILATED_RE.finditer(t, lo, hi)) if _has_any(t[lo:hi], P.DILATED_WORDS) else []
 
 
 def _meas_between(doc: _Doc, a: int, b: int) -> bool:
@@ -1526,10 +1586,8 @@ def _nearest_duct(
 ) -> tuple[int, int, str] | None:
     t = doc.t
     best: tuple[int, tuple[int, int, str]] | None = None
-    if re.match(
-        r"[\s-]*(?:\w+[\s,-]+){0,5}?(?:cysts?|lesions?|ipmns?|cystic|pseudocysts?)\b",
-        t[ms.end : ms.end + 50],
-    ):
+    after = t[ms.end : ms.end + 50]
+    if _has_any(after, _CYST_WORDS) and _CYST_NEXT_RE.match(after):
         return None  # "a 1.6 cm head cyst"
     for d in typed:
         if d[1] <= ms.start:
@@ -1555,6 +1613,7 @@ def _nearest_duct(
     return best[1] if best else None
 
 
+_CYST_NEXT_RE = re.compile(r"[\s-]*(?:\w+[\s,-]+){0,5}?(?:cysts?|lesions?|ipmns?|cystic|pseudocysts?)\b")
 _FIELD_RE = re.compile(r"\s*(?:[-*•]\s*)?(?:diameter|caliber|calibre|size|dilat\w*|width|measurement)\s*:")
 
 

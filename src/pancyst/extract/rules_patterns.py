@@ -11,57 +11,138 @@ import re
 _NAMED_GROUP_RE = re.compile(r"\(\?P<(\w+)>")
 
 
-def _marked(pattern: str) -> str:
-    """``(?P<name>A|B)`` -> ``(?:A|B)(?P<name>)``: the same matches and ``lastgroup``, found faster.
+def _group_body_end(pattern: str, i: int) -> int:
+    """Index just past the ``)`` closing the group whose body starts at ``i``."""
+    depth = 1
+    while depth:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = pattern.index("]", i + 2 if pattern[i + 1] == "]" else i + 1) + 1
+            continue
+        depth += {"(": 1, ")": -1}.get(c, 0)
+        i += 1
+    return i
 
-    ``re`` skips an alternative whose first item is a literal that does not match in one step, but
-    not an alternative that opens a capturing group; with an empty named group after each
-    alternation, every word start no longer enters every group. Only ``lastgroup`` (not the
-    group's span) is read from these patterns.
-    """
+
+def _split_top(body: str) -> list[str]:
+    """The top-level alternatives of ``body`` (a ``|`` inside a group or a class does not split)."""
     out: list[str] = []
-    pos = 0
-    for m in _NAMED_GROUP_RE.finditer(pattern):
-        if m.start() < pos:
-            raise ValueError("nested named groups are not supported")
-        depth, i = 1, m.end()
-        while depth:
-            c = pattern[i]
-            if c == "\\":
-                i += 2
-                continue
-            if c == "[":
-                i = pattern.index("]", i + 2 if pattern[i + 1] == "]" else i + 1) + 1
-                continue
-            depth += {"(": 1, ")": -1}.get(c, 0)
-            i += 1
-        out.append(pattern[pos : m.start()] + "(?:" + pattern[m.end() : i] + f"(?P<{m.group(1)}>)")
-        pos = i
-    out.append(pattern[pos:])
-    return "".join(out)
+    start = i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = body.index("]", i + 2 if body[i + 1] == "]" else i + 1) + 1
+            continue
+        if c == "(":
+            i = _group_body_end(body, i + 1)
+            continue
+        if c == "|":
+            out.append(body[start:i])
+            start = i + 1
+        i += 1
+    out.append(body[start:])
+    return out
+
+
+_LEADING_GROUP_RE = re.compile(r"\(\?:([^()]*)\)(\??)")
+
+
+def _by_first_letter(alt: str) -> list[str]:
+    """``alt`` as alternatives that each open with a plain letter, in the order ``re`` tries them.
+
+    ``(?:bd|sb)-x`` -> ``bd-x``, ``sb-x``; ``(?:micro|macro)?cystic`` -> ``microcystic``,
+    ``macrocystic``, ``cystic``.
+    """
+    if alt[:1].isalnum() and alt[1:2] not in ("?", "*", "+", "{"):
+        return [alt]
+    lead = _LEADING_GROUP_RE.match(alt)
+    if lead is None:
+        raise ValueError(f"cannot dispatch on the first letter of {alt!r}: open it with a letter")
+    rest = alt[lead.end() :]
+    heads = _split_top(lead.group(1)) + ([""] if lead.group(2) else [])
+    return [x for head in heads for x in _by_first_letter(head + rest)]
+
+
+def _dispatched(pattern: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """A ``prefix(?P<a>...)|(?P<b>...)suffix`` pattern regrouped by first letter, and its group names.
+
+    ``re`` tries every alternative of an alternation at every word start; grouped under their
+    first letter (``p(?:ancrea\\w*|anc|...)|l(?:iver|...)``), a word start tries one group. Within a
+    letter the alternatives keep their order, and those of other letters cannot match there, so
+    the matches are the same. A group name can appear only once in a pattern, so each
+    alternative ends in an empty group and ``names[match.lastindex]`` is its named group.
+    """
+    groups = list(_NAMED_GROUP_RE.finditer(pattern))
+    prefix = pattern[: groups[0].start()]
+    buckets: dict[str, list[tuple[str, str]]] = {}
+    pos = groups[0].start()
+    for m in groups:
+        if pattern[pos : m.start()] not in ("", "|"):
+            raise ValueError("only alternatives of named groups can be dispatched")
+        end = _group_body_end(pattern, m.end())
+        for alt in _split_top(pattern[m.end() : end - 1]):
+            for flat in _by_first_letter(alt):
+                buckets.setdefault(flat[0], []).append((flat[1:], m.group(1)))
+        pos = end
+    suffix = pattern[pos:]
+    names: list[str] = [""]
+    branches: list[str] = []
+    for letter, alts in buckets.items():
+        branches.append(letter + "(?:" + "|".join(rest + "()" for rest, _ in alts) + ")")
+        names.extend(name for _, name in alts)
+    compiled = re.compile(prefix + "|".join(branches) + suffix)
+    if compiled.groups != len(names) - 1:
+        raise ValueError("a dispatched pattern may hold no capturing group but its named groups")
+    return compiled, tuple(names)
+
+
+_LOOKBEHIND_RE = re.compile(r"\(\?<[!=][^()]*\)")
+
+
+def _led(pattern: str) -> str:
+    """``(?:\\bnow|\\btoday)...`` -> ``(?=[nt])(?:\\bnow|\\btoday)...``: the same matches, tried less.
+
+    A pattern whose alternatives each open with a word boundary gives ``re`` no first letter to
+    skip by, so every position tries every alternative; one look at the letter first rules out
+    most positions.
+    """
+    if not pattern.startswith("(?:"):
+        raise ValueError("a led pattern opens with its alternation")
+    body = pattern[3 : _group_body_end(pattern, 3) - 1]
+    letters: set[str] = set()
+    for alt in _split_top(body):
+        alt = _LOOKBEHIND_RE.sub("", alt)
+        if not alt.startswith("\\b"):
+            raise ValueError(f"cannot lead {alt!r}: open it with a word boundary and a letter")
+        letters.update(flat[0] for flat in _by_first_letter(alt[2:]))
+    return "(?=[" + "".join(sorted(letters)) + "])" + pattern
 
 
 # --- lesion anchors -------------------------------------------------------------------------
-ANCHOR_RE = re.compile(
-    _marked(
-        r"(?=[sbmictplfo])\b(?:"
-        r"(?P<sb>(?:side|branch)[\s-]*(?:branch|duct)[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+"
-        r"(?:neoplasms?|tumou?rs?))|(?:bd|sb)[\s-]?ipmns?)"
-        r"|(?P<md>main[\s-]*duct[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+(?:neoplasms?|tumou?rs?))"
-        r"|md[\s-]?ipmns?)"
-        r"|(?P<mixed>(?:mixed|combined)[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+(?:neoplasms?|tumou?rs?)))"
-        r"|(?P<ipmn>ipmns?|intraductal\s+papillary\s+mucinous\s+(?:neoplasms?|tumou?rs?|lesions?))"
-        r"|(?P<serous>serous\s+(?:cyst(?:ic)?\s*)?(?:adenomas?|neoplasms?|tumou?rs?|lesions?)|microcystic\s+(?:serous\s+)?"
-        r"(?:adenomas?|cystadenomas?|neoplasms?)|scas?\b)"
-        r"|(?P<mucinous>mucinous\s+cyst(?:ic)?\s*(?:adenomas?|neoplasms?|tumou?rs?|lesions?)|mcns?\b)"
-        r"|(?P<pseudo>pseudo[\s-]?cysts?)"
-        r"|(?P<cyst>(?:micro|macro|oligo|multi)?cystic\s+(?:pancreatic\s+)?(?:lesions?|foci|focus|neoplasms?|structures?|masses|mass|tumou?rs?|areas?"
-        r"|nodules?|spaces?|formations?|cavity|cavities)"
-        r"|(?:t2|t-2)[\s-]*(?:weighted\s+)?(?:hyper-?intense|bright)\s+(?:cystic\s+)?(?:foci|focus|lesions?|structures?)"
-        r"|cysts?)"
-        r"|(?P<lesion>lesions?\s*#?\s*\d+\b|(?:lesions?|foci|focus|formations?)(?!\s+of\b))"
-        r")",
-    )
+ANCHOR_RE, ANCHOR_GROUPS = _dispatched(
+    r"(?=[sbmictplfo])\b(?:"
+    r"(?P<sb>(?:side|branch)[\s-]*(?:branch|duct)[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+"
+    r"(?:neoplasms?|tumou?rs?))|(?:bd|sb)[\s-]?ipmns?)"
+    r"|(?P<md>main[\s-]*duct[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+(?:neoplasms?|tumou?rs?))"
+    r"|md[\s-]?ipmns?)"
+    r"|(?P<mixed>(?:mixed|combined)[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+(?:neoplasms?|tumou?rs?)))"
+    r"|(?P<ipmn>ipmns?|intraductal\s+papillary\s+mucinous\s+(?:neoplasms?|tumou?rs?|lesions?))"
+    r"|(?P<serous>serous\s+(?:cyst(?:ic)?\s*)?(?:adenomas?|neoplasms?|tumou?rs?|lesions?)|microcystic\s+(?:serous\s+)?"
+    r"(?:adenomas?|cystadenomas?|neoplasms?)|scas?\b)"
+    r"|(?P<mucinous>mucinous\s+cyst(?:ic)?\s*(?:adenomas?|neoplasms?|tumou?rs?|lesions?)|mcns?\b)"
+    r"|(?P<pseudo>pseudo[\s-]?cysts?)"
+    r"|(?P<cyst>(?:micro|macro|oligo|multi)?cystic\s+(?:pancreatic\s+)?(?:lesions?|foci|focus|neoplasms?|structures?|masses|mass|tumou?rs?|areas?"
+    r"|nodules?|spaces?|formations?|cavity|cavities)"
+    r"|(?:t2|t-2)[\s-]*(?:weighted\s+)?(?:hyper-?intense|bright)\s+(?:cystic\s+)?(?:foci|focus|lesions?|structures?)"
+    r"|cysts?)"
+    r"|(?P<lesion>lesions?\s*#?\s*\d+\b|(?:lesions?|foci|focus|formations?)(?!\s+of\b))"
+    r")",
 )
 # Words that make a "lesion" a cystic one.
 CYSTIC_DESCRIPTOR_RE = re.compile(
@@ -107,26 +188,24 @@ DEFINITE_RE = re.compile(
 )
 
 # --- organs ----------------------------------------------------------------------------------
-ORGAN_RE = re.compile(
-    _marked(
-        r"(?=[a-z])\b(?:"
-        r"(?P<pancreas>pancrea\w*|panc|peripancreatic|ipmns?|(?:bd|sb|md)[\s-]?ipmns?|wirsung|pancreatic)"
-        r"|(?P<liver>liver|hepatic|hepato\w*|segments?\s+(?:[1-8]|i{1,3}|iv[ab]?|v|vi{1,3})\b|caudate|couinaud|subcapsular)"
-        r"|(?P<kidney>kidneys?|renal|bosniak|parapelvic|peripelvic|cortical|interpolar|upper\s+pole|lower\s+pole|nephr\w*)"
-        r"|(?P<spleen>spleen|splenic)"
-        r"|(?P<adrenal>adrenals?)"
-        r"|(?P<pelvis>adnex\w*|ovar\w*|paraovarian|uter\w*|nabothian|endometri\w*|prostat\w*|seminal|bartholin"
-        r"|pelvic|pelvis|cervical|cervix|epididym\w*|scrot\w*|testi\w*|inguinal)"
-        r"|(?P<biliary>choledoch\w*|gallbladder|biliary|bile|cbd|cholecyst\w*|hepaticojejun\w*)"
-        r"|(?P<bone>tarlov|perineural|vertebra\w*|sacral|sacrum|osseous|bone|bony|spinal|iliac\s+bone|femoral|synovial"
-        r"|baker)"
-        r"|(?P<bowel>duoden\w*|duplication|mesenter\w*|omental|omentum|bowel|colon\w*|gastric|stomach|appendi\w*"
-        r"|peritoneal|retroperitoneal|urachal|jejun\w*|ile\w+)"
-        r"|(?P<lung>lungs?|pulmonary|pleura\w*|pericardi\w*|breast|thyroid|mediastin\w*)"
-        r"|(?P<skin>subcutaneous|sebaceous|epidermoid|dermoid|skin)"
-        r"|(?P<weak>uncinate|head|neck|body|tail)"
-        r")"
-    )
+ORGAN_RE, ORGAN_GROUPS = _dispatched(
+    r"(?=[a-z])\b(?:"
+    r"(?P<pancreas>pancrea\w*|panc|peripancreatic|ipmns?|(?:bd|sb|md)[\s-]?ipmns?|wirsung|pancreatic)"
+    r"|(?P<liver>liver|hepatic|hepato\w*|segments?\s+(?:[1-8]|i{1,3}|iv[ab]?|v|vi{1,3})\b|caudate|couinaud|subcapsular)"
+    r"|(?P<kidney>kidneys?|renal|bosniak|parapelvic|peripelvic|cortical|interpolar|upper\s+pole|lower\s+pole|nephr\w*)"
+    r"|(?P<spleen>spleen|splenic)"
+    r"|(?P<adrenal>adrenals?)"
+    r"|(?P<pelvis>adnex\w*|ovar\w*|paraovarian|uter\w*|nabothian|endometri\w*|prostat\w*|seminal|bartholin"
+    r"|pelvic|pelvis|cervical|cervix|epididym\w*|scrot\w*|testi\w*|inguinal)"
+    r"|(?P<biliary>choledoch\w*|gallbladder|biliary|bile|cbd|cholecyst\w*|hepaticojejun\w*)"
+    r"|(?P<bone>tarlov|perineural|vertebra\w*|sacral|sacrum|osseous|bone|bony|spinal|iliac\s+bone|femoral|synovial"
+    r"|baker)"
+    r"|(?P<bowel>duoden\w*|duplication|mesenter\w*|omental|omentum|bowel|colon\w*|gastric|stomach|appendi\w*"
+    r"|peritoneal|retroperitoneal|urachal|jejun\w*|ile\w+)"
+    r"|(?P<lung>lungs?|pulmonary|pleura\w*|pericardi\w*|breast|thyroid|mediastin\w*)"
+    r"|(?P<skin>subcutaneous|sebaceous|epidermoid|dermoid|skin)"
+    r"|(?P<weak>uncinate|head|neck|body|tail)"
+    r")"
 )
 
 # --- locations ---------------------------------------------------------------------------------
@@ -213,24 +292,28 @@ SOLID_VETO_RE = re.compile(
     r"cystic\s+components?\s+of|cystic\s+degeneration|metasta\w*|lymphoma|sarcoma|fluid\s+collection|walled[\s-]off|"
     r"abscess|hematoma|seroma|biloma|lymphocele|varix|aneurysm)\b"
 )
+# Every SOLID_VETO_RE match holds one of these (a substring test is cheaper than the search).
+SOLID_VETO_WORDS = (
+    "solid", "carcinoma", "malignan", "necro", "neuroendocrine", "component", "degeneration", "metasta",
+    "lymph", "sarcoma", "fluid", "walled", "abscess", "hematoma", "seroma", "biloma", "varix", "aneurysm",
+)  # fmt: skip
 
 # --- ducts ----------------------------------------------------------------------------------------
-DUCT_RE = re.compile(
-    _marked(
-        r"(?=[sbcmdehiwp])\b(?:"
-        r"(?P<sb>side[\s-]*branch(?:es)?(?:\s+ducts?)?|branch[\s-]*ducts?|secondary\s+(?:pancreatic\s+)?ducts?|side\s+branches)"
-        r"|(?P<cbd>common\s+(?:bile\s+|hepatic\s+)?ducts?|cbd|chd|bile\s+ducts?|biliary(?:\s+ducts?|\s+tree)?|hepatic\s+ducts?"
-        r"|cystic\s+ducts?|intrahepatic(?:\s+ducts?)?|extrahepatic(?:\s+ducts?)?|choledochus)"
-        r"|(?P<mpd>(?:main\s+)?pancreatic(?:\s*(?:/|or|and)\s*(?:biliary|bile))?\s+duct(?:al|s)?|(?:biliary|bile)\s*(?:/|or|and)"
-        r"\s*pancreatic\s+duct(?:al|s)?|main\s+(?:pancreatic\s+)?duct(?:al)?|mpd|duct\s+of\s+wirsung|wirsung\w*|pancreatic\s+"
-        r"ductal|pd\b)"
-        r"|(?P<bare>ducts?|ductal)"
-        r")"
-    )
+DUCT_RE, DUCT_GROUPS = _dispatched(
+    r"(?=[sbcmdehiwp])\b(?:"
+    r"(?P<sb>side[\s-]*branch(?:es)?(?:\s+ducts?)?|branch[\s-]*ducts?|secondary\s+(?:pancreatic\s+)?ducts?|side\s+branches)"
+    r"|(?P<cbd>common\s+(?:bile\s+|hepatic\s+)?ducts?|cbd|chd|bile\s+ducts?|biliary(?:\s+ducts?|\s+tree)?|hepatic\s+ducts?"
+    r"|cystic\s+ducts?|intrahepatic(?:\s+ducts?)?|extrahepatic(?:\s+ducts?)?|choledochus)"
+    r"|(?P<mpd>(?:main\s+)?pancreatic(?:\s*(?:/|or|and)\s*(?:biliary|bile))?\s+duct(?:al|s)?|(?:biliary|bile)\s*(?:/|or|and)"
+    r"\s*pancreatic\s+duct(?:al|s)?|main\s+(?:pancreatic\s+)?duct(?:al)?|mpd|duct\s+of\s+wirsung|wirsung\w*|pancreatic\s+"
+    r"ductal|pd\b)"
+    r"|(?P<bare>ducts?|ductal)"
+    r")"
 )
 DILATED_RE = re.compile(
     r"(?=[dpeu])(?<!non-)(?<!non\s)\b(?:dilat\w*|ectatic|ectasia|enlarged|distended|prominent|upstream\s+dilat\w*)\b"
 )
+DILATED_WORDS = ("dilat", "ectat", "ectasia", "enlarged", "distended", "prominent")  # one is in every match
 NORMAL_DUCT_RE = re.compile(
     r"(?=[nuwiar])\b(?:non[\s-]?dilated|undilated|normal(?:ly)?\s+(?:in\s+)?(?:caliber|calibre|size|diameter)|normal[\s-]+caliber|"
     r"normal[\s-]+calibre|within\s+normal\s+limits|is\s+normal|are\s+normal|unremarkable|normal|nl|wnl|"
@@ -249,16 +332,20 @@ MEAS_DUCT_GAP_RE = re.compile(
 
 # --- measurement roles ----------------------------------------------------------------------------
 PRIOR_BEFORE_RE = re.compile(
-    r"(?:\bpreviously|\bprior|\bprevious|\bearlier|\bformerly|\bfrom|\bcompared\s+(?:to|with)|\bvs\.?|\bversus|\bwas|\bwere"
-    r"|\bthen|\bwhen\s+it\s+measured|\bwhen\s+measuring|\bat\s+which\s+time\s+it\s+measured|\bhad\s+measured|\bbaseline"
-    r"|\bpreviously\s+measured)"
-    r"(?:\s+(?:measured|measuring|measures|of|at|approximately|about|up\s+to|been|size|it|this|the\s+cyst|the\s+lesion|"
-    r"measurements?|dimensions?|diameter|was|is|"
-    r"exam|study|ct|mri|scan|:))*[\s:]*$"
+    _led(
+        r"(?:\bpreviously|\bprior|\bprevious|\bearlier|\bformerly|\bfrom|\bcompared\s+(?:to|with)|\bvs\.?|\bversus|\bwas|\bwere"
+        r"|\bthen|\bwhen\s+it\s+measured|\bwhen\s+measuring|\bat\s+which\s+time\s+it\s+measured|\bhad\s+measured|\bbaseline"
+        r"|\bpreviously\s+measured)"
+        r"(?:\s+(?:measured|measuring|measures|of|at|approximately|about|up\s+to|been|size|it|this|the\s+cyst|the\s+lesion|"
+        r"measurements?|dimensions?|diameter|was|is|"
+        r"exam|study|ct|mri|scan|:))*[\s:]*$"
+    )
 )
 CURRENT_BEFORE_RE = re.compile(
-    r"(?:\bnow|\bcurrently|\btoday|\bpresently|(?<!compared\s)(?<!similar\s)(?<!relative\s)(?<!comparison\s)\bto|\bcurrent(?:ly)?\s+measur\w*|\bnow\s+measur\w*)"
-    r"(?:\s+(?:measures|measuring|measured|approximately|about|up\s+to|of|at))*\s*$"
+    _led(
+        r"(?:\bnow|\bcurrently|\btoday|\bpresently|(?<!compared\s)(?<!similar\s)(?<!relative\s)(?<!comparison\s)\bto|\bcurrent(?:ly)?\s+measur\w*|\bnow\s+measur\w*)"
+        r"(?:\s+(?:measures|measuring|measured|approximately|about|up\s+to|of|at))*\s*$"
+    )
 )
 PRIOR_AFTER_RE = re.compile(
     r"^[\s),]*(?:(?:on|in|at|from)\s+(?:the\s+)?(?:prior|previous|preceding|comparison|last|earlier|most\s+recent|"
@@ -281,8 +368,10 @@ PRIOR_CONTEXT_RE = re.compile(
     r"|\b(?:on|in)\s+(?:\d{1,2}/|(?:19|20)\d\d\b)"
 )
 CORRECTION_BEFORE_RE = re.compile(
-    r"(?:\bnot|\brather\s+than|\binstead\s+of|\b(?:reported|dictated|stated|described|listed|transcribed|read)\s+as"
-    r"|\berroneously|\bincorrectly|\bin\s+error)[\s:]*(?:as\s+)?(?:approximately\s+)?$"
+    _led(
+        r"(?:\bnot|\brather\s+than|\binstead\s+of|\b(?:reported|dictated|stated|described|listed|transcribed|read)\s+as"
+        r"|\berroneously|\bincorrectly|\bin\s+error)[\s:]*(?:as\s+)?(?:approximately\s+)?$"
+    )
 )
 CHANGE_FROM_RE = re.compile(
     r"\b(?:increas\w*|enlarg\w*|grow\w*|grew|decreas\w*|progress\w*|chang\w*|expand\w*|larger|smaller|up|down|interval"

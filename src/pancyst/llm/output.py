@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +31,7 @@ from pancyst.schema import (
     strict_json_schema,
 )
 
-OUTPUT_VERSION = "1"
+OUTPUT_VERSION = "2"  # 2: observations are the relevant report sentences, not only the answer's quotes
 
 
 class _Out(BaseModel):
@@ -346,7 +347,7 @@ def from_extraction(extraction: Extraction, text: str, reasoning: str | None = N
         else None,
         exam_date_text=_first(rev.get("exam_date")),
     )
-    observation = _observation(answer)
+    observation = _observation(text, answer)
     return LLMOutput(
         observation=observation,
         reasoning=reasoning if reasoning is not None else _default_reasoning(extraction, lesions),
@@ -354,16 +355,45 @@ def from_extraction(extraction: Extraction, text: str, reasoning: str | None = N
     )
 
 
-def _observation(answer: LLMAnswer) -> list[str]:
-    """The quotes the answer relies on, once each, in the order the answer uses them."""
-    seen: list[str] = []
+# Sentences worth reading before deciding: the pancreas, any cyst (a renal cyst is a trap to see),
+# ducts and cystic neoplasms. Pattern and caps are about what to show, not about any one report.
+_OBSERVE_RE = re.compile(r"pancrea|cyst|ipmn|neoplasm|uncinate|wirsung|\bducts?\b|\bmpd\b", re.IGNORECASE)
+_OBSERVE_MAX = 8
+_OBSERVE_CHARS = 200
+
+
+def _observed_sentences(text: str) -> list[str]:
+    """Verbatim report sentences about the pancreas, cysts or ducts, in report order (long ones cut at a word)."""
+    from pancyst.text.sentences import split_sentences
+
+    out: list[str] = []
+    for start, end in split_sentences(text):
+        sentence = text[start:end].strip()
+        if not _OBSERVE_RE.search(sentence) or sentence in out:
+            continue
+        if len(sentence) > _OBSERVE_CHARS:
+            cut = sentence.rfind(" ", 0, _OBSERVE_CHARS)
+            sentence = sentence[: cut if cut > 0 else _OBSERVE_CHARS].rstrip()
+        out.append(sentence)
+        if len(out) >= _OBSERVE_MAX:
+            break
+    return out
+
+
+def _observation(text: str, answer: LLMAnswer) -> list[str]:
+    """What to read before answering: the relevant sentences, then any quote of the answer they do not contain.
+
+    Copying the sentences first puts the "is there a PCL?" decision after the evidence instead of at the
+    first token, where a small model can only guess (seen in the CPU fine-tune: an observation that was
+    empty for no-PCL reports taught the model to answer "no PCL" to every report)."""
+    seen = _observed_sentences(text)
     quotes: list[str | None] = [answer.pcl_quote]
     for le in answer.lesions:
         quotes += [le.size_quote, le.location_quote, le.nodule_quote, le.wall_quote, le.septa_quote]
         quotes += [le.communication_quote, le.type_quote, le.prior_quote]
     quotes += [answer.multiplicity_quote, answer.mpd_quote]
     for q in quotes:
-        if q and q not in seen:
+        if q and not any(q in s for s in seen):
             seen.append(q)
     return seen
 

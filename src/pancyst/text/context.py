@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate, compress
 
 import yaml
 
@@ -35,7 +36,7 @@ class Rule:
     applies_to: frozenset[str]  # for terminations: the categories they end
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)  # frozen: a sentence's hits are shared by every report that repeats it
 class Hit:
     start: int
     end: int
@@ -44,6 +45,7 @@ class Hit:
 
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:/[a-z]+)?|[;:]")
+_TOKEN_SPLIT_RE = re.compile(f"({_TOKEN_RE.pattern})")
 _SPACE_RE = re.compile(r"[\s-]+")
 
 
@@ -99,31 +101,50 @@ _SPACE_ONLY_RE = re.compile(r"[\s-]*")
 _NONE: frozenset[str] = frozenset()
 
 
+_sentence_hits: dict[str, tuple[Hit, ...]] = {}
+_CACHE_MAX = 50_000
+_MAX_CACHED_SENTENCE = 500
+
+
 class ContextIndex:
     """Trigger hits of one text, found per sentence on first use; answers "which modifiers cover this?".
 
     A report's sentences about other organs are never asked about, so they are never tokenized.
+    A sentence's hits are kept with offsets from its start, so a sentence that templated reports
+    repeat ("No pancreatic ductal dilatation.") is tokenized once.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._regions: dict[tuple[int, int], list[Hit]] = {}
+        self._regions: dict[tuple[int, int], tuple[Hit, ...]] = {}
         self._mods: dict[tuple[int, int, int, int], frozenset[str]] = {}
+        self._phrases = _phrases()
 
     @property
     def hits(self) -> list[Hit]:
         """Every hit in the whole text (tests, debugging)."""
-        return self._hits(0, len(self.text))
+        return self.hits_in(0, len(self.text))
 
-    def _hits(self, lo: int, hi: int) -> list[Hit]:
+    def _hits(self, lo: int, hi: int) -> tuple[Hit, ...]:
+        """The hits of ``text[lo:hi]``, offsets from ``lo``."""
         key = (lo, hi)
         found = self._regions.get(key)
         if found is None:
-            found = self._regions[key] = _scan(self.text, lo, hi)
+            sentence = self.text[lo:hi]
+            found = _sentence_hits.get(sentence)
+            if found is None:
+                found, local = _scan(self.text, lo, hi, self._phrases)
+                if local and len(sentence) <= _MAX_CACHED_SENTENCE:
+                    if len(_sentence_hits) > _CACHE_MAX:
+                        _sentence_hits.clear()
+                    _sentence_hits[sentence] = found
+            self._regions[key] = found
         return found
 
     def hits_in(self, lo: int, hi: int) -> list[Hit]:
-        return [h for h in self._hits(lo, hi) if h.end <= hi]
+        return [
+            Hit(h.start + lo, h.end + lo, h.rule, h.field) for h in self._hits(lo, hi) if h.end + lo <= hi
+        ]
 
     def modifiers(self, start: int, end: int, lo: int, hi: int) -> frozenset[str]:
         """Categories whose trigger scope covers ``[start, end)`` inside the sentence ``[lo, hi)``.
@@ -140,6 +161,8 @@ class ContextIndex:
     def _modifiers(self, start: int, end: int, lo: int, hi: int) -> set[str]:
         found: set[str] = set()
         hits = self._hits(lo, hi)
+        start -= lo  # the hits' offsets are from the sentence start
+        end -= lo
         for idx, hit in enumerate(hits):
             rule = hit.rule
             if rule.category in (PSEUDO, TERMINATE):
@@ -157,38 +180,64 @@ class ContextIndex:
         return found
 
 
-def _scan(text: str, lo: int, hi: int) -> list[Hit]:
-    """One pass over the tokens of ``text[lo:hi]``: longest phrase first at each token."""
-    _, index = _compiled()
-    # one tokenisation pass (nine sentences in ten asked about hold a trigger's first word, so the
-    # offsets are needed anyway)
-    matches = list(_TOKEN_RE.finditer(text, lo, hi))
-    words = [m.group() for m in matches]
+_Phrases = dict[str, list[tuple[int, dict[tuple[str, ...], tuple[Rule, bool]]]]]
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> _Phrases:
+    """First word -> [(length, {words: (rule, is_field_answer)})], longest first: one lookup per length."""
+    out: _Phrases = {}
+    for first, entries in _compiled()[1].items():
+        by_len: dict[int, dict[tuple[str, ...], tuple[Rule, bool]]] = {}
+        for words, rule, field in entries:
+            by_len.setdefault(len(words), {})[words] = (rule, field)
+        out[first] = sorted(by_len.items(), reverse=True)
+    return out
+
+
+def _scan(text: str, lo: int, hi: int, phrases: _Phrases) -> tuple[tuple[Hit, ...], bool]:
+    """One pass over the tokens of ``text[lo:hi]``: longest phrase first at each token.
+
+    The hits' offsets are from ``lo``. The flag says whether they depend on ``text[lo:hi]`` alone:
+    a field answer that ends the text is one only if a break or the end of the report follows.
+    """
+    # ``split`` with the token pattern in a group gives gap, token, gap, ..., token, gap: the words
+    # without a match object each, and the offsets (summed lengths) only once a phrase is found
+    parts = _TOKEN_SPLIT_RE.split(text[lo:hi])
+    words = parts[1::2]
+    if phrases.keys().isdisjoint(words):
+        return (), True
+    offsets: list[int] = []  # offsets[2 * i + 1], offsets[2 * i + 2]: start and end of word i
     hits: list[Hit] = []
-    i = 0
+    local = True
     n = len(words)
-    get = index.get
-    while i < n:
-        entries = get(words[i])
-        if entries is None:
-            i += 1
+    firsts = list(map(phrases.get, words))
+    after = 0  # the words of a phrase found are not looked up again
+    for i in compress(range(n), firsts):
+        if i < after:
             continue
-        matched = 0
-        for phrase, rule, field in entries:
-            k = len(phrase)
-            if k > 1 and (i + k > n or tuple(words[i : i + k]) != phrase):
+        for k, table in firsts[i] or ():
+            if i + k > n:
                 continue
-            end = matches[i + k - 1].end()
-            if field and not _FIELD_END_RE.match(text, end):
+            found = table.get(tuple(words[i : i + k]))
+            if found is None:
                 continue
-            hits.append(Hit(matches[i].start(), end, rule, field))
-            matched = k
+            if not offsets:
+                offsets = list(accumulate(map(len, parts), initial=0))
+            end = offsets[2 * (i + k)]
+            rule, field = found
+            if field:
+                if not text[lo + end : hi].strip():
+                    local = False  # what follows the text decides
+                if not _FIELD_END_RE.match(text, lo + end):
+                    continue
+            hits.append(Hit(offsets[2 * i + 1], end, rule, field))
+            after = i + k
             break
-        i += matched or 1
-    return hits
+    return tuple(hits), local
 
 
-def _terminated(hits: list[Hit], idx: int, a: int, b: int, category: str, *, forward: bool) -> bool:
+def _terminated(hits: tuple[Hit, ...], idx: int, a: int, b: int, category: str, *, forward: bool) -> bool:
     step = 1 if forward else -1
     while 0 <= idx < len(hits):
         h = hits[idx]

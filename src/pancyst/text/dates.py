@@ -109,12 +109,16 @@ DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _MONTH_NAME_RE = re.compile(_MONTH_RE, re.IGNORECASE)
+# The same pattern for text with no capital (the rules' normalized text): in ASCII text without
+# capitals, ignoring case changes no match, and costs a case fold at every step.
+_DATE_LOWER_RE = re.compile(DATE_RE.pattern)
 
 INTERVAL_RE = re.compile(
     r"(?=[\dtofsenahTOFSENAH])(?<![\w.])(?P<n>" + _NUMWORD_RE + r")(?:\s+and\s+a\s+half)?[\s-]*"
     r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?|y)\b\.?",
     re.IGNORECASE,
 )
+_INTERVAL_LOWER_RE = re.compile(INTERVAL_RE.pattern)
 _HALF_RE = re.compile(r"\band\s+a\s+half\b", re.IGNORECASE)
 
 
@@ -188,7 +192,8 @@ def _month(text: str) -> int:
 def find_dates(text: str) -> list[DateMention]:
     """Every date written in ``text``, with offsets."""
     out: list[DateMention] = []
-    for m in DATE_RE.finditer(text):
+    pattern = _DATE_LOWER_RE if text.isascii() and text.islower() else DATE_RE
+    for m in pattern.finditer(text):
         parsed = _from_match(m)
         if parsed is not None:
             out.append(DateMention(m.start(), m.end(), parsed[0], parsed[1]))
@@ -220,7 +225,8 @@ def _interval_value(m: re.Match[str]) -> float | None:
 def find_intervals(text: str) -> list[IntervalMention]:
     """Every duration written in ``text`` ("6 months", "one year", "18 mo"), with offsets."""
     out: list[IntervalMention] = []
-    for m in INTERVAL_RE.finditer(text):
+    pattern = _INTERVAL_LOWER_RE if text.isascii() and text.islower() else INTERVAL_RE
+    for m in pattern.finditer(text):
         value = _interval_value(m)
         if value is not None:
             out.append(IntervalMention(m.start(), m.end(), value))

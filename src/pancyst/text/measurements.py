@@ -36,6 +36,9 @@ MEASURE_RE = re.compile(
     r")?",
     re.IGNORECASE,
 )
+# The same pattern for text with no capital (the rules' normalized text): in ASCII text without
+# capitals, ignoring case changes no match, and costs a case fold at every step.
+_MEASURE_LOWER_RE = re.compile(MEASURE_RE.pattern)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,8 @@ def _from_match(m: re.Match[str]) -> Measurement | None:
 def find_measurements(text: str) -> list[Measurement]:
     """Every size in ``text`` with its offsets; numbers without a unit are skipped."""
     out: list[Measurement] = []
-    for m in MEASURE_RE.finditer(text):
+    pattern = _MEASURE_LOWER_RE if text.isascii() and text.islower() else MEASURE_RE
+    for m in pattern.finditer(text):
         if m.lastgroup == "n1":
             continue  # a bare number (no unit, no second number): most matches, never a size
         found = _from_match(m)

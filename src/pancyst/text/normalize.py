@@ -20,10 +20,13 @@ from rapidfuzz.distance import OSA
 _WORD_RE = re.compile(r"[a-z]+")
 # "i.p.m.n", "i p m n", "ip-mn", "m.p.d" at a word start: each branch opens with its letter and then checks
 # the word start (``(?<!\w.)``), so ``re`` jumps between "i"s and "m"s instead of trying every position
-_ACRONYM_RE = re.compile(
-    r"(?:i(?<!\w.)(?:\.\s?p\.\s?m\.\s?n\.?|\s+p\s+m\s+n|p\s+mn|\s+pmn|pm\s+n|p-mn|-pmn)"
-    r"|m(?<!\w.)(?:\.\s?p\.\s?d\.?|\s+p\s+d))(?![a-z])"
-)
+_ACRONYM_I = r"i(?<!\w.)(?:\.\s?p\.\s?m\.\s?n\.?|\s+p\s+m\s+n|p\s+mn|\s+pmn|pm\s+n|p-mn|-pmn)"
+_ACRONYM_M = r"m(?<!\w.)(?:\.\s?p\.\s?d\.?|\s+p\s+d)"
+_ACRONYM_RE = re.compile(f"(?:{_ACRONYM_I}|{_ACRONYM_M})(?![a-z])")
+# Each branch alone opens with a literal letter, which ``re`` finds by a fast scan; an "i" match
+# holds no "m" that an "m" match could start at (and neither holds an "i"), so the two scans,
+# merged, give the matches of _ACRONYM_RE.
+_ACRONYM_SCANS = (re.compile(_ACRONYM_I + "(?![a-z])"), re.compile(_ACRONYM_M + "(?![a-z])"))
 _SKIP_BETWEEN = frozenset({"of", "the", "in", "at", "a"})
 _CACHE_MAX = 100_000
 
@@ -78,6 +81,7 @@ def _candidates(token: str, index: dict[str, tuple[str, ...]]) -> set[str]:
 
 _cache: dict[str, str | None] = {}
 _fine_words: set[str] = set()  # words known to need no correction
+_fine_chunks: set[str] = set()  # whitespace-separated chunks all of whose words are fine
 
 
 def correct_word(token: str) -> str | None:
@@ -147,6 +151,10 @@ def _short_candidates(token: str) -> tuple[str, frozenset[str]] | None:
     return found[0] if len(found) == 1 else None
 
 
+def _start(m: re.Match[str]) -> int:
+    return m.start()
+
+
 class Normalized:
     """The normalized text and the way back to original offsets."""
 
@@ -189,19 +197,29 @@ class Normalized:
     def _find(lower: str) -> list[tuple[int, int, str]]:
         v = _vocab()
         repl: list[tuple[int, int, str]] = []
-        for m in _ACRONYM_RE.finditer(lower):
+        found = [m for rx in _ACRONYM_SCANS for m in rx.finditer(lower)]
+        for m in sorted(found, key=_start) if len(found) > 1 else found:
             joined = "".join(ch for ch in m.group(0) if ch.isalpha())
             if joined != m.group(0):
                 repl.append((m.start(), m.end(), joined))
-        # Fast path: a report whose distinct words need no correction needs no token walk.
+        # Fast path: a report whose distinct words need no correction needs no token walk. Words are
+        # looked up by the whitespace-separated chunk that holds them ("pancreas.", "(series"): a
+        # split is cheaper than a word pattern, and the chunks repeat from report to report.
         fine = _fine_words
-        if len(fine) > _CACHE_MAX:
+        fine_chunks = _fine_chunks
+        if len(fine) > _CACHE_MAX or len(fine_chunks) > _CACHE_MAX:
             fine.clear()
-        unseen = set(_WORD_RE.findall(lower)) - fine  # set difference: most words were seen before
-        for w in unseen:
-            if _needs_look(w):
-                break
-            fine.add(w)
+            fine_chunks.clear()
+        for chunk in set(lower.split()) - fine_chunks:
+            for w in _WORD_RE.findall(chunk):
+                if w not in fine:
+                    if _needs_look(w):
+                        break
+                    fine.add(w)
+            else:
+                fine_chunks.add(chunk)
+                continue
+            break
         else:
             return repl
         tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(lower)]

@@ -29,7 +29,9 @@ SECTION_KINDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+# Headers and sections are plain records, not frozen: a report builds a score of them, and a frozen
+# dataclass is four times as slow to build.
+@dataclass(slots=True)
 class Header:
     start: int  # where the label starts
     end: int  # just after the colon (or the label)
@@ -38,7 +40,7 @@ class Header:
     label: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Section:
     kind: str
     start: int  # content start (after the header)
@@ -97,34 +99,54 @@ _INLINE_RE = re.compile(r"[.;][ \t]{1,3}(?P<label>[A-Z][A-Za-z /&]{0,30}?)[ \t]*
 _MAX_HEADER_LINE = 90
 
 
-def _candidates(text: str, header_re: re.Pattern[str]) -> list[re.Match[str]]:
-    found: list[re.Match[str]] = []
-    pos = 0
-    n = len(text)
-    while pos <= n:
-        nl = text.find("\n", pos)
-        # a label is short: a long line with no colon near its start cannot be a header
-        stop = nl if nl >= 0 else n
-        if (stop - pos <= _MAX_HEADER_LINE or ":" in text[pos : pos + _MAX_HEADER_LINE]) and not (
-            # without a colon a header is the whole line, and only a list number ("1.") has a period
-            ":" not in text[pos:stop] and "." in text[pos:stop].lstrip(" \t")[3:]
-        ):
-            m = header_re.match(text, pos)
-            if m is not None and m.group("label"):
-                found.append(m)
-        if nl < 0:
-            break
-        pos = nl + 1
-    found.extend(_INLINE_RE.finditer(text))
-    found.sort(key=lambda m: m.start("label"))
-    return found
+# label start and end (offsets within the line), section kind, organ, normalized label
+_LineHeader = tuple[int, int, str | None, str | None, str]
+_line_cache: dict[str, tuple[_LineHeader, ...]] = {}
+_LINE_CACHE_MAX = 50_000
+_MAX_CACHED_LINE = 300
 
 
 def find_headers(text: str) -> list[Header]:
     """Section headers and organ headings with offsets, in text order."""
-    kinds, organs, header_re = _tables()
     out: list[Header] = []
-    for m in _candidates(text, header_re):
+    cache = _line_cache
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        stop = nl if nl >= 0 else n
+        line = text[pos:stop]
+        found = cache.get(line)
+        if found is None:
+            found = _line_headers(line)
+            if len(line) <= _MAX_CACHED_LINE:  # templates repeat their header lines, report by report
+                if len(cache) > _LINE_CACHE_MAX:
+                    cache.clear()
+                cache[line] = found
+        for start, end, kind, organ, label in found:
+            out.append(Header(pos + start, pos + end, kind, organ, label))
+        if nl < 0:
+            break
+        pos = nl + 1
+    return out
+
+
+def _line_headers(line: str) -> tuple[_LineHeader, ...]:
+    """The headers of one line: no label, colon or run-in header crosses a line break."""
+    kinds, organs, header_re = _tables()
+    found: list[re.Match[str]] = []
+    # a label is short: a long line with no colon near its start cannot be a header
+    if (len(line) <= _MAX_HEADER_LINE or ":" in line[:_MAX_HEADER_LINE]) and not (
+        # without a colon a header is the whole line, and only a list number ("1.") has a period
+        ":" not in line and "." in line.lstrip(" \t")[3:]
+    ):
+        m = header_re.match(line + "\n")  # the line break the pattern may look for, as in the report
+        if m is not None and m.group("label"):
+            found.append(m)
+    found.extend(_INLINE_RE.finditer(line))
+    found.sort(key=lambda m: m.start("label"))
+    out: list[_LineHeader] = []
+    for m in found:
         raw = m.group("label")
         label = _norm_label(raw)
         if not label:
@@ -146,12 +168,12 @@ def find_headers(text: str) -> list[Header]:
                 organ = _organ_in_label(label, organs)
                 if organ is None:
                     continue
-                out.append(Header(m.start("label"), m.end(), None, organ, label))
+                out.append((m.start("label"), m.end(), None, organ, label))
             continue
         if not m.group("colon") and organ is not None and not raw.isupper():
             continue  # a bare organ word on its own line is a heading only in capitals ("PANCREAS")
-        out.append(Header(m.start("label"), m.end(), kind, organ, label))
-    return out
+        out.append((m.start("label"), m.end(), kind, organ, label))
+    return tuple(out)
 
 
 _GENERIC_LABEL_WORDS = frozenset(
@@ -204,38 +226,39 @@ class SectionMap:
 
 
 def _sections_from(text: str, headers: list[Header]) -> list[Section]:
-    sections: list[Section] = []
     if not any(h.kind is not None for h in headers):
         return [Section("findings", 0, len(text), 0, "")]
+    # (kind, content start, header start, label): the ends are known once the next one starts
+    starts: list[tuple[str, int, int, str]] = []
     for h in headers:
         if h.kind is None:
             # An organ heading after the history or comparison starts the findings, even unlabelled.
-            if sections and sections[-1].kind in _BEFORE_FINDINGS:
-                sections.append(Section("findings", h.start, len(text), h.start, ""))
-            elif not sections and h.start > 0:
-                sections.append(Section("preamble", 0, h.start, 0, ""))
-                sections.append(Section("findings", h.start, len(text), h.start, ""))
-            elif not sections:
-                sections.append(Section("findings", 0, len(text), 0, ""))
+            if starts and starts[-1][0] in _BEFORE_FINDINGS:
+                starts.append(("findings", h.start, h.start, ""))
+            elif not starts and h.start > 0:
+                starts.append(("preamble", 0, 0, ""))
+                starts.append(("findings", h.start, h.start, ""))
+            elif not starts:
+                starts.append(("findings", 0, 0, ""))
             continue
         kind = h.kind
-        if sections and sections[-1].kind == "addendum":
+        if starts and starts[-1][0] == "addendum":
             kind = "addendum"  # everything after an addendum header belongs to the addendum
-        if not sections and h.start > 0:
-            sections.append(Section("preamble", 0, h.start, 0, ""))
-        sections.append(Section(kind, h.end, len(text), h.start, h.label))
+        if not starts and h.start > 0:
+            starts.append(("preamble", 0, 0, ""))
+        starts.append((kind, h.end, h.start, h.label))
     fixed: list[Section] = []
-    for i, sec in enumerate(sections):
-        end = sections[i + 1].header_start if i + 1 < len(sections) else len(text)
-        end = max(sec.start, end)
-        if sec.kind in _ONE_PARAGRAPH:
+    for i, (kind, start, header_start, label) in enumerate(starts):
+        end = starts[i + 1][2] if i + 1 < len(starts) else len(text)
+        end = max(start, end)
+        if kind in _ONE_PARAGRAPH:
             # "Indication: ...\nThe pancreas shows ..." - unlabelled findings after a one-line history.
-            stop = _paragraph_end(text, sec.start, end)
+            stop = _paragraph_end(text, start, end)
             if stop < end:
-                fixed.append(Section(sec.kind, sec.start, stop, sec.header_start, sec.label))
+                fixed.append(Section(kind, start, stop, header_start, label))
                 fixed.append(Section("findings", stop, end, stop, ""))
                 continue
-        fixed.append(Section(sec.kind, sec.start, end, sec.header_start, sec.label))
+        fixed.append(Section(kind, start, end, header_start, label))
     return fixed
 
 

@@ -8,6 +8,7 @@ the line ended a sentence, but not when a hard-wrapped line continues in lower c
 from __future__ import annotations
 
 import re
+import string
 
 # ``[.!?]+(?=[\s"')\]]|$)|\n``, written to start with a character class so ``re`` skips to candidates
 _BOUNDARY_RE = re.compile(r"[.!?\n](?:(?<=\n)|[.!?]*(?=[\s\"')\]]|$))")
@@ -52,6 +53,7 @@ _ABBREVIATIONS = frozenset(
         "dec",
     }
 )
+_ASCII_WORD_CHARS = string.ascii_letters + "."
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z.]*|\d+)$")
 _LIST_MARK_RE = re.compile(r"(?:^|\n)[ \t]*\d{1,2}$")
 
@@ -65,7 +67,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         dot = m.start()
         ch = text[dot]
         if ch == "\n":
-            if not _newline_breaks(text, dot, stop):
+            # a break right after a sentence end ("normal.\n") cuts nothing either way: no look
+            if dot > cur and not _newline_breaks(text, dot, stop):
                 continue
             cut = dot
         else:
@@ -103,6 +106,11 @@ def _not_an_end(text: str, dot: int, floor: int) -> bool:
     lo = max(floor, dot - 24)
     if dot - 7 >= lo and text[dot - 7 : dot].isalpha():
         return False  # a word of seven letters or more is no abbreviation (the longest is "approx")
+    before = text[lo:dot]
+    if before.isascii() and not before[-1:].isdigit():
+        # the walk below in C: the run of letters and periods before the dot, less its leading periods
+        word = before[len(before.rstrip(_ASCII_WORD_CHARS)) :].lstrip(".")
+        return bool(word) and word.lower() in _ABBREVIATIONS
     i = dot
     if i > lo and text[i - 1].isdigit():
         while i > lo and text[i - 1].isdigit():
