@@ -130,7 +130,9 @@ def test_server_end_to_end_via_cli(server_url: str, tmp_path: Path) -> None:
         "--concurrency",
         "1",
     ]
-    lines = _extract([str(_csv(tmp_path, rows[:1])), *common, "--option", "max_tokens=900"], tmp_path)
+    # a generous per-request timeout: 900 tokens on a loaded 2-core CI box can take minutes
+    slow_ok = ["--option", "max_tokens=900", "--option", "timeout_s=600"]
+    lines = _extract([str(_csv(tmp_path, rows[:1])), *common, *slow_ok], tmp_path)
     assert [line.report_id for line in lines] == ["r1"]
     _check_grounded(lines, texts)
     # SmolLM2 through llama_cpp.server (json_object + schema; it lacks json_schema) can loop inside the
