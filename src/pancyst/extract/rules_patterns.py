@@ -11,18 +11,25 @@ import re
 _NAMED_GROUP_RE = re.compile(r"\(\?P<(\w+)>")
 
 
+def _skip_atom(pattern: str, i: int) -> int | None:
+    """Index just past an escape or a character class starting at ``i`` (None for anything else)."""
+    c = pattern[i]
+    if c == "\\":
+        return i + 2
+    if c == "[":
+        return pattern.index("]", i + 2 if pattern[i + 1] == "]" else i + 1) + 1
+    return None
+
+
 def _group_body_end(pattern: str, i: int) -> int:
     """Index just past the ``)`` closing the group whose body starts at ``i``."""
     depth = 1
     while depth:
-        c = pattern[i]
-        if c == "\\":
-            i += 2
+        skipped = _skip_atom(pattern, i)
+        if skipped is not None:
+            i = skipped
             continue
-        if c == "[":
-            i = pattern.index("]", i + 2 if pattern[i + 1] == "]" else i + 1) + 1
-            continue
-        depth += {"(": 1, ")": -1}.get(c, 0)
+        depth += {"(": 1, ")": -1}.get(pattern[i], 0)
         i += 1
     return i
 
@@ -32,17 +39,14 @@ def _split_top(body: str) -> list[str]:
     out: list[str] = []
     start = i = 0
     while i < len(body):
-        c = body[i]
-        if c == "\\":
-            i += 2
+        skipped = _skip_atom(body, i)
+        if skipped is not None:
+            i = skipped
             continue
-        if c == "[":
-            i = body.index("]", i + 2 if body[i + 1] == "]" else i + 1) + 1
-            continue
-        if c == "(":
+        if body[i] == "(":
             i = _group_body_end(body, i + 1)
             continue
-        if c == "|":
+        if body[i] == "|":
             out.append(body[start:i])
             start = i + 1
         i += 1
