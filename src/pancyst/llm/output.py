@@ -30,6 +30,9 @@ from pancyst.schema import (
     YesNo,
     strict_json_schema,
 )
+from pancyst.text.dates import parse_date, parse_interval_months
+from pancyst.text.measurements import parse_size_mm
+from pancyst.text.sentences import split_sentences
 
 OUTPUT_VERSION = "2"  # 2: observations are the relevant report sentences, not only the answer's quotes
 
@@ -113,20 +116,11 @@ def parse_output(raw: str, *, cot: bool = True) -> LLMOutput:
     return LLMOutput(observation=[], reasoning="", answer=answer)
 
 
-# --- parsing of values written as text (the rules helper's parsers; guarded until they land) ---
+# --- parsing of values written as text (the text layer's parsers) ---
 
 
-def _parser(module: str, name: str) -> Callable[[str], Any] | None:
-    try:
-        mod = __import__(f"pancyst.text.{module}", fromlist=[name])
-    except ImportError:
-        return None
-    fn = getattr(mod, name, None)
-    return fn if callable(fn) else None
-
-
-def _safe(fn: Callable[[str], Any] | None, text: str | None) -> Any:
-    if fn is None or not text:
+def _safe(fn: Callable[[str], Any], text: str | None) -> Any:
+    if not text:
         return None
     try:
         return fn(text)
@@ -164,7 +158,7 @@ class _Grounder:
             return
         if feature == "mpd_diameter_mm":
             return  # a duct quote often holds several numbers; the value may be any of them
-        parsed = _safe(_parser("measurements", "parse_size_mm"), span.text)
+        parsed = _safe(parse_size_mm, span.text)
         if parsed is not None and not _close(float(parsed), value):
             self.warnings.append(f"value not supported by quote: {feature}={value} but quote says {parsed}")
 
@@ -173,8 +167,6 @@ def to_extraction(output: LLMOutput, text: str, *, threshold: float = DEFAULT_TH
     """Ground every quote and parse dates/intervals as written; no arithmetic beyond unit parsing."""
     ans = output.answer
     g = _Grounder(text, threshold)
-    parse_date = _parser("dates", "parse_date")
-    parse_interval = _parser("dates", "parse_interval_months")
     evidence: dict[str, list[Span]] = {}
 
     def report_span(feature: str, quote: str | None, value: Any) -> None:
@@ -203,7 +195,7 @@ def to_extraction(output: LLMOutput, text: str, *, threshold: float = DEFAULT_TH
                     g.check_number(feature, value, span)
                 spans.append(span)
         prior_date = _safe(parse_date, item.prior_date_text)
-        interval = _safe(parse_interval, item.prior_interval_text)
+        interval = _safe(parse_interval_months, item.prior_interval_text)
         if item.prior_date_text and prior_date is None:
             g.warnings.append(f"unparsed prior date: {item.prior_date_text[:40]!r}")
         if item.prior_interval_text and interval is None:
@@ -364,8 +356,6 @@ _OBSERVE_CHARS = 200
 
 def _observed_sentences(text: str) -> list[str]:
     """Verbatim report sentences about the pancreas, cysts or ducts, in report order (long ones cut at a word)."""
-    from pancyst.text.sentences import split_sentences
-
     out: list[str] = []
     for start, end in split_sentences(text):
         sentence = text[start:end].strip()
