@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 
-.PHONY: run test setup setup-ml lint typecheck pytest bench clean
+.PHONY: run test setup setup-ml setup-fast lint typecheck pytest test-compiled bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,18 @@ $(LCPP)/convert_lora_to_gguf.py:
 setup: $(VENV)/.core
 setup-ml: $(VENV)/.ml
 
+# Compiled build (mypyc, ~1 min): same output, faster rules backend. Its own venv, installed like a user's
+# (not editable), so compiled modules never shadow the sources you edit. Rebuilt when a source changes.
+FAST := .venv-fast
+FAST_PIP := $(FAST)/bin/python -m pip --disable-pip-version-check
+$(FAST)/.built: pyproject.toml setup.py $(shell find src -name '*.py')
+	$(PYTHON) -m venv $(FAST)
+	$(FAST_PIP) install -q '.[dev]' 'setuptools>=68' wheel
+	PANCYST_COMPILE=1 $(FAST_PIP) install -q --no-build-isolation --no-deps --force-reinstall .
+	$(FAST)/bin/pancyst --version
+	touch $@
+setup-fast: $(FAST)/.built
+
 run: setup
 	mkdir -p out
 	$(BIN)/pancyst extract data/samples/reports.csv -o out/results.jsonl
@@ -45,8 +57,8 @@ run: setup
 	@echo "Wrote out/results.jsonl, out/results.parquet and out/review.html"
 
 lint: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench setup.py
+	$(BIN)/ruff format --check src tests bench setup.py
 
 typecheck: setup
 	$(BIN)/mypy
@@ -54,7 +66,12 @@ typecheck: setup
 pytest: setup-ml
 	$(BIN)/pytest -n 2
 
-test: setup-ml lint typecheck pytest
+# The compiled build runs the rules-backend tests and checks its output against the sources'.
+test-compiled: setup-fast
+	$(FAST)/bin/pytest -n 2 tests/text tests/extract/test_rules.py tests/extract/test_rules_phrasing.py \
+	  tests/extract/test_rules_fast_paths.py tests/extract/test_compiled.py tests/test_pipeline.py
+
+test: setup-ml lint typecheck pytest test-compiled
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(FAST) build out .pytest_cache .mypy_cache .ruff_cache

@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench_rules.py --synth /tmp/real_3.jsonl /tmp/balanced_3.jsonl --split test \
         --handwritten data/dev/handwritten.jsonl
     taskset -c 1 .venv/bin/python bench/bench_rules.py --speed /tmp/real_3.jsonl --big
+    make setup-fast && taskset -c 1 .venv-fast/bin/python bench/bench_rules.py --speed /tmp/real_3.jsonl  # compiled
 
 Accuracy is scored end to end (``Pipeline(RulesExtractor())``) with a small SPEC §5 scorer:
 exact match per feature over gold-PCL reports (numbers within 0.1, interval within 0.5), mean
@@ -15,6 +16,7 @@ included, median of 3), and the whole process (start-up, reading, pipeline) time
 Each timed run is a fresh process that has seen one made-up warm-up report and then reads every
 report once: the text layer caches repeated lines and sentences, and timing a second pass over the
 same reports would credit those caches with work that real use does once.
+The result names the build that ran (pure Python, or compiled by mypyc: ``make setup-fast``).
 ``--big`` times three 1 MB reports: dense report text, random characters and word salad.
 """
 
@@ -33,6 +35,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from pancyst.build import describe
 from pancyst.extract.rules import RulesExtractor
 from pancyst.pipeline import Pipeline
 from pancyst.schema import FEATURE_KEYS, ReportInput, check_spans
@@ -190,6 +193,7 @@ def speed(rows: list[dict[str, Any]], path: Path) -> dict[str, Any]:
     whole = time.perf_counter() - t0
     n = len(rows)
     return {
+        "build": describe(),
         "reports": n,
         "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "extract_reports_per_s_median_of_3": round(n / statistics.median(runs), 1),

@@ -145,6 +145,7 @@ class _Doc:
         self.organ_ends = [m.end() for m in organs]
         self.organ_groups = [P.ORGAN_GROUPS[m.lastindex or 0] for m in organs]
         self.sentences = self._sentences()
+        self.exam_date: Value | bool | None = False  # False: not looked up yet
 
     def _sentences(self) -> list[Sentence]:
         out: list[Sentence] = []
@@ -1411,10 +1412,9 @@ _COMPARISON_SENT_RE = re.compile(
 
 
 def _exam_date(doc: _Doc) -> Value | None:
-    if not hasattr(doc, "_exam"):
-        doc._exam = _find_exam_date(doc)  # type: ignore[attr-defined]
-    found: Value | None = doc._exam  # type: ignore[attr-defined]
-    return found
+    if doc.exam_date is False:
+        doc.exam_date = _find_exam_date(doc)
+    return doc.exam_date if isinstance(doc.exam_date, Value) else None
 
 
 def _find_exam_date(doc: _Doc) -> Value | None:
