@@ -43,7 +43,8 @@ FAST := .venv-fast
 FAST_PIP := $(FAST)/bin/python -m pip --disable-pip-version-check
 $(FAST)/.built: pyproject.toml setup.py $(shell find src -name '*.py')
 	$(PYTHON) -m venv $(FAST)
-	$(FAST_PIP) install -q '.[dev]' 'setuptools>=68' wheel
+	PANCYST_COMPILE=0 $(FAST_PIP) install -q '.[dev]' 'setuptools>=68' wheel
+	rm -rf build  # setuptools would pack stale extensions left there by an earlier build
 	PANCYST_COMPILE=1 $(FAST_PIP) install -q --no-build-isolation --no-deps --force-reinstall .
 	$(FAST)/bin/pancyst --version
 	touch $@

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -34,6 +35,10 @@ DAYS_PER_MONTH = 30.4375
 DEFAULT_MAX_CHARS = 2_000_000
 
 
+# Control characters other than whitespace, and the replacement character of a failed decode.
+_BAD_CHARS = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
+
+
 def check_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str | None:
     """Return why this text cannot be processed, or None if it can."""
     if not text or not text.strip():
@@ -43,7 +48,7 @@ def check_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str | None:
     sample = text[:20_000]
     if "\x00" in sample:
         return "not text: the report contains NUL bytes (binary data?)"
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
+    bad = len(_BAD_CHARS.findall(sample))
     if bad > max(8, len(sample) // 20):
         return "not text: too many control or undecodable characters (binary data?)"
     return None

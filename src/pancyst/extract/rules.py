@@ -18,7 +18,7 @@ from typing import Any
 
 from pancyst.extract import rules_patterns as P
 from pancyst.extract.base import Extractor
-from pancyst.schema import Extraction, Lesion, Multiplicity, ReportInput, Span
+from pancyst.schema import Extraction, Lesion, Multiplicity, ReportInput, Span, construct
 from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, POSSIBLE, ContextIndex
 from pancyst.text.dates import DateMention, IntervalMention, find_dates, find_intervals
 from pancyst.text.measurements import Measurement, find_measurements
@@ -234,23 +234,11 @@ def _within(matches: list[re.Match[str]], starts: list[int], a: int, b: int) -> 
     return [m for m in matches[i:j] if m.end() <= b]
 
 
-_SPAN_FIELDS = frozenset(Span.model_fields)
-_new = object.__new__
-_set = object.__setattr__
-
-
 def _span(start: int, end: int, text: str, feature: str | None) -> Span:
-    """``Span.model_construct`` with every field given, at a third of its cost (the same object)."""
-    span: Span = _new(Span)
-    _set(
-        span,
-        "__dict__",
+    return construct(
+        Span,
         {"start": start, "end": end, "text": text, "feature": feature, "alignment": "exact", "score": 1.0},
     )
-    _set(span, "__pydantic_fields_set__", set(_SPAN_FIELDS))
-    _set(span, "__pydantic_extra__", None)
-    _set(span, "__pydantic_private__", None)
-    return span
 
 
 MAX_SENTENCE_CHARS = 1_000

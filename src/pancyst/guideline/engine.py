@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pancyst.guideline.conditions import ConditionError, check_condition, evaluate, features_of
-from pancyst.schema import Action, Derived, Lesion, Recommendation, TraceEntry
+from pancyst.schema import Action, Derived, Lesion, Recommendation, TraceEntry, construct
 
 # Numbers are rounded to this many decimals before rules compare them, so that 2.9999999999 mm
 # from a cm -> mm conversion meets a "gte: 30"-style boundary as the report meant it.
@@ -285,6 +285,12 @@ def _lesion_context(lesion: Lesion | None, report: Mapping[str, Any]) -> dict[st
     return ctx
 
 
+def _trace(*, rule: str, inputs: dict[str, Any], fired: bool, lesion: int | None, effect: str) -> TraceEntry:
+    return construct(
+        TraceEntry, {"rule": rule, "inputs": inputs, "fired": fired, "lesion": lesion, "effect": effect}
+    )
+
+
 def _evaluate_lesion(
     n: int, lesion: Lesion, report: Mapping[str, Any], profile: Profile, trace: list[TraceEntry]
 ) -> _LesionResult:
@@ -292,7 +298,7 @@ def _evaluate_lesion(
     size, prior = ctx["size_mm"], ctx["prior_size_mm"]
     ctx["growth"] = growth_status(size, prior, profile)
     trace.append(
-        TraceEntry.model_construct(
+        _trace(
             rule="growth_status",
             inputs={
                 "size_mm": size,
@@ -316,7 +322,7 @@ def _evaluate_lesion(
             if hit:
                 fired[effect].append(rule.id)
             trace.append(
-                TraceEntry.model_construct(
+                _trace(
                     rule=rule.id,
                     inputs={f: ctx.get(f) for f in _reads(rule.when)},
                     fired=hit,
@@ -327,7 +333,7 @@ def _evaluate_lesion(
     stigmata, worrisome = fired["high-risk stigma"], fired["worrisome feature"]
     category: Literal[1, 2, 3] = 3 if stigmata else 2 if worrisome else 1
     trace.append(
-        TraceEntry.model_construct(
+        _trace(
             rule="category",
             inputs={"high_risk_stigmata": stigmata, "worrisome_features": worrisome},
             fired=True,
@@ -366,7 +372,7 @@ def _recommend(
     for rule in profile.recommendation:
         hit = evaluate(rule.when, ctx)
         trace.append(
-            TraceEntry.model_construct(
+            _trace(
                 rule=f"recommendation.{rule.id}",
                 inputs={f: ctx.get(f) for f in _reads(rule.when)},
                 fired=hit,
@@ -411,7 +417,7 @@ def evaluate_report(
     index = index_lesion(list(categories), [r.ctx["size_mm"] for r in results])
     assert index is not None
     trace.append(
-        TraceEntry.model_construct(
+        _trace(
             rule="index_lesion",
             inputs={"categories": list(categories), "sizes_mm": [r.ctx["size_mm"] for r in results]},
             fired=True,
