@@ -251,3 +251,61 @@ def test_solid_lesion_is_not_what_the_addendum_corrects() -> None:
     )
     ext = run(text)
     assert [(les.size_mm, les.location) for les in ext.lesions] == [(10.0, "body")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "PANCREAS: Cysts in the pancreatic head and tail measure 8 and 5 mm, respectively.",
+            [(8, "head"), (5, "tail")],
+        ),
+        (
+            "Two cysts in the pancreatic head and body measuring 1.2 cm and 0.8 cm, respectively.",
+            [(12, "head"), (8, "body")],
+        ),
+        (
+            "Pancreatic cysts measuring 1.1 cm and 7 mm in the head and tail respectively.",
+            [(11, "head"), (7, "tail")],
+        ),
+        (
+            "Cystic lesions in the uncinate process and pancreatic body measure 1.5 x 1.2 cm and 0.9 x 0.7 cm, "
+            "respectively.",
+            [(15, "uncinate"), (9, "body")],
+        ),
+        ("There are two pancreatic cysts, in the head (9 mm) and tail (6 mm).", [(9, "head"), (6, "tail")]),
+        (
+            "Pancreas: Three cysts: head 5 mm, body 12 mm, tail 7 mm.",
+            [(5, "head"), (12, "body"), (7, "tail")],
+        ),
+    ],
+)
+def test_group_sentence_gives_each_place_its_size(text: str, expected: list[tuple[float, str]]) -> None:
+    ext = run(text)
+    assert [(les.size_mm, les.location) for les in ext.lesions] == expected
+    assert ext.multiplicity == "multiple"
+
+
+def test_respectively_pairs_priors_too() -> None:
+    ext = run(
+        "Pancreas: Two cystic lesions are seen in the pancreatic neck and tail, measuring 6 mm and 14 mm "
+        "respectively, previously 5 mm and 10 mm."
+    )
+    assert [(les.size_mm, les.location, les.prior_size_mm) for les in ext.lesions] == [
+        (6, "neck", 5),
+        (14, "tail", 10),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one size for a group, or places without their own sizes: one group lesion, as before
+        "Redemonstrated multiple pancreatic cystic lesions, the largest in the tail measuring 1.8 cm.",
+        "Innumerable cysts in the head and tail, up to 6 mm.",
+        "Cysts in the head and tail measure 8, 6 and 5 mm, respectively.",  # three sizes, two places
+    ],
+)
+def test_group_sentence_that_does_not_pair_up_stays_one_lesion(text: str) -> None:
+    ext = run(text)
+    assert len(ext.lesions) == 1 and ext.lesions[0].count >= 2

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pancyst.extract import rules_patterns as P
@@ -557,6 +557,11 @@ def _sentence_mentions(
         if group == "lesion" and re.search(r"\bsolid\s+(?:\w+\s+)?$", t[max(lo, a - 20) : a]):
             continue  # "a 12 mm solid lesion": never a cyst, and not the lesion a later "the lesion" means
         mention = _build_mention(doc, sent, m, group, lo, hi, organ_known=organ == "pancreas")
+        if mention.plural and organ == "pancreas" and group != "lesion":
+            parts = _distribute(doc, mention, lo, hi, sent)
+            if parts:
+                out.extend(parts)
+                continue
         if group == "lesion":
             mention.group = "cyst"
             mention.provisional = not (
@@ -567,6 +572,90 @@ def _sentence_mentions(
             _absorb(out[-1], mention)
             continue
         out.append(mention)
+    return out
+
+
+# "8 and 5 mm", "1.2, 0.9 and 0.7 cm": numbers listed before the one that carries the unit
+_LISTED_NUMBER_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?)\s*(?:,\s*and|,|and|&)\s*$")
+# between a place and its own size: "head (9 mm)", "body: 12 mm", "tail, measuring 7 mm", "head 5 mm"
+_PLACE_SIZE_GAP_RE = re.compile(
+    r"[\s(:,=-]*(?:(?:which\s+|that\s+)?(?:measuring|measures|measure|measured|of|at|up\s+to)\s*)?[\s(:=]*"
+)
+_LIST_GAP_RE = re.compile(r"\s*(?:,\s*and|,|and|&)\s*")
+_RESPECTIVELY_RE = re.compile(r"\brespectively\b|\bresp\.")
+
+
+def _listed_sizes(doc: _Doc, m: Measurement, lo: int) -> list[Measurement]:
+    """The sizes a listed measurement implies, in text order: "8 and 5 mm" -> 8 mm, 5 mm."""
+    t = doc.t
+    if m.kind != "size" or len(m.values_mm) != 1:
+        return [m]
+    factor = 10.0 if "c" in t[m.start : m.end] else 1.0  # "cm" / "centimet…"
+    out = [m]
+    start = m.start
+    while True:
+        lm = _LISTED_NUMBER_RE.search(t, max(lo, start - 24), start)
+        if lm is None:
+            break
+        out.insert(0, Measurement(lm.start(1), lm.end(1), (float(lm.group(1)) * factor,), "size"))
+        start = lm.start(1)
+    return out
+
+
+def _distribute(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -> list[Mention]:
+    """One plural mention that gives each place its own size is one lesion per place.
+
+    "Cysts in the head and tail measure 8 and 5 mm, respectively", "two cysts, in the head (9 mm) and tail
+    (6 mm)", "Three cysts: head 5 mm, body 12 mm, tail 7 mm". Places and sizes are paired in order after
+    *respectively*, otherwise each size goes with the place written right before it. Anything that does not
+    pair up exactly leaves the mention as it is (one group lesion, its largest size).
+    """
+    t = doc.t
+    places = _locations(doc, lo, hi, sent)
+    if len(places) < 2:
+        return []
+    ms = doc.meas_in(lo, hi)
+    if len(ms) < 1:
+        return []
+    roles = [_role(doc, ms, i, lo, hi, sent) for i in range(len(ms))]
+    for i in range(1, len(ms)):
+        # "previously 5 mm and 10 mm": a size listed right after a prior is a prior too
+        if (
+            roles[i] == "current"
+            and roles[i - 1] == "prior"
+            and _LIST_GAP_RE.fullmatch(t, ms[i - 1].end, ms[i].start)
+        ):
+            roles[i] = "prior"
+    currents = [m for m, r in zip(ms, roles, strict=True) if r == "current"]
+    priors = [m for m, r in zip(ms, roles, strict=True) if r == "prior"]
+    if not currents:
+        return []
+    pairs: list[tuple[tuple[str, int, int], Measurement, Measurement | None]] = []
+    if _RESPECTIVELY_RE.search(t, lo, hi):
+        sizes = [x for m in currents for x in _listed_sizes(doc, m, lo)]
+        old = [x for m in priors for x in _listed_sizes(doc, m, lo)]
+        if len(sizes) != len(places):
+            return []
+        olds: list[Measurement | None] = list(old) if len(old) == len(places) else [None] * len(places)
+        pairs = list(zip(places, sizes, olds, strict=True))
+    else:
+        if len(currents) != len(places) or priors:
+            return []
+        for place, size in zip(places, currents, strict=True):
+            if not (place[2] <= size.start and _PLACE_SIZE_GAP_RE.fullmatch(t, place[2], size.start)):
+                return []
+            pairs.append((place, size, None))
+    if len({place[0] for place, _, _ in pairs}) < len(pairs):
+        return []  # two sizes for one place: not a list of places
+    out: list[Mention] = []
+    for (loc, ls, le), size, prior in pairs:
+        part = replace(mention, plural=False, count=1, new_signal=bool(out) or mention.new_signal)
+        part.location = Value(loc, [(ls, le)])
+        part.size = Value(size.longest_mm, [(size.start, size.end)])
+        part.prior = Value(prior.longest_mm, [(prior.start, prior.end)]) if prior is not None else None
+        if prior is None:
+            part.prior_date = part.prior_interval = None
+        out.append(part)
     return out
 
 
@@ -744,6 +833,26 @@ def _has_any(seg: str, words: tuple[str, ...]) -> bool:
     return False
 
 
+_NOT_A_PLACE_AFTER_RE = re.compile(r"\s+(?:wall|habitus|mass)")
+
+
+def _locations(doc: _Doc, lo: int, hi: int, sent: Sentence) -> list[tuple[str, int, int]]:
+    """The pancreatic places named in ``t[lo:hi]``, in text order (every one holds a _LOCATION_WORDS word)."""
+    t = doc.t
+    if not _has_any(t[lo:hi], _LOCATION_WORDS):
+        return []
+    out: list[tuple[str, int, int]] = []
+    for lm in P.LOCATION_RE.finditer(t, lo, hi):
+        if _location_vetoed(t, lm.start(), lm.end()):
+            continue
+        if lm.lastgroup == "body" and _NOT_A_PLACE_AFTER_RE.match(t, lm.end(), lm.end() + 10):
+            continue
+        if NEGATED in doc.ctx.modifiers(lm.start(), lm.end(), sent.start, sent.end):
+            continue
+        out.append((LOCATION_OF_GROUP[lm.lastgroup or "head"], lm.start(), lm.end()))
+    return out
+
+
 def _fill_features(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -> None:
     t = doc.t
     ctx = doc.ctx
@@ -751,19 +860,12 @@ def _fill_features(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence
     if mention.group == "continuation" or not (lo <= a < hi):
         a, b = lo, lo
     seg = t[lo:hi]
-    # location: nearest to the anchor (every location phrase holds one of _LOCATION_WORDS)
+    # location: nearest to the anchor
     best: tuple[int, str, int, int] | None = None
-    for lm in P.LOCATION_RE.finditer(t, lo, hi) if _has_any(seg, _LOCATION_WORDS) else ():
-        if _location_vetoed(t, lm.start(), lm.end()):
-            continue
-        if lm.lastgroup == "body" and re.match(r"\s+(?:wall|habitus|mass)", t[lm.end() : lm.end() + 10]):
-            continue
-        mods = ctx.modifiers(lm.start(), lm.end(), sent.start, sent.end)
-        if NEGATED in mods:
-            continue
-        dist = a - lm.end() if lm.end() <= a else lm.start() - b
+    for loc, ls, le in _locations(doc, lo, hi, sent):
+        dist = a - le if le <= a else ls - b
         if best is None or dist < best[0]:
-            best = (dist, LOCATION_OF_GROUP[lm.lastgroup or "head"], lm.start(), lm.end())
+            best = (dist, loc, ls, le)
     if best is not None:
         mention.location = Value(best[1], [(best[2], best[3])])
     # measurements
