@@ -278,6 +278,11 @@ def test_solid_lesion_is_not_what_the_addendum_corrects() -> None:
             "Pancreas: Three cysts: head 5 mm, body 12 mm, tail 7 mm.",
             [(5, "head"), (12, "body"), (7, "tail")],
         ),
+        (
+            "Pancreas: Unchanged 6 mm and 4 mm cysts in the pancreatic head and neck.",
+            [(6, "head"), (4, "neck")],
+        ),
+        ("Cysts in the pancreatic head and tail measuring 8 and 5 mm.", [(8, "head"), (5, "tail")]),
     ],
 )
 def test_group_sentence_gives_each_place_its_size(text: str, expected: list[tuple[float, str]]) -> None:
@@ -309,3 +314,15 @@ def test_respectively_pairs_priors_too() -> None:
 def test_group_sentence_that_does_not_pair_up_stays_one_lesion(text: str) -> None:
     ext = run(text)
     assert len(ext.lesions) == 1 and ext.lesions[0].count >= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "count"), [("Two tiny cysts in the body, 3 and 4 mm.", 2), ("3 cysts in the tail.", 3)]
+)
+def test_a_size_is_not_a_count(text: str, count: int) -> None:
+    assert [les.count for les in run(text).lesions] == [count]
+
+
+def test_size_before_a_plural_cyst_word_is_not_its_count() -> None:
+    les = run("Pancreas: Stable 1.4 cm cysts in the tail.").lesions
+    assert [(x.size_mm, x.count) for x in les] == [(14, 2)]

@@ -607,7 +607,8 @@ def _distribute(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -
 
     "Cysts in the head and tail measure 8 and 5 mm, respectively", "two cysts, in the head (9 mm) and tail
     (6 mm)", "Three cysts: head 5 mm, body 12 mm, tail 7 mm". Places and sizes are paired in order after
-    *respectively*, otherwise each size goes with the place written right before it. Anything that does not
+    *respectively* or when every size stands before or after every place ("6 mm and 4 mm cysts in the head and
+    neck"); otherwise each size goes with the place written right before it. Anything that does not
     pair up exactly leaves the mention as it is (one group lesion, its largest size).
     """
     t = doc.t
@@ -631,8 +632,10 @@ def _distribute(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -
     if not currents:
         return []
     pairs: list[tuple[tuple[str, int, int], Measurement, Measurement | None]] = []
-    if _RESPECTIVELY_RE.search(t, lo, hi):
-        sizes = [x for m in currents for x in _listed_sizes(doc, m, lo)]
+    sizes = [x for m in currents for x in _listed_sizes(doc, m, lo)]
+    in_blocks = all(x.start >= places[-1][2] for x in sizes) or all(x.end <= places[0][1] for x in sizes)
+    if _RESPECTIVELY_RE.search(t, lo, hi) or in_blocks:
+        # "head and tail ... 8 and 5 mm (respectively)", "6 mm and 4 mm cysts in the head and neck": in order
         old = [x for m in priors for x in _listed_sizes(doc, m, lo)]
         if len(sizes) != len(places):
             return []

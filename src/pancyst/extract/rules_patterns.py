@@ -184,7 +184,7 @@ COUNT_WORDS: dict[str, int] = {
 }
 COUNT_RE = re.compile(
     r"\b(?:two|three|four|five|six|several|multiple|numerous|innumerable|countless|scattered|a\s+few|few|multifocal"
-    r"|various|many|[2-5])\b"
+    r"|various|many|(?<![.,\d])[2-5](?![.,]\d|\s*(?:mm|cm|millim|centim|x\b|×)))\b"
 )
 NEW_LESION_RE = re.compile(r"\b(?:another|second|additional|separate|third|other|different)\b")
 DEFINITE_RE = re.compile(
