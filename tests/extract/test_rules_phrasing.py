@@ -326,3 +326,19 @@ def test_a_size_is_not_a_count(text: str, count: int) -> None:
 def test_size_before_a_plural_cyst_word_is_not_its_count() -> None:
     les = run("Pancreas: Stable 1.4 cm cysts in the tail.").lesions
     assert [(x.size_mm, x.count) for x in les] == [(14, 2)]
+
+
+def test_addendum_that_calls_the_lesion_solid_not_a_cyst_retracts() -> None:
+    ext = run(
+        "FINDINGS:\nPANCREAS: 1.4 cm cyst in the pancreatic head.\nADDENDUM: The lesion in the pancreatic head is "
+        "solid and enhancing, consistent with a neuroendocrine tumor, not a cyst."
+    )
+    assert not ext.pcl_present and ext.lesions == []
+
+
+def test_addendum_denying_a_cyst_of_another_organ_retracts_nothing() -> None:
+    ext = run(
+        "FINDINGS:\nPANCREAS: 1.4 cm cyst in the pancreatic head.\nLIVER: 2 cm lesion in segment 6.\n"
+        "ADDENDUM: The hepatic lesion is a hemangioma, not a cyst."
+    )
+    assert ext.pcl_present and [les.size_mm for les in ext.lesions] == [14.0]

@@ -503,7 +503,13 @@ def _sentence_mentions(
         kept = [anchors[0]]
         for am in anchors[1:]:
             gap = t[kept[-1].end() : am.start()]
-            if len(gap) < 120 and _APPOSITION_RE.search(gap) and not doc.meas_in(kept[-1].end(), am.start()):
+            if (
+                len(gap) < 120
+                and _APPOSITION_RE.search(gap)
+                and not doc.meas_in(kept[-1].end(), am.start())
+                # "…, consistent with a neuroendocrine tumor, not a cyst": a denial names no lesion, it retracts
+                and NEGATED not in doc.ctx.modifiers(am.start(), am.end(), sent.start, sent.end)
+            ):
                 continue
             kept.append(am)
         anchors = kept
@@ -540,7 +546,7 @@ def _sentence_mentions(
             if (
                 sent.kind == "addendum"
                 and NEGATED in mods
-                and organ == "pancreas"
+                and (organ or _organ_of(doc, a, b, sent.start, sent.end, sent)) == "pancreas"
                 and not re.search(r"\b(?:other|new|additional|further|second)\b", t[max(lo, a - 30) : a])
             ):
                 retractions.append((a, b))
