@@ -342,3 +342,19 @@ def test_addendum_denying_a_cyst_of_another_organ_retracts_nothing() -> None:
         "ADDENDUM: The hepatic lesion is a hemangioma, not a cyst."
     )
     assert ext.pcl_present and [les.size_mm for les in ext.lesions] == [14.0]
+
+
+def test_cystic_component_of_a_solid_tumour_in_the_next_sentence_is_no_pcl() -> None:
+    ext = run(
+        "Pancreas: 3.5 cm hypoenhancing mass in the pancreatic head with upstream ductal dilatation to 6 mm, "
+        "consistent with adenocarcinoma. Small cystic component."
+    )
+    assert not ext.pcl_present
+
+
+def test_focus_that_likely_represents_a_cyst_is_one() -> None:
+    ext = run(
+        "Pancreas: No suspicious pancreatic lesion. Tiny 2 mm hypoattenuating focus in the pancreatic head is too "
+        "small to characterize but likely represents a small cyst."
+    )
+    assert [(les.size_mm, les.location) for les in ext.lesions] == [(2.0, "head")]

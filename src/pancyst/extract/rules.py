@@ -560,6 +560,8 @@ def _sentence_mentions(
             continue  # "Pancreatic cyst(s):", "MRCP for cyst surveillance", "CYST REPORTING TEMPLATE"
         if group in ("cyst", "lesion") and _solid_veto(t, lo, hi):
             continue
+        if group == "cyst" and _PART_OF_A_LESION_RE.match(t, a):
+            continue  # "Small cystic component.", "cystic change": part of another lesion, not a cyst
         if group == "lesion" and re.search(r"\bsolid\s+(?:\w+\s+)?$", t[max(lo, a - 20) : a]):
             continue  # "a 12 mm solid lesion": never a cyst, and not the lesion a later "the lesion" means
         mention = _build_mention(doc, sent, m, group, lo, hi, organ_known=organ == "pancreas")
@@ -668,6 +670,9 @@ def _distribute(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -
     return out
 
 
+_PART_OF_A_LESION_RE = re.compile(
+    r"cystic\s+(?:components?|portions?|elements?|changes?|degeneration|necrosis|parts?)\b"
+)
 _COUNT_LABEL_RE = re.compile(r"\b(?:number|no\.|count)\s+of\s+(?:\w+\s+)?$")
 
 
@@ -708,6 +713,8 @@ def _starts_new(doc: _Doc, new: Mention, prev: Mention) -> bool:
 
 def _absorb(into: Mention, other: Mention) -> None:
     into.seg = (min(into.seg[0], other.seg[0]), max(into.seg[1], other.seg[1]))
+    # "a 2 mm focus in the head … likely represents a small cyst": the cyst word confirms the focus
+    into.provisional = into.provisional and other.provisional
     for name in (
         "size",
         "prior",
