@@ -358,3 +358,17 @@ def test_focus_that_likely_represents_a_cyst_is_one() -> None:
         "small to characterize but likely represents a small cyst."
     )
     assert [(les.size_mm, les.location) for les in ext.lesions] == [(2.0, "head")]
+
+
+def test_sized_lesion_after_a_group_of_cystic_lesions_is_one_of_them() -> None:
+    ext = run(
+        "PANCREAS: Multiple T2 hyperintense cystic lesions throughout the pancreas, compatible with multifocal "
+        "side-branch IPMN. The dominant lesion in the pancreatic head measures 2.2 cm. A 9 mm lesion in the tail "
+        "is unchanged."
+    )
+    assert (9.0, "tail") in [(les.size_mm, les.location) for les in ext.lesions]
+
+
+def test_enhancing_lesion_after_a_group_of_cysts_is_not_a_cyst() -> None:
+    ext = run("PANCREAS: Multiple small cysts. A 2 cm hypoenhancing lesion in the tail.")
+    assert (20.0, "tail") not in [(les.size_mm, les.location) for les in ext.lesions]

@@ -399,6 +399,7 @@ def _extract(doc: _Doc) -> Extraction:
     prev_kind = ""
     current: Mention | None = None
     any_confirmed = False
+    cyst_group: str | None = None  # the section kind in which a group of cystic lesions was described
     anchors = doc.anchors
     anchor_starts = doc.anchor_starts
     for sent in doc.sentences:
@@ -418,11 +419,15 @@ def _extract(doc: _Doc) -> Extraction:
                 f"more than {MAX_MENTIONS} lesion mentions: the rest of the report was not read for lesions"
             )
             break
-        new_mentions = _sentence_mentions(doc, sent, sent_anchors, retractions, any_confirmed)
+        new_mentions = _sentence_mentions(
+            doc, sent, sent_anchors, retractions, any_confirmed, group_before=cyst_group == sent.kind
+        )
         if new_mentions:
             for m in new_mentions:
                 mentions.append(m)
                 any_confirmed = any_confirmed or not m.provisional
+                if not m.provisional and m.count >= 2:
+                    cyst_group = sent.kind
             current = new_mentions[-1]
             carry = "pancreas"
             continue
@@ -493,6 +498,7 @@ def _sentence_mentions(
     anchors: list[re.Match[str]],
     retractions: list[tuple[int, int]],
     any_confirmed: bool = False,
+    group_before: bool = False,
 ) -> list[Mention]:
     t = doc.t
     if not anchors:
@@ -575,6 +581,13 @@ def _sentence_mentions(
             mention.provisional = not (
                 P.CYSTIC_DESCRIPTOR_RE.search(t, lo, hi)
                 or (P.ENUMERATED_RE.match(t, a, b) and (any_confirmed or out))
+                # "Multiple cystic lesions … A 9 mm lesion in the tail is unchanged": one of that group
+                or (
+                    group_before
+                    and mention.size is not None
+                    and not mention.plural
+                    and not _SOLID_LOOK_RE.search(t, lo, hi)
+                )
             )
         if out and not _starts_new(doc, mention, out[-1]):
             _absorb(out[-1], mention)
@@ -670,6 +683,9 @@ def _distribute(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -
     return out
 
 
+_SOLID_LOOK_RE = re.compile(
+    r"\b(?:hypo-?|hyper-?|avidly\s+|arterially\s+)enhanc\w*|\bhypervascular|\bsolid\b"
+)
 _PART_OF_A_LESION_RE = re.compile(
     r"cystic\s+(?:components?|portions?|elements?|changes?|degeneration|necrosis|parts?)\b"
 )
