@@ -372,3 +372,15 @@ def test_sized_lesion_after_a_group_of_cystic_lesions_is_one_of_them() -> None:
 def test_enhancing_lesion_after_a_group_of_cysts_is_not_a_cyst() -> None:
     ext = run("PANCREAS: Multiple small cysts. A 2 cm hypoenhancing lesion in the tail.")
     assert (20.0, "tail") not in [(les.size_mm, les.location) for les in ext.lesions]
+
+
+@pytest.mark.parametrize(
+    ("text", "comm"),
+    [
+        ("Pancreas: 14 mm cyst in the head, separate from the main pancreatic duct.", "absent"),
+        ("Pancreas: 14 mm cyst in the head, distinct from the duct.", "absent"),
+        ("Pancreas: 14 mm cyst in the head which communicates with the main duct.", "present"),
+    ],
+)
+def test_cyst_separate_from_the_duct_does_not_communicate(text: str, comm: str) -> None:
+    assert index(text).mpd_communication == comm

@@ -963,6 +963,15 @@ def _fill_features(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence
         v = Value(val, [(cm.start(), cm.end())])
         if mention.comm is None or (mention.comm.value == "not_stated" and val != "not_stated"):
             mention.comm = v
+    for sm in (
+        P.SEPARATE_FROM_DUCT_RE.finditer(t, lo, hi)
+        if ("separate" in seg or "distinct" in seg or "apart" in seg)
+        else ()
+    ):
+        if NEGATED in ctx.modifiers(sm.start(), sm.end(), sent.start, sent.end):
+            continue
+        if mention.comm is None or mention.comm.value == "not_stated":
+            mention.comm = Value("absent", [(sm.start(), sm.end())])
     # side-branch IPMN inside the segment (not the anchor itself) implies communication
     for am in doc.anchors_in(lo, hi):
         am_group = _group(am)

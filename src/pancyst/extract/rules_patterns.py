@@ -288,6 +288,10 @@ COMM_RE = re.compile(
     r"(?=[cn])\b(?:communicat\w+|connection\s+(?:with|to)\s+(?:the\s+)?(?:main\s+)?(?:pancreatic\s+)?duct|connects?\s+(?:with|to)"
     r"\s+(?:the\s+)?(?:main\s+)?(?:pancreatic\s+)?duct|contiguous\s+with\s+(?:the\s+)?(?:main\s+)?(?:pancreatic\s+)?duct)"
 )
+# "separate from the main pancreatic duct": no communication, said without the word
+SEPARATE_FROM_DUCT_RE = re.compile(
+    r"\b(?:separate|distinct|apart)\s+from\s+(?:the\s+)?(?:main\s+)?(?:pancreatic\s+)?(?:duct|mpd|wirsung)\b"
+)
 CALC_RE = re.compile(r"(?=c)\b(?:calcif\w*|calcium)\b")
 CALC_PERIPHERAL_RE = re.compile(r"\b(?:peripheral|rim|eggshell|egg-shell|curvilinear|mural)\b")
 CALC_CENTRAL_RE = re.compile(r"\b(?:central|centrally|stellate|scar)\b")
