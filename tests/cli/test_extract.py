@@ -5,6 +5,7 @@ import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -212,3 +213,24 @@ def test_help_documents_exit_codes() -> None:
     result = runner.invoke(app, ["extract", "--help"])
     assert result.exit_code == 0
     assert "Exit codes" in result.stdout and "--workers" in result.stdout
+
+
+def test_workers_zero_uses_every_available_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pancyst.io import parallel
+
+    assert parallel.available_cores() >= 1
+    src = _many_reports(tmp_path / "in.csv")
+    one, every = tmp_path / "one.jsonl", tmp_path / "every.jsonl"
+    used: list[int] = []
+    real = parallel.ParallelPipeline.__init__
+
+    def spy(self: Any, backend: str, options: Any, workers: int, **kw: Any) -> None:
+        used.append(workers)
+        real(self, backend, options, workers, **kw)
+
+    monkeypatch.setattr("pancyst.cli.extract.available_cores", lambda: 2)
+    monkeypatch.setattr(parallel.ParallelPipeline, "__init__", spy)
+    _run(str(src), "-o", str(one), "-b", BACKEND)
+    _run(str(src), "-o", str(every), "-b", BACKEND, "--workers", "0")
+    assert used == [2]
+    assert one.read_bytes() == every.read_bytes()

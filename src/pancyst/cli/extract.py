@@ -14,7 +14,7 @@ import typer
 
 from pancyst.cli._app import app
 from pancyst.extract import available_backends, get_extractor
-from pancyst.io.parallel import ParallelPipeline, Prepared
+from pancyst.io.parallel import ParallelPipeline, Prepared, available_cores
 from pancyst.io.readers import FORMATS as INPUT_FORMATS
 from pancyst.io.readers import OPTIONAL_COLUMNS, InputError, read_reports
 from pancyst.io.writers import OUTPUT_FORMATS, Writer, detect_output_format, open_writer
@@ -97,7 +97,12 @@ def extract(
     max_chars: Annotated[
         int, typer.Option(min=1, help="Longer reports become error lines.")
     ] = DEFAULT_MAX_CHARS,
-    workers: Annotated[int, typer.Option(min=1, help="Processes for CPU backends (same output as 1).")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0, help="Processes for CPU backends; 0 = one per available core (same output as 1)."
+        ),
+    ] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
     model: Annotated[str | None, typer.Option(help="Model name or path (llm/hybrid backends).")] = None,
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server URL (llm backends).")] = None,
@@ -158,6 +163,8 @@ def extract(
             writer = open_writer(output, out_fmt)
         except (OSError, ValueError) as exc:
             raise _fail(f"cannot write {output}: {exc}") from None
+        if workers == 0:
+            workers = available_cores()
         if workers > 1 and len(rows) > 1:
             pipeline = ParallelPipeline(
                 backend,

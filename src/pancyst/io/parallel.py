@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import math
 import multiprocessing
+import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -25,6 +26,14 @@ from pancyst.pipeline import DEFAULT_MAX_CHARS, Pipeline
 from pancyst.schema import BadRow, Extraction, ReportInput, ResultLine
 
 log = logging.getLogger(__name__)
+
+
+def available_cores() -> int:
+    """Cores this process may run on (respects taskset and CPU affinity; ``--workers 0``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
