@@ -384,3 +384,13 @@ def test_enhancing_lesion_after_a_group_of_cysts_is_not_a_cyst() -> None:
 )
 def test_cyst_separate_from_the_duct_does_not_communicate(text: str, comm: str) -> None:
     assert index(text).mpd_communication == comm
+
+
+def test_cyst_of_no_known_organ_is_no_pcl_on_its_own() -> None:
+    ext = run("FINDINGS:\nPancreas: Normal.\nIMPRESSION: 1. Stable 1 cm cyst.")
+    assert not ext.pcl_present
+
+
+def test_cyst_of_no_known_organ_describes_the_pancreatic_lesion_of_its_size() -> None:
+    ext = run("FINDINGS: 2 cm cyst with thin septations.\nIMPRESSION: 2 cm pancreatic cyst in the body.")
+    assert [(les.size_mm, les.location, les.septations) for les in ext.lesions] == [(20.0, "body", "present")]

@@ -98,6 +98,7 @@ class Mention:
     comm_implied: Value | None = None
     calc: Value | None = None
     ptype: Value | None = None
+    organ_unknown: bool = False  # no organ word, heading or carried organ: kept only if it joins a lesion
 
 
 @dataclass(slots=True)
@@ -323,7 +324,10 @@ def _organ_of(doc: _Doc, a: int, b: int, lo: int, hi: int, sent: Sentence) -> st
         if P.RELATIONAL_BEFORE_RE.search(t, max(lo, ms - 30), ms):
             continue  # "in the pancreatic tail near the splenic hilum": the spleen is a landmark
         dist = a - me if me <= a else ms - b
-        if lo <= ms < hi:
+        # an organ in the sentence's own label ("PANCREAS/SPLEEN: 11 mm cyst in the pancreatic tail") is a
+        # heading: the clause's organ words come first
+        in_label = me <= a and me < _label_end(t, sent)
+        if lo <= ms < hi and not in_label:
             if best is None or dist < best[0]:
                 best = (dist, group)
         elif sent_best is None or dist < sent_best[0]:
@@ -337,6 +341,14 @@ def _organ_of(doc: _Doc, a: int, b: int, lo: int, hi: int, sent: Sentence) -> st
     if sent_best is not None:
         return sent_best[1]
     return sent.organ
+
+
+_LABEL_RE = re.compile(r"[a-z][a-z /,&-]{0,40}:")
+
+
+def _label_end(t: str, sent: Sentence) -> int:
+    m = _LABEL_RE.match(t, sent.start, sent.end)
+    return m.end() if m is not None else sent.start
 
 
 def _location_vetoed(t: str, a: int, b: int) -> bool:
@@ -571,6 +583,7 @@ def _sentence_mentions(
         if group == "lesion" and re.search(r"\bsolid\s+(?:\w+\s+)?$", t[max(lo, a - 20) : a]):
             continue  # "a 12 mm solid lesion": never a cyst, and not the lesion a later "the lesion" means
         mention = _build_mention(doc, sent, m, group, lo, hi, organ_known=organ == "pancreas")
+        mention.organ_unknown = organ is None
         if mention.plural and organ == "pancreas" and group != "lesion":
             parts = _distribute(doc, mention, lo, hi, sent)
             if parts:
@@ -1228,6 +1241,7 @@ def _slip(x: float | None, y: float | None) -> bool:
 
 def _merge(doc: _Doc, mentions: list[Mention]) -> list[LesionAcc]:
     lesions: list[LesionAcc] = []
+    pending: list[Mention] = []
     last: LesionAcc | None = None
     for m in mentions:
         kind = m.sent.kind
@@ -1299,12 +1313,19 @@ def _merge(doc: _Doc, mentions: list[Mention]) -> list[LesionAcc]:
                             target = les
                             break
         if target is None:
+            if m.organ_unknown:
+                pending.append(m)  # a cyst of no known organ: only as a description of a lesion found later
+                continue
             if m.group == "continuation":
                 continue
             target = LesionAcc()
             lesions.append(target)
         _fold(target, m, kind)
         last = target
+    for m in pending:
+        target = _match(lesions, m) if m.size is not None else None
+        if target is not None:
+            _fold(target, m, m.sent.kind, fill_only=m.sent.kind not in ("impression", "addendum"))
     return lesions
 
 
