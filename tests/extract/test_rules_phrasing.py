@@ -394,3 +394,11 @@ def test_cyst_of_no_known_organ_is_no_pcl_on_its_own() -> None:
 def test_cyst_of_no_known_organ_describes_the_pancreatic_lesion_of_its_size() -> None:
     ext = run("FINDINGS: 2 cm cyst with thin septations.\nIMPRESSION: 2 cm pancreatic cyst in the body.")
     assert [(les.size_mm, les.location, les.septations) for les in ext.lesions] == [(20.0, "body", "present")]
+
+
+def test_duct_a_cyst_abuts_is_a_landmark_not_its_organ() -> None:
+    les = index(
+        "Findings: There is a 2.5 cm cystic lesion in the uncinate process with a few thin septations, abutting "
+        "the distal common bile duct."
+    )
+    assert (les.size_mm, les.location) == (25.0, "uncinate")

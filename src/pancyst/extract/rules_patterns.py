@@ -366,7 +366,7 @@ PRIOR_AFTER_RE = re.compile(
 RELATIONAL_BEFORE_RE = re.compile(
     r"\b(?:near|adjacent\s+to|abutting|abuts|close\s+to|towards?|along|compressing|displacing|posterior\s+to|"
     r"anterior\s+to|medial\s+to|lateral\s+to|inferior\s+to|superior\s+to|contacting|next\s+to|at\s+the\s+level\s+of)"
-    r"\s+(?:the\s+)?$"
+    r"\s+(?:the\s+)?(?:(?:distal|proximal|mid|upper|lower|left|right|common|intrahepatic|extrahepatic)\s+){0,2}$"
 )
 PAST_BEFORE_RE = re.compile(
     r"\b(?:measured|was|were|had\s+measured|measuring)\s+(?:approximately\s+|about\s+|up\s+to\s+)?$"
