@@ -402,3 +402,19 @@ def test_duct_a_cyst_abuts_is_a_landmark_not_its_organ() -> None:
         "the distal common bile duct."
     )
     assert (les.size_mm, les.location) == (25.0, "uncinate")
+
+
+@pytest.mark.parametrize(
+    ("text", "multiplicity"),
+    [
+        ("Pancreas:\n-Cystic lesions: single, neck, 12 x 9 mm\n-Septations: none\n", "single"),
+        (
+            "Pancreas\n  Cystic lesions: 3.5 cm multiloculated cystic lesion in the pancreatic tail.\n",
+            "single",
+        ),
+        ("Pancreas:\n- Cystic lesions: multiple, the largest 12 mm in the head.\n", "multiple"),
+        ("Pancreas: Two cystic lesions: a 9 mm cyst in the head and a 4 mm cyst in the tail.", "multiple"),
+    ],
+)
+def test_template_label_counts_nothing_its_answer_does(text: str, multiplicity: str) -> None:
+    assert run(text).multiplicity == multiplicity

@@ -772,8 +772,20 @@ def _build_mention(
     t = doc.t
     a, b = m.start(), m.end()
     plural = bool(P.PLURAL_RE.fullmatch(t, a, b)) or bool(P.PLURAL_RE.search(t, a, b))
+    label = _LABEL_COLON_RE.match(t, b, hi)
+    if label is not None:
+        line_start = t.rfind("\n", 0, a) + 1
+        prefix = t[max(line_start, sent.start, a - 30) : a]
+        if not _LABEL_PREFIX_RE.fullmatch(prefix) or P.COUNT_RE.search(prefix):
+            label = None  # "Two cystic lesions: a 9 mm cyst … and a 4 mm cyst": a sentence, not a field
+    if plural and label is not None:
+        # a template's field label ("Cystic lesions: single, neck, 12 x 9 mm") counts nothing; its answer does
+        answer = t[label.end() : min(hi, label.end() + 40)]
+        plural = bool(P.COUNT_RE.search(answer)) and not _SINGLE_ANSWER_RE.match(answer)
     mention = Mention(anchor=(a, b), seg=(lo, hi), sent=sent, group=group, plural=plural)
     before = t[max(lo, a - 60) : a]
+    if label is not None:
+        before = t[label.end() : min(hi, label.end() + 40)]  # the answer holds the count, if any
     counts = P.COUNT_RE.findall(before)
     cm_text = counts[-1] if counts else None
     count = 1
@@ -802,6 +814,9 @@ def _build_mention(
     return mention
 
 
+_LABEL_COLON_RE = re.compile(r"(?:\(s\))?[ \t]*:")
+_LABEL_PREFIX_RE = re.compile(r"[\s*•·\-–\d.)]*(?:[a-z]+\s+)?")
+_SINGLE_ANSWER_RE = re.compile(r"\s*(?:single|one|solitary|1|a|an)\b")
 _GROUP_WORDS_RE = re.compile(r"\b(?:any|all|none|either|neither|each|both|cysts|lesions|foci|ipmns)\b")
 
 
