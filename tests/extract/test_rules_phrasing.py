@@ -418,3 +418,25 @@ def test_duct_a_cyst_abuts_is_a_landmark_not_its_organ() -> None:
 )
 def test_template_label_counts_nothing_its_answer_does(text: str, multiplicity: str) -> None:
     assert run(text).multiplicity == multiplicity
+
+
+def test_abbreviated_prior_cue() -> None:
+    les = index("Pancreas: multiple SB-IPMNs. Dominant head lesion 1.1cm (prev 1.0cm). Others <5mm.")
+    assert (les.size_mm, les.prior_size_mm) == (11.0, 10.0)
+
+
+def test_place_list_with_a_prior_after_each_size() -> None:
+    ext = run("Panc: 3 cysts - head 7mm (prev 4mm), body 10mm (prev 10mm), tail 5mm (new). No solid comp.")
+    assert [(les.location, les.size_mm, les.prior_size_mm) for les in ext.lesions] == [
+        ("head", 7.0, 4.0),
+        ("body", 10.0, 10.0),
+        ("tail", 5.0, None),
+    ]
+
+
+def test_group_location_is_that_of_its_largest() -> None:
+    les = run(
+        "Findings: Several small cysts are again seen in the pancreatic head, neck and body, the largest measuring "
+        "9 mm in the neck, previously 8 mm."
+    ).lesions
+    assert [(x.size_mm, x.location, x.prior_size_mm) for x in les] == [(9.0, "neck", 8.0)]

@@ -676,12 +676,18 @@ def _distribute(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -
         olds: list[Measurement | None] = list(old) if len(old) == len(places) else [None] * len(places)
         pairs = list(zip(places, sizes, olds, strict=True))
     else:
-        if len(currents) != len(places) or priors:
+        if len(currents) != len(places):
             return []
         for place, size in zip(places, currents, strict=True):
             if not (place[2] <= size.start and _PLACE_SIZE_GAP_RE.fullmatch(t, place[2], size.start)):
                 return []
             pairs.append((place, size, None))
+        # "head 7mm (prev 4mm), body 10mm (prev 10mm), tail 5mm (new)": a prior goes with the size before it
+        for p in priors:
+            k = max((i for i, (_, size, _) in enumerate(pairs) if size.end <= p.start), default=None)
+            if k is None or pairs[k][2] is not None or (k + 1 < len(pairs) and pairs[k + 1][0][1] < p.start):
+                return []
+            pairs[k] = (pairs[k][0], pairs[k][1], p)
     if len({place[0] for place, _, _ in pairs}) < len(pairs):
         return []  # two sizes for one place: not a list of places
     out: list[Mention] = []
@@ -893,6 +899,7 @@ def _has_any(seg: str, words: tuple[str, ...]) -> bool:
     return False
 
 
+_LARGEST_RE = re.compile(r"\b(?:the\s+)?largest\b")
 _NOT_A_PLACE_AFTER_RE = re.compile(r"\s+(?:wall|habitus|mass)")
 
 
@@ -920,9 +927,16 @@ def _fill_features(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence
     if mention.group == "continuation" or not (lo <= a < hi):
         a, b = lo, lo
     seg = t[lo:hi]
-    # location: nearest to the anchor
+    # location: nearest to the anchor; for a group, the place of its largest one ("cysts in the head, neck and
+    # body, the largest measuring 9 mm in the neck")
+    places = _locations(doc, lo, hi, sent)
+    if mention.plural and len(places) > 1 and "large" in seg:
+        big = _LARGEST_RE.search(t, lo, hi)
+        if big is not None:
+            after = [p for p in places if p[1] >= big.end() and p[1] - big.end() < 60]
+            places = after[:1] or places
     best: tuple[int, str, int, int] | None = None
-    for loc, ls, le in _locations(doc, lo, hi, sent):
+    for loc, ls, le in places:
         dist = a - le if le <= a else ls - b
         if best is None or dist < best[0]:
             best = (dist, loc, ls, le)

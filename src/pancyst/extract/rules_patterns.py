@@ -341,7 +341,7 @@ MEAS_DUCT_GAP_RE = re.compile(
 # --- measurement roles ----------------------------------------------------------------------------
 PRIOR_BEFORE_RE = re.compile(
     _led(
-        r"(?:\bpreviously|\bprior|\bprevious|\bearlier|\bformerly|\bfrom|\bcompared\s+(?:to|with)|\bvs\.?|\bversus|\bwas|\bwere"
+        r"(?:\bpreviously|\bprior|\bprevious|\bprev\.?|\bearlier|\bformerly|\bfrom|\bcompared\s+(?:to|with)|\bvs\.?|\bversus|\bwas|\bwere"
         r"|\bthen|\bwhen\s+it\s+measured|\bwhen\s+measuring|\bat\s+which\s+time\s+it\s+measured|\bhad\s+measured|\bbaseline"
         r"|\bpreviously\s+measured)"
         r"(?:\s+(?:measured|measuring|measures|of|at|approximately|about|up\s+to|been|size|it|this|the\s+cyst|the\s+lesion|"
