@@ -440,3 +440,25 @@ def test_group_location_is_that_of_its_largest() -> None:
         "9 mm in the neck, previously 8 mm."
     ).lesions
     assert [(x.size_mm, x.location, x.prior_size_mm) for x in les] == [(9.0, "neck", 8.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "diameter"),
+    [
+        (
+            "Pancreas:\n-Parenchyma: normal\n-Main duct caliber: 2 mm\n-Cystic lesions: single, neck, 12 mm\n",
+            2.0,
+        ),
+        (
+            "Several small cysts in the pancreatic head communicate with the main pancreatic duct, which measures 2 mm.",
+            2.0,
+        ),
+        # past tense after a communication: the cyst's prior size, not the duct's
+        (
+            "A 4 mm cyst in the body, with a connection to the main duct, which measured 4 mm one year ago.",
+            None,
+        ),
+    ],
+)
+def test_duct_diameter_in_templates_and_relative_clauses(text: str, diameter: float | None) -> None:
+    assert run(text).mpd_diameter_mm == diameter

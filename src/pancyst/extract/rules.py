@@ -1177,10 +1177,7 @@ def _role(doc: _Doc, ms: list[Measurement], idx: int, lo: int, hi: int, sent: Se
     for dm in () if sized_cyst else P.DUCT_RE.finditer(t, max(lo, m.start - 50), m.start):
         if _is_compound_heading(t, dm):
             continue
-        if re.search(
-            r"(?:communicat\w*|connect\w*|connection)\s+(?:\w+\s+){0,3}$",
-            t[max(lo, dm.start() - 40) : dm.start()],
-        ) or re.match(r"(?:al)?\s+(?:communicat|connect)", t[dm.end() : dm.end() + 16]):
+        if _communication_target(t, max(lo, dm.start() - 40), dm.start(), dm.end(), m.start):
             continue  # "communicates with the main duct (previously 2.7 cm)": the duct is not measured
         gap = t[dm.end() : m.start]
         if P.MEAS_DUCT_GAP_RE.match(gap) or (
@@ -1751,6 +1748,22 @@ _SIZE_OF_CYST_RE = re.compile(
 )
 
 
+_COMM_BEFORE_DUCT_RE = re.compile(r"(?:communicat\w*|connect\w*|connection)\s+(?:\w+\s+){0,3}$")
+_COMM_AFTER_DUCT_RE = re.compile(r"(?:al)?\s+(?:communicat|connect)")
+# present tense only: "…, which measured 4 mm one year ago" after a communication is the cyst's prior size
+_DUCT_OWN_SIZE_RE = re.compile(r"\s*,?\s*(?:which|that)\s+(?:\w+\s+){0,2}?(?:measures|is)\b")
+
+
+def _communication_target(t: str, lo: int, duct_start: int, duct_end: int, meas_start: int) -> bool:
+    """The duct a cyst communicates with measures nothing, unless the size is its own ("…, which measures 2 mm")."""
+    if _DUCT_OWN_SIZE_RE.match(t, duct_end, meas_start):
+        return False
+    return bool(
+        _COMM_BEFORE_DUCT_RE.search(t, lo, duct_start)
+        or _COMM_AFTER_DUCT_RE.match(t, duct_end, duct_end + 16)
+    )
+
+
 def _is_compound_heading(t: str, m: re.Match[str]) -> bool:
     """A duct term in a heading that names two things ("PANCREAS/PANCREATIC DUCT:") measures nothing."""
     return bool(
@@ -1767,7 +1780,9 @@ def _nearest_duct(
 ) -> tuple[int, int, str] | None:
     t = doc.t
     best: tuple[int, tuple[int, int, str]] | None = None
-    after = t[ms.end : ms.end + 50]
+    after = t[ms.end : ms.end + 50].split("\n", 1)[
+        0
+    ]  # a cyst on the next line is not what this size measures
     if _has_any(after, _CYST_WORDS) and _CYST_NEXT_RE.match(after):
         return None  # "a 1.6 cm head cyst"
     for d in typed:
@@ -1777,9 +1792,7 @@ def _nearest_duct(
                 continue
             if _meas_between(doc, d[1], ms.start) or P.ANCHOR_RE.search(gap):
                 continue
-            if re.search(
-                r"(?:communicat\w*|connect\w*|connection)\s+(?:\w+\s+){0,3}$", t[max(0, d[0] - 40) : d[0]]
-            ):
+            if _communication_target(t, max(0, d[0] - 40), d[0], d[1], ms.start):
                 continue
             if _DUCT_GAP_VETO_RE.search(gap):
                 continue
