@@ -326,7 +326,7 @@ def _organ_of(doc: _Doc, a: int, b: int, lo: int, hi: int, sent: Sentence) -> st
         dist = a - me if me <= a else ms - b
         # an organ in the sentence's own label ("PANCREAS/SPLEEN: 11 mm cyst in the pancreatic tail") is a
         # heading: the clause's organ words come first
-        in_label = me <= a and me < _label_end(t, sent)
+        in_label = me <= a and me - sent.start < 42 and me < _label_end(t, sent)
         if lo <= ms < hi and not in_label:
             if best is None or dist < best[0]:
                 best = (dist, group)
