@@ -462,3 +462,21 @@ def test_group_location_is_that_of_its_largest() -> None:
 )
 def test_duct_diameter_in_templates_and_relative_clauses(text: str, diameter: float | None) -> None:
     assert run(text).mpd_diameter_mm == diameter
+
+
+def test_listed_places_after_a_group_are_lesions_and_the_group_statement_reaches_them() -> None:
+    ext = run(
+        "PANCREAS: Again seen are multiple T2 hyperintense cystic lesions throughout the pancreas. Representative "
+        "lesions:\n- Pancreatic tail: 2.1 cm, previously 2.1 cm.\n- Pancreatic head: 1.4 cm, previously 0.9 cm.\n"
+        "Lesions communicate with the main pancreatic duct."
+    )
+    listed = [
+        (les.location, les.size_mm, les.prior_size_mm, les.mpd_communication) for les in ext.lesions[1:]
+    ]
+    assert listed == [("tail", 21.0, 21.0, "present"), ("head", 14.0, 9.0, "present")]
+    assert ext.multiplicity == "multiple"
+
+
+def test_place_label_without_a_group_before_is_not_a_new_lesion() -> None:
+    ext = run("PANCREAS: A 9 mm cyst.\nPancreatic tail: 9 mm, previously 8 mm.")
+    assert [(les.size_mm, les.location, les.prior_size_mm) for les in ext.lesions] == [(9.0, "tail", 8.0)]

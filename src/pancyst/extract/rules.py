@@ -452,6 +452,13 @@ def _extract(doc: _Doc) -> Extraction:
             current = None
             carry = organ
             continue
+        if cyst_group == sent.kind:
+            item = _list_item(doc, sent)
+            if item is not None:
+                mentions.append(item)  # after a group of cysts, each listed place with a size is one of them
+                current = item
+                carry = "pancreas"
+                continue
         if current is None:  # nothing to continue (and a solid topic would change nothing)
             carry = organ
             continue
@@ -827,6 +834,25 @@ _GROUP_WORDS_RE = re.compile(r"\b(?:any|all|none|either|neither|each|both|cysts|
 
 
 _ENUMERATED_AFTER_RE = re.compile(r"\s*(?:#|no\.?)?\s*\d{1,2}\b(?!\s*(?:mm|cm|x|\.\d))")
+
+
+# "- Pancreatic tail: 2.1 cm, previously 2.1 cm", "Head: 7 mm": an item of a list of places with sizes
+_LIST_ITEM_RE = re.compile(
+    r"[\s*•·\-–\d.)]*(?:(?:the\s+)?pancreatic\s+)?(?:head|neck|body|tail|uncinate(?:\s+process)?)\s*[:=-]\s*"
+)
+
+
+def _list_item(doc: _Doc, sent: Sentence) -> Mention | None:
+    """After a group of cysts ("Representative lesions:"), a list item with its own place and size is one of them."""
+    t = doc.t
+    head = _LIST_ITEM_RE.match(t, sent.start, sent.end)
+    if head is None or not doc.meas_in(head.end(), sent.end):
+        return None
+    m = Mention(
+        anchor=(sent.start, head.end()), seg=(sent.start, sent.end), sent=sent, group="cyst", new_signal=True
+    )
+    _fill_features(doc, m, sent.start, sent.end, sent)
+    return m if m.size is not None and m.location is not None else None
 
 
 def _continuation(doc: _Doc, sent: Sentence, current: Mention) -> Mention | None:
@@ -1289,7 +1315,11 @@ def _merge(doc: _Doc, mentions: list[Mention]) -> list[LesionAcc]:
             m.plural
             and len(lesions) > 1
             and m.size is None
-            and _ALL_OF_THEM_RE.search(doc.t, max(m.seg[0], m.anchor[0] - 30), m.anchor[0])
+            and (
+                _ALL_OF_THEM_RE.search(doc.t, max(m.seg[0], m.anchor[0] - 30), m.anchor[0])
+                # "Lesions communicate with the main duct." opening a sentence after the cysts were listed
+                or _SENTENCE_OPENING_RE.fullmatch(doc.t, m.sent.start, m.anchor[0])
+            )
         ):
             # "All three cysts communicate with the main duct": about each cyst already described
             for les in lesions:
@@ -1359,6 +1389,7 @@ _DESCRIBED_ABOVE_RE = re.compile(r"^\s+(?:described|mentioned|noted|seen)\s+(?:a
 
 
 _ALL_OF_THEM_RE = re.compile(r"\b(?:all|both|each|every|these|those)\b")
+_SENTENCE_OPENING_RE = re.compile(r"[\s*•·\-–\d.)]*(?:the\s+|they\s+|cystic\s+)?")
 
 
 def _largest(lesions: list[LesionAcc]) -> LesionAcc:
