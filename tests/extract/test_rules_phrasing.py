@@ -480,3 +480,44 @@ def test_listed_places_after_a_group_are_lesions_and_the_group_statement_reaches
 def test_place_label_without_a_group_before_is_not_a_new_lesion() -> None:
     ext = run("PANCREAS: A 9 mm cyst.\nPancreatic tail: 9 mm, previously 8 mm.")
     assert [(les.size_mm, les.location, les.prior_size_mm) for les in ext.lesions] == [(9.0, "tail", 8.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        (
+            "At the level of the pancreatic body is the cystic lesion of 2,3 cm. No endocystic vegetations.",
+            "mural_nodule",
+            "absent",
+        ),
+        ("Panc: 7mm cyst in the head. No solid comp. PD nl.", "mural_nodule", "absent"),
+        (
+            "Pancreatic head: a microcystic lesion of 2,5 cm with honeycomb aspect and a central scar.",
+            "septations",
+            "present",
+        ),
+        (
+            "A 1.9 cm cystic lesion in the pancreatic tail is continuous with the dilated main duct.",
+            "mpd_communication",
+            "present",
+        ),
+        (
+            "Multiple cystic lesions of the pancreas, referable to multifocal branch-type IPMN, the largest 2 cm.",
+            "presumed_type",
+            "bd_ipmn",
+        ),
+    ],
+)
+def test_translated_and_terse_vocabulary(text: str, field: str, value: str) -> None:
+    assert getattr(index(text), field) == value
+
+
+def test_negative_sentence_after_a_distributed_group_reaches_every_cyst() -> None:
+    ext = run(
+        "Multiple cystic lesions of the pancreas, the greater in the body of 1,4 cm and in the head of 1,1 cm. "
+        "No parietal nodules."
+    )
+    assert [(les.location, les.mural_nodule) for les in ext.lesions] == [
+        ("body", "absent"),
+        ("head", "absent"),
+    ]

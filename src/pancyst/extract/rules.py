@@ -99,6 +99,7 @@ class Mention:
     calc: Value | None = None
     ptype: Value | None = None
     organ_unknown: bool = False  # no organ word, heading or carried organ: kept only if it joins a lesion
+    in_group: bool = False  # one of several cysts a group sentence or list described
 
 
 @dataclass(slots=True)
@@ -699,7 +700,9 @@ def _distribute(doc: _Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -
         return []  # two sizes for one place: not a list of places
     out: list[Mention] = []
     for (loc, ls, le), size, prior in pairs:
-        part = replace(mention, plural=False, count=1, new_signal=bool(out) or mention.new_signal)
+        part = replace(
+            mention, plural=False, count=1, new_signal=bool(out) or mention.new_signal, in_group=True
+        )
         part.location = Value(loc, [(ls, le)])
         part.size = Value(size.longest_mm, [(size.start, size.end)])
         part.prior = Value(prior.longest_mm, [(prior.start, prior.end)]) if prior is not None else None
@@ -849,7 +852,12 @@ def _list_item(doc: _Doc, sent: Sentence) -> Mention | None:
     if head is None or not doc.meas_in(head.end(), sent.end):
         return None
     m = Mention(
-        anchor=(sent.start, head.end()), seg=(sent.start, sent.end), sent=sent, group="cyst", new_signal=True
+        anchor=(sent.start, head.end()),
+        seg=(sent.start, sent.end),
+        sent=sent,
+        group="cyst",
+        new_signal=True,
+        in_group=True,
     )
     _fill_features(doc, m, sent.start, sent.end, sent)
     return m if m.size is not None and m.location is not None else None
@@ -903,9 +911,9 @@ def _continuation(doc: _Doc, sent: Sentence, current: Mention) -> Mention | None
 
 
 # ---------------------------------------------------------------------------------------------------
-_NODULE_WORDS = ("nodul", "solid", "papillary", "tissue", "component")
-_SEPTA_WORDS = ("sept", "locul", "simple", "multicystic", "without internal")
-_COMM_WORDS = ("communicat", "connect", "contiguous")
+_NODULE_WORDS = ("nodul", "solid", "papillary", "tissue", "component", "vegetation")
+_SEPTA_WORDS = ("sept", "locul", "simple", "multicystic", "without internal", "honeycomb")
+_COMM_WORDS = ("communicat", "connect", "contiguous", "continuous")
 _CONTINUATION_WORDS = (
     _NODULE_WORDS
     + _SEPTA_WORDS
@@ -1305,7 +1313,9 @@ def _merge(doc: _Doc, mentions: list[Mention]) -> list[LesionAcc]:
             and m.broadcast
             and len(lesions) > 1
             and (
-                m.group_statement or any(les.count >= 2 and not _only_a_heading(doc, les) for les in lesions)
+                m.group_statement
+                or any(les.count >= 2 and not _only_a_heading(doc, les) for les in lesions)
+                or any(x.in_group for les in lesions for x in les.mentions)
             )
         ):
             for les in lesions:

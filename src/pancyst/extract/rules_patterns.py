@@ -132,7 +132,7 @@ def _led(pattern: str) -> str:
 ANCHOR_RE, ANCHOR_GROUPS = _dispatched(
     r"(?=[sbmictplfo])\b(?:"
     r"(?P<sb>(?:side|branch)[\s-]*(?:branch|duct)[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+"
-    r"(?:neoplasms?|tumou?rs?))|(?:bd|sb)[\s-]?ipmns?)"
+    r"(?:neoplasms?|tumou?rs?))|branch[\s-]*type\s+ipmns?|(?:bd|sb)[\s-]?ipmns?)"
     r"|(?P<md>main[\s-]*duct[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+(?:neoplasms?|tumou?rs?))"
     r"|md[\s-]?ipmns?)"
     r"|(?P<mixed>(?:mixed|combined)[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+(?:neoplasms?|tumou?rs?)))"
@@ -237,9 +237,9 @@ LOCATION_VETO_AFTER = re.compile(
 
 # --- lesion features ------------------------------------------------------------------------------
 NODULE_RE = re.compile(
-    r"(?=[mnspe])\b(?:(?:mural\s+)?nodules?|nodularity|nodular\s+(?:component|focus|soft\s+tissue)|solid\s+(?:enhancing\s+)?"
-    r"(?:components?|portions?|elements?|areas?|foci|focus)|papillary\s+projections?|soft[\s-]+tissue\s+components?"
-    r"|enhancing\s+(?:solid\s+)?components?|solid\s+nodules?)\b"
+    r"(?=[mnspev])\b(?:(?:mural\s+)?nodules?|nodularity|nodular\s+(?:component|focus|soft\s+tissue)|solid\s+(?:enhancing\s+)?"
+    r"(?:components?|comp\b\.?|portions?|elements?|areas?|foci|focus)|papillary\s+projections?|soft[\s-]+tissue\s+components?"
+    r"|enhancing\s+(?:solid\s+)?components?|solid\s+nodules?|(?:endocystic\s+|intracystic\s+|mural\s+)?vegetations?)\b"
 )
 NONENHANCING_RE = re.compile(
     r"\b(?:non[\s-]?enhancing|nonenhancement|unenhancing|without\s+(?:\w+\s+){0,2}enhancement|no\s+(?:\w+\s+){0,2}"
@@ -281,12 +281,12 @@ SEPTA_ABSENT_RE = re.compile(
     r"(?:complexity|septa\w*))\b"
 )
 SEPTA_PRESENT_RE = re.compile(
-    r"(?=[sml])\b(?:septa(?:tions?|ted|e|l|tion)?|septum|multi-?locul(?:ated|ar)|multi-?septated|loculations?|multicystic|"
-    r"multiloculated)\b"
+    r"(?=[smlh])\b(?:septa(?:tions?|ted|e|l|tion)?|septum|multi-?locul(?:ated|ar)|multi-?septated|loculations?|multicystic|"
+    r"multiloculated|honeycomb)\b"
 )
 COMM_RE = re.compile(
     r"(?=[cn])\b(?:communicat\w+|connection\s+(?:with|to)\s+(?:the\s+)?(?:main\s+)?(?:pancreatic\s+)?duct|connects?\s+(?:with|to)"
-    r"\s+(?:the\s+)?(?:main\s+)?(?:pancreatic\s+)?duct|contiguous\s+with\s+(?:the\s+)?(?:main\s+)?(?:pancreatic\s+)?duct)"
+    r"\s+(?:the\s+)?(?:main\s+)?(?:pancreatic\s+)?duct|(?:contiguous|continuous)\s+with\s+(?:the\s+)?(?:dilated\s+)?(?:main\s+)?(?:pancreatic\s+)?duct)"
 )
 # "separate from the main pancreatic duct": no communication, said without the word
 SEPARATE_FROM_DUCT_RE = re.compile(
