@@ -521,3 +521,16 @@ def test_negative_sentence_after_a_distributed_group_reaches_every_cyst() -> Non
         ("body", "absent"),
         ("head", "absent"),
     ]
+
+
+def test_comparison_date_in_a_terse_preamble_is_not_the_exam_date() -> None:
+    ext = run("CT A/P c+. Hx panc cysts.\nComp 1/5/22.\nPanc: 10mm cyst in body (prev 8mm).")
+    assert ext.exam_date is None
+    assert [(les.prior_size_mm, str(les.prior_exam_date)) for les in ext.lesions] == [(8.0, "2022-01-05")]
+
+
+@pytest.mark.parametrize(
+    "text", ["CT A/P. Hx panc cyst. Panc: normal.", "MRCP. H/o pancreatic cyst. Pancreas: unremarkable."]
+)
+def test_terse_history_is_not_a_finding(text: str) -> None:
+    assert not run(text).pcl_present

@@ -1626,7 +1626,8 @@ def _comparison_prior(doc: _Doc) -> tuple[Value | None, Value | None]:
 
 
 _COMPARISON_SENT_RE = re.compile(
-    r"\b(?:compar\w*|(?:prior|previous|last|most\s+recent)\s+(?:\w+\s+)?(?:exam\w*|stud\w*|ct|mri|mrcp|imaging|scan))"
+    r"\b(?:compar\w*|comp\.?(?=\s*\d)|(?:prior|previous|last|most\s+recent)\s+(?:\w+\s+)?(?:exam\w*|stud\w*|ct|mri|mrcp"
+    r"|imaging|scan))"
 )
 
 
@@ -1643,9 +1644,15 @@ def _find_exam_date(doc: _Doc) -> Value | None:
         a = to_normalized(doc.norm, sec.header_start)
         b = to_normalized(doc.norm, sec.end)
         for d in doc.dates_in(a, b):
-            if d.precision == "day":
+            nl = doc.t.rfind("\n", a, d.start)
+            line = doc.t[nl + 1 if nl >= 0 else a : d.start]
+            if d.precision == "day" and not _PRIOR_DATE_LINE_RE.search(line):
                 return Value(d.date, [(d.start, d.end)])
     return None
+
+
+# "Comp 1/5/22.", "Prior: CT 3/3/2021" in a preamble: the comparison's date, not this exam's
+_PRIOR_DATE_LINE_RE = re.compile(r"\b(?:comp(?:ar\w*)?|prior|previous|prev|compared|last)\b")
 
 
 def _duct(doc: _Doc) -> tuple[Value | None, Value | None]:
