@@ -534,3 +534,16 @@ def test_comparison_date_in_a_terse_preamble_is_not_the_exam_date() -> None:
 )
 def test_terse_history_is_not_a_finding(text: str) -> None:
     assert not run(text).pcl_present
+
+
+def test_numbered_list_of_places_after_a_group() -> None:
+    ext = run(
+        "FINDINGS:\nPancreas: Several cysts are present:\n1. Head: 11 mm\n2. Body: 7 mm\n3. Tail: 4 mm\n"
+        "No main duct dilatation."
+    )
+    assert [(les.location, les.size_mm) for les in ext.lesions if les.size_mm] == [
+        ("head", 11.0),
+        ("body", 7.0),
+        ("tail", 4.0),
+    ]
+    assert ext.mpd_diameter_mm is None  # the duct sentence after the list measures nothing

@@ -1222,7 +1222,7 @@ def _role(doc: _Doc, ms: list[Measurement], idx: int, lo: int, hi: int, sent: Se
             and not re.search(r"\b(?:and|but|while)\s+(?:the\s+|a\s+|an\s+)?\w+\s+(?:measures|is|has)", gap)
         ):
             return "duct"
-    ahead = t[m.end : m.end + 30]
+    ahead = t[m.end : min(hi, m.end + 30)]
     if (
         ("duct" in ahead or "mpd" in ahead or "cbd" in ahead)  # what the pattern needs, found without it
         and _DUCT_AFTER_RE.match(ahead)
