@@ -38,10 +38,10 @@ setup: $(VENV)/.core
 setup-ml: $(VENV)/.ml
 
 # Compiled build (mypyc, ~1 min): same output, faster rules backend. Its own venv, installed like a user's
-# (not editable), so compiled modules never shadow the sources you edit. Rebuilt when a source changes.
+# (not editable), so compiled modules never shadow the sources you edit. Rebuilt when a source or lexicon changes.
 FAST := .venv-fast
 FAST_PIP := $(FAST)/bin/python -m pip --disable-pip-version-check
-$(FAST)/.built: pyproject.toml setup.py $(shell find src -name '*.py')
+$(FAST)/.built: pyproject.toml setup.py $(shell find src -name '*.py' -o -name '*.yaml')
 	$(PYTHON) -m venv $(FAST)
 	PANCYST_COMPILE=0 $(FAST_PIP) install -q '.[dev]' 'setuptools>=68' wheel
 	rm -rf build  # setuptools would pack stale extensions left there by an earlier build
