@@ -831,7 +831,9 @@ def _build_mention(
 
 
 _LABEL_COLON_RE = re.compile(r"(?:\(s\))?[ \t]*:")
-_LABEL_PREFIX_RE = re.compile(r"[\s*•·\-–\d.)]*(?:[a-z]+\s+)?")
+# whitespace, bullets and list numbers that may open a line ("- ", "• ", "2. ", "3) ")
+_BULLET = r"[\s*•·\-–\d.)]*"
+_LABEL_PREFIX_RE = re.compile(_BULLET + r"(?:[a-z]+\s+)?")
 _SINGLE_ANSWER_RE = re.compile(r"\s*(?:single|one|solitary|1|a|an)\b")
 _GROUP_WORDS_RE = re.compile(r"\b(?:any|all|none|either|neither|each|both|cysts|lesions|foci|ipmns)\b")
 
@@ -841,7 +843,7 @@ _ENUMERATED_AFTER_RE = re.compile(r"\s*(?:#|no\.?)?\s*\d{1,2}\b(?!\s*(?:mm|cm|x|
 
 # "- Pancreatic tail: 2.1 cm, previously 2.1 cm", "Head: 7 mm": an item of a list of places with sizes
 _LIST_ITEM_RE = re.compile(
-    r"[\s*•·\-–\d.)]*(?:(?:the\s+)?pancreatic\s+)?(?:head|neck|body|tail|uncinate(?:\s+process)?)\s*[:=-]\s*"
+    _BULLET + r"(?:(?:the\s+)?pancreatic\s+)?(?:head|neck|body|tail|uncinate(?:\s+process)?)\s*[:=-]\s*"
 )
 
 
@@ -1399,7 +1401,7 @@ _DESCRIBED_ABOVE_RE = re.compile(r"^\s+(?:described|mentioned|noted|seen)\s+(?:a
 
 
 _ALL_OF_THEM_RE = re.compile(r"\b(?:all|both|each|every|these|those)\b")
-_SENTENCE_OPENING_RE = re.compile(r"[\s*•·\-–\d.)]*(?:the\s+|they\s+|cystic\s+)?")
+_SENTENCE_OPENING_RE = re.compile(_BULLET + r"(?:the\s+|they\s+|cystic\s+)?")
 
 
 def _largest(lesions: list[LesionAcc]) -> LesionAcc:
