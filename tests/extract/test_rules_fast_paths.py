@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pancyst.extract.rules import _span
+from pancyst.extract.rules.document import _span
 from pancyst.schema import Span
 from pancyst.text import measurements as M
 from pancyst.text.normalize import _ACRONYM_RE

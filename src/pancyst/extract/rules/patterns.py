@@ -1,6 +1,6 @@
 """Regular expressions for the rules backend, all applied to normalized (lower-cased, slip-corrected) text.
 
-Kept apart from the control flow in ``rules.py`` so the vocabulary can be read and extended
+Kept apart from the control flow of the stages so the vocabulary can be read and extended
 in one place.
 """
 
@@ -401,3 +401,135 @@ EXAM_DATE_LINE_RE = re.compile(r"\b(?:date|dated|performed|exam|examination|stud
 CLAUSE_BREAK_RE = re.compile(
     r";|,\s*(?:and|but|while|whereas)\b|,|\band\b|\bbut\b|\bwhile\b|\bwhereas\b|\bas\s+well\s+as\b"
 )
+
+# --- moved from the stages ---
+
+
+LABEL_RE = re.compile(r"[a-z][a-z /,&-]{0,40}:")
+
+
+SOLID_TOPIC_RE = re.compile(
+    r"(?:\d{1,2}[.)]\s*)?(?:(?:there\s+is|note\s+is\s+made\s+of|redemonstrated|again\s+(?:seen|noted))\s+)?an?\s+"
+    r"(?:[\w.,-]+\s+){0,5}?(?:solid\s+(?:\w+\s+)?(?:nodules?|mass(?:es)?|lesions?|tumou?rs?)|mass(?:es)?|tumou?rs?)\b"
+)
+
+
+APPOSITION_RE = re.compile(
+    r"(?:\(\s*|,\s*|\b)(?:(?:most|more|very)\s+)?(?:likely|probably|probable|presumed|presumably|possibly|possible"
+    r"|favou?red|suspected|suggestive\s+of|suspicious\s+for|consistent\s+with|compatible\s+with|in\s+keeping\s+with"
+    r"|representing|typical\s+of|characteristic\s+of|reflecting|which\s+(?:is|may\s+be)|that\s+is)"
+    r"(?:\s+(?:representing|reflecting|to\s+be|as))?(?:\s+(?:an?|the))?\s*$"
+)
+
+
+HEADING_AFTER_RE = re.compile(r"(?:\(s\)|\(es\))?[ \t]*:[ \t]*(?:\n|$)")
+
+
+# "8 and 5 mm", "1.2, 0.9 and 0.7 cm": numbers listed before the one that carries the unit
+LISTED_NUMBER_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?)\s*(?:,\s*and|,|and|&)\s*$")
+# between a place and its own size: "head (9 mm)", "body: 12 mm", "tail, measuring 7 mm", "head 5 mm"
+PLACE_SIZE_GAP_RE = re.compile(
+    r"[\s(:,=-]*(?:(?:which\s+|that\s+)?(?:measuring|measures|measure|measured|of|at|up\s+to)\s*)?[\s(:=]*"
+)
+LIST_GAP_RE = re.compile(r"\s*(?:,\s*and|,|and|&)\s*")
+RESPECTIVELY_RE = re.compile(r"\brespectively\b|\bresp\.")
+
+
+SOLID_LOOK_RE = re.compile(r"\b(?:hypo-?|hyper-?|avidly\s+|arterially\s+)enhanc\w*|\bhypervascular|\bsolid\b")
+PART_OF_A_LESION_RE = re.compile(
+    r"cystic\s+(?:components?|portions?|elements?|changes?|degeneration|necrosis|parts?)\b"
+)
+COUNT_LABEL_RE = re.compile(r"\b(?:number|no\.|count)\s+of\s+(?:\w+\s+)?$")
+
+
+NOT_A_FINDING_AFTER_RE = re.compile(
+    r"(?:\(s\)|\(es\))?[ \t]+(?:[a-z]+[ \t]+)?(?:surveillance|follow[ -]?up|protocol|reporting|template"
+    r"|worksheet|screening|work[ -]?up)\b"
+)
+
+
+LABEL_COLON_RE = re.compile(r"(?:\(s\))?[ \t]*:")
+# whitespace, bullets and list numbers that may open a line ("- ", "• ", "2. ", "3) ")
+BULLET = r"[\s*•·\-–\d.)]*"
+LABEL_PREFIX_RE = re.compile(BULLET + r"(?:[a-z]+\s+)?")
+SINGLE_ANSWER_RE = re.compile(r"\s*(?:single|one|solitary|1|a|an)\b")
+GROUP_WORDS_RE = re.compile(r"\b(?:any|all|none|either|neither|each|both|cysts|lesions|foci|ipmns)\b")
+
+
+ENUMERATED_AFTER_RE = re.compile(r"\s*(?:#|no\.?)?\s*\d{1,2}\b(?!\s*(?:mm|cm|x|\.\d))")
+
+
+# "- Pancreatic tail: 2.1 cm, previously 2.1 cm", "Head: 7 mm": an item of a list of places with sizes
+LIST_ITEM_RE = re.compile(
+    BULLET + r"(?:(?:the\s+)?pancreatic\s+)?(?:head|neck|body|tail|uncinate(?:\s+process)?)\s*[:=-]\s*"
+)
+
+
+NODULE_WORDS = ("nodul", "solid", "papillary", "tissue", "component", "vegetation")
+SEPTA_WORDS = ("sept", "locul", "simple", "multicystic", "without internal", "honeycomb")
+COMM_WORDS = ("communicat", "connect", "contiguous", "continuous")
+CONTINUATION_WORDS = (
+    NODULE_WORDS
+    + SEPTA_WORDS
+    + COMM_WORDS
+    + ("wall", "mural", "calc", "head", "neck", "body", "tail", "uncinate")
+)
+
+
+LOCATION_WORDS = ("head", "neck", "body", "tail", "uncinate")
+CYST_WORDS = ("cyst", "lesion", "ipmn")  # one is in every name of a cyst the size patterns look for
+
+
+LARGEST_RE = re.compile(r"\b(?:the\s+)?largest\b")
+NOT_A_PLACE_AFTER_RE = re.compile(r"\s+(?:wall|habitus|mass)")
+
+
+COMM_FIELD_RE = re.compile(r"[^:\n.;]{0,30}:\s*([^\n.;]{1,40})")
+UNCERTAIN_ANSWER_RE = re.compile(
+    r"\s*(?:indeterminate|uncertain|equivocal|unknown|unclear|not\s+(?:assessed|evaluated|determined|assessable)"
+    r"|cannot\s+be|can\s*not\s+be|n/?a\b|\?)"
+)
+
+
+DUCT_AFTER_RE = re.compile(r"[\s-]*(?:\w+\s+){0,2}(?:duct|ducts|mpd|cbd)\b")
+CYST_AFTER_RE = re.compile(r"[\s-]*(?:\w+\s+){0,3}(?:cyst|lesion|ipmn)")
+DUCT_GAP_VETO_RE = re.compile(
+    r"\b(?:septa\w*|walls?|nodul\w*|previously|prior|formerly|which\s+measured|compared|communicat\w*)\b"
+)
+
+
+DESCRIBED_ABOVE_RE = re.compile(r"^\s+(?:described|mentioned|noted|seen)\s+(?:above|previously|earlier)\b")
+
+
+ALL_OF_THEM_RE = re.compile(r"\b(?:all|both|each|every|these|those)\b")
+SENTENCE_OPENING_RE = re.compile(BULLET + r"(?:the\s+|they\s+|cystic\s+)?")
+
+
+COMPARISON_SENT_RE = re.compile(
+    r"\b(?:compar\w*|comp\.?(?=\s*\d)|(?:prior|previous|last|most\s+recent)\s+(?:\w+\s+)?(?:exam\w*|stud\w*|ct|mri|mrcp"
+    r"|imaging|scan))"
+)
+
+
+# "Comp 1/5/22.", "Prior: CT 3/3/2021" in a preamble: the comparison's date, not this exam's
+PRIOR_DATE_LINE_RE = re.compile(r"\b(?:comp(?:ar\w*)?|prior|previous|prev|compared|last)\b")
+
+
+COMPOUND_HEADING_RE = re.compile(r"\s*:")
+SIZE_OF_CYST_RE = re.compile(
+    r"[\s-]*(?:(?!(?:of|to|from|in|at|with|upstream|downstream|near|proximal|distal)\b)\w+[\s,-]+){0,5}?"
+    r"(?:cysts?|lesions?|ipmns?|cystic|pseudocysts?)\b"
+)
+
+
+COMM_BEFORE_DUCT_RE = re.compile(r"(?:communicat\w*|connect\w*|connection)\s+(?:\w+\s+){0,3}$")
+COMM_AFTER_DUCT_RE = re.compile(r"(?:al)?\s+(?:communicat|connect)")
+# present tense only: "…, which measured 4 mm one year ago" after a communication is the cyst's prior size
+DUCT_OWN_SIZE_RE = re.compile(r"\s*,?\s*(?:which|that)\s+(?:\w+\s+){0,2}?(?:measures|is)\b")
+
+
+COMPOUND_LABEL_RE = re.compile(r"[ \t*#-]*[a-z][a-z ]{0,30}(?:/|\s+and\s+|\s*&\s*)\s*(?:the\s+)?")
+
+
+CYST_NEXT_RE = re.compile(r"[\s-]*(?:\w+[\s,-]+){0,5}?(?:cysts?|lesions?|ipmns?|cystic|pseudocysts?)\b")
+FIELD_RE = re.compile(r"\s*(?:[-*•]\s*)?(?:diameter|caliber|calibre|size|dilat\w*|width|measurement)\s*:")

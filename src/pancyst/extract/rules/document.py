@@ -1,0 +1,283 @@
+"""Stage 1, document: normalized text, sections, sentences and one pass of the whole-text patterns,
+looked up by offset; which organ a sentence or a cyst word is about.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from bisect import bisect_left
+
+from pancyst.extract.rules import patterns as P
+from pancyst.extract.rules.model import Sentence, Value
+from pancyst.schema import Span, construct
+from pancyst.text.context import ContextIndex
+from pancyst.text.dates import DateMention, IntervalMention, find_dates, find_intervals
+from pancyst.text.measurements import Measurement, find_measurements
+from pancyst.text.normalize import Normalized, to_normalized
+from pancyst.text.sections import SectionMap
+from pancyst.text.sentences import split_sentences
+
+
+class Doc:
+    """Everything found in one report, computed once and looked up by offset."""
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        self.norm = Normalized(text)
+        t = self.norm.text
+        self.t = t
+        self.smap = SectionMap(text)
+        self._ctx: ContextIndex | None = None
+        self.warnings: list[str] = []
+        self._dates: dict[tuple[int, int], list[DateMention]] = {}
+        self._intervals: dict[tuple[int, int], list[IntervalMention]] = {}
+        self.meas = find_measurements(t)
+        self.meas_starts = [m.start for m in self.meas]
+        self.anchors = [m for m in P.ANCHOR_RE.finditer(t) if anchor_group(m)]
+        self.anchor_starts = [m.start() for m in self.anchors]
+        self.ducts = list(P.DUCT_RE.finditer(t))
+        self.duct_starts = [m.start() for m in self.ducts]
+        organs = list(P.ORGAN_RE.finditer(t))
+        self.organ_starts = [m.start() for m in organs]
+        self.organ_ends = [m.end() for m in organs]
+        self.organ_groups = [P.ORGAN_GROUPS[m.lastindex or 0] for m in organs]
+        self.sentences = self._sentences()
+        self.exam_date: Value | bool | None = False  # False: not looked up yet
+
+    def _sentences(self) -> list[Sentence]:
+        out: list[Sentence] = []
+        text = self.original
+        cut_points = [h.start for h in self.smap.headers if h.kind is None]
+        norm = self.norm
+        identity = not norm.corrections  # normalized offsets are the original ones
+        organ_heading = self.smap.organ_heading
+        for sec in self.smap.sections:
+            # organ headings and field labels start a new sentence (the label stays in it)
+            i = bisect_left(cut_points, sec.start + 1)
+            j = bisect_left(cut_points, sec.end)
+            cuts = cut_points[i:j]
+            edges = [sec.start, *cuts, sec.end]
+            bounds: list[tuple[int, int]] = []
+            for a, b in itertools.pairwise(edges):
+                bounds.extend([(a + sa, a + sb) for sa, sb in _piece_sentences(text, a, b)])
+            kind = sec.kind
+            if identity:
+                out.extend(Sentence(a, b, kind, organ_heading(a)) for a, b in bounds)
+            else:
+                for a, b in bounds:
+                    na = to_normalized(norm, a)
+                    nb = to_normalized(norm, b)
+                    out.append(Sentence(na, nb, kind, organ_heading(a)))
+        return out
+
+    # Computed on first use: most reports never ask for context, and garbage never does.
+    @property
+    def ctx(self) -> ContextIndex:
+        if self._ctx is None:
+            self._ctx = ContextIndex(self.t)
+        return self._ctx
+
+    def span(self, a: int, b: int, feature: str | None = None) -> Span:
+        s, e = self.norm.span(a, b)
+        # built, not validated: text is the report's own slice and the pipeline checks every span
+        return _span(s, e, self.original[s:e], feature)
+
+    def dates_in(self, a: int, b: int) -> list[DateMention]:
+        """Dates written in ``[a, b)`` (a sentence or section), found on first use."""
+        key = (a, b)
+        found = self._dates.get(key)
+        if found is None:
+            found = self._dates[key] = [
+                DateMention(d.start + a, d.end + a, d.date, d.precision) for d in find_dates(self.t[a:b])
+            ]
+        return found
+
+    def intervals_in(self, a: int, b: int) -> list[IntervalMention]:
+        key = (a, b)
+        found = self._intervals.get(key)
+        if found is None:
+            found = self._intervals[key] = [
+                IntervalMention(iv.start + a, iv.end + a, iv.months) for iv in find_intervals(self.t[a:b])
+            ]
+        return found
+
+    def anchors_in(self, a: int, b: int) -> list[re.Match[str]]:
+        return _within(self.anchors, self.anchor_starts, a, b)
+
+    def ducts_in(self, a: int, b: int) -> list[re.Match[str]]:
+        return _within(self.ducts, self.duct_starts, a, b)
+
+    def meas_in(self, a: int, b: int) -> list[Measurement]:
+        i = bisect_left(self.meas_starts, a)
+        out = []
+        while i < len(self.meas) and self.meas[i].start < b:
+            if self.meas[i].end <= b:
+                out.append(self.meas[i])
+            i += 1
+        return out
+
+
+def anchor_group(anchor: re.Match[str]) -> str:
+    """The named group of ANCHOR_RE an anchor matched (``sb``, ``cyst``, ...)."""
+    return P.ANCHOR_GROUPS[anchor.lastindex or 0]
+
+
+def _within(matches: list[re.Match[str]], starts: list[int], a: int, b: int) -> list[re.Match[str]]:
+    """The matches that lie in ``[a, b)`` (``starts``: their start offsets, sorted)."""
+    i = bisect_left(starts, a)
+    if i == len(starts) or starts[i] >= b:
+        return []  # most sentences hold none: no second search, no list to filter
+    j = bisect_left(starts, b, i)
+    return [m for m in matches[i:j] if m.end() <= b]
+
+
+def _span(start: int, end: int, text: str, feature: str | None) -> Span:
+    return construct(
+        Span,
+        {"start": start, "end": end, "text": text, "feature": feature, "alignment": "exact", "score": 1.0},
+    )
+
+
+MAX_SENTENCE_CHARS = 1_000
+
+
+_piece_cache: dict[str, tuple[tuple[int, int], ...]] = {}
+_PIECE_CACHE_MAX = 50_000
+_MAX_CACHED_PIECE = 400
+
+
+def _piece_sentences(text: str, a: int, b: int) -> tuple[tuple[int, int], ...]:
+    """The sentences of ``text[a:b]`` (a section, or the part of one under an organ heading), offsets from ``a``.
+
+    Templated reports repeat these pieces ("SPLEEN: Unremarkable."), so they are split once. The split
+    reads nothing outside the piece, except when the piece opens with a line break (the sentence
+    splitter looks back past it for the previous line's end): such a piece is not remembered.
+    """
+    piece = text[a:b]
+    found = _piece_cache.get(piece)
+    if found is None:
+        spans: list[tuple[int, int]] = []
+        for sa, sb in split_sentences(text, a, b):
+            if sb - sa <= MAX_SENTENCE_CHARS:
+                spans.append((sa - a, sb - a))
+            else:
+                spans.extend((ca - a, cb - a) for ca, cb in _cap_sentence(text, sa, sb))
+        found = tuple(spans)
+        if len(piece) <= _MAX_CACHED_PIECE and not piece.lstrip(" \t\r").startswith("\n"):
+            if len(_piece_cache) > _PIECE_CACHE_MAX:
+                _piece_cache.clear()
+            _piece_cache[piece] = found
+    return found
+
+
+def _cap_sentence(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A "sentence" longer than any dictated one (garbage, a list without periods) is cut at spaces.
+
+    Keeps every per-sentence step (context scopes, segments, organ lookup) bounded, so a 1 MB
+    report stays linear.
+    """
+    if b - a <= MAX_SENTENCE_CHARS:
+        return [(a, b)]
+    out: list[tuple[int, int]] = []
+    while b - a > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", a + MAX_SENTENCE_CHARS // 2, a + MAX_SENTENCE_CHARS)
+        if cut <= a:
+            cut = a + MAX_SENTENCE_CHARS
+        out.append((a, cut))
+        a = cut
+        while a < b and text[a].isspace():
+            a += 1
+    if b > a:
+        out.append((a, b))
+    return out
+
+
+def organ_of(doc: Doc, a: int, b: int, lo: int, hi: int, sent: Sentence) -> str | None:
+    """The organ a cyst word at [a, b) belongs to (SPEC §2: cysts of other organs are not PCLs)."""
+    t = doc.t
+    starts = doc.organ_starts
+    groups = doc.organ_groups
+    n = len(starts)
+    i = bisect_left(starts, lo)
+    best: tuple[int, str] | None = None
+    weak = False
+    sent_best: tuple[int, str] | None = None
+    while i < n and starts[i] < sent.end:
+        ms = starts[i]
+        group = groups[i]
+        me = doc.organ_ends[i]
+        i += 1
+        if ms < sent.start:
+            continue
+        if group == "weak":
+            if lo <= ms < hi and not location_vetoed(t, ms, me):
+                weak = True
+            continue
+        if group == "biliary" and t.startswith("bile", ms) and "pancrea" in t[max(lo, ms - 30) : ms]:
+            continue
+        if P.RELATIONAL_BEFORE_RE.search(t, max(lo, ms - 30), ms):
+            continue  # "in the pancreatic tail near the splenic hilum": the spleen is a landmark
+        dist = a - me if me <= a else ms - b
+        # an organ in the sentence's own label ("PANCREAS/SPLEEN: 11 mm cyst in the pancreatic tail") is a
+        # heading: the clause's organ words come first
+        in_label = me <= a and me - sent.start < 42 and me < _label_end(t, sent)
+        if lo <= ms < hi and not in_label:
+            if best is None or dist < best[0]:
+                best = (dist, group)
+        elif sent_best is None or dist < sent_best[0]:
+            sent_best = (dist, group)
+    if best is not None:
+        return best[1]
+    if weak:
+        return "pancreas"
+    if sent.heading is not None:
+        return sent.heading
+    if sent_best is not None:
+        return sent_best[1]
+    return sent.organ
+
+
+def _label_end(t: str, sent: Sentence) -> int:
+    m = P.LABEL_RE.match(t, sent.start, sent.end)
+    return m.end() if m is not None else sent.start
+
+
+def location_vetoed(t: str, a: int, b: int) -> bool:
+    return bool(
+        P.LOCATION_VETO_BEFORE.search(t[max(0, a - 25) : a]) or P.LOCATION_VETO_AFTER.match(t[b : b + 30])
+    )
+
+
+def sentence_organ(doc: Doc, sent: Sentence, carry: str | None) -> str | None:
+    if sent.own_organ == "?":
+        sent.own_organ = _own_organ(doc, sent)
+    if sent.own_organ is not None:
+        return sent.own_organ
+    if sent.heading is not None:
+        return sent.heading
+    return carry
+
+
+def _own_organ(doc: Doc, sent: Sentence) -> str | None:
+    """The organ a sentence itself names last (None when it names none)."""
+    starts = doc.organ_starts
+    groups = doc.organ_groups
+    i = bisect_left(starts, sent.start)
+    n = len(starts)
+    last: str | None = None
+    while i < n and starts[i] < sent.end:
+        g = groups[i]
+        if g != "weak":
+            last = g
+        elif last is None and not location_vetoed(doc.t, starts[i], doc.organ_ends[i]):
+            last = "pancreas"
+        i += 1
+    return last
+
+
+def has_any(seg: str, words: tuple[str, ...]) -> bool:
+    for w in words:  # noqa: SIM110 (a loop: any() and a generator cost more than a few tests)
+        if w in seg:
+            return True
+    return False

@@ -1,0 +1,132 @@
+"""The rules backend (``--backend rules``): runs the stages over one report.
+
+Flow: document -> per sentence, mentions (with their features and measurement roles) or a
+continuation of the current lesion -> lesion merge -> assembly (with the duct features).
+See docs/rules.md for where each SPEC reading convention lives.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import Any
+
+from pancyst.extract.base import Extractor
+from pancyst.extract.rules import patterns as P
+from pancyst.extract.rules.assembly import assemble
+from pancyst.extract.rules.document import Doc, sentence_organ
+from pancyst.extract.rules.mentions import (
+    continuation_mention,
+    list_item_mention,
+    sentence_mentions,
+    solid_veto,
+)
+from pancyst.extract.rules.merge import merge_mentions, only_a_heading
+from pancyst.extract.rules.model import NO_LESION_SECTIONS, Mention
+from pancyst.schema import Extraction, ReportInput
+
+MAX_MENTIONS = 200
+
+
+class RulesExtractor(Extractor):
+    """Deterministic extractor: regular expressions, a ConText engine and SPEC reading conventions."""
+
+    name = "rules"
+    version = "0.2.0"
+
+    def __init__(self, **options: Any) -> None:
+        if options:
+            raise ValueError(
+                f"the rules backend takes no options; got {', '.join(sorted(options))}"
+                " (it has nothing to configure: no model, no server)"
+            )
+
+    def extract(self, report: ReportInput) -> Extraction:
+        doc = Doc(report.text)
+        return _extract(doc)
+
+
+def _extract(doc: Doc) -> Extraction:
+    mentions: list[Mention] = []
+    retractions: list[tuple[int, int]] = []
+    carry: str | None = None
+    prev_kind = ""
+    current: Mention | None = None
+    any_confirmed = False
+    cyst_group: str | None = None  # the section kind in which a group of cystic lesions was described
+    anchors = doc.anchors
+    anchor_starts = doc.anchor_starts
+    for sent in doc.sentences:
+        if sent.kind != prev_kind:
+            carry = None
+            current = None
+            prev_kind = sent.kind
+        sent.organ = carry
+        ai = bisect_left(anchor_starts, sent.start)
+        sent_anchors = anchors[ai : bisect_left(anchor_starts, sent.end, ai)]
+        organ = sentence_organ(doc, sent, carry)
+        if sent.kind in NO_LESION_SECTIONS:
+            carry = organ
+            continue
+        if len(mentions) >= MAX_MENTIONS:
+            doc.warnings.append(
+                f"more than {MAX_MENTIONS} lesion mentions: the rest of the report was not read for lesions"
+            )
+            break
+        new_mentions = sentence_mentions(
+            doc, sent, sent_anchors, retractions, any_confirmed, group_before=cyst_group == sent.kind
+        )
+        if new_mentions:
+            for m in new_mentions:
+                mentions.append(m)
+                any_confirmed = any_confirmed or not m.provisional
+                if not m.provisional and m.count >= 2:
+                    cyst_group = sent.kind
+            current = new_mentions[-1]
+            carry = "pancreas"
+            continue
+        if sent_anchors:
+            # only cysts of other organs or negated ones: a new topic
+            current = None if organ != "pancreas" else current
+            carry = organ
+            continue
+        if organ not in (None, "pancreas"):
+            current = None
+            carry = organ
+            continue
+        if cyst_group == sent.kind:
+            item = list_item_mention(doc, sent)
+            if item is not None:
+                mentions.append(item)  # after a group of cysts, each listed place with a size is one of them
+                current = item
+                carry = "pancreas"
+                continue
+        if current is None:  # nothing to continue (and a solid topic would change nothing)
+            carry = organ
+            continue
+        if P.SOLID_TOPIC_RE.match(doc.t, sent.start, sent.end) or solid_veto(doc.t, sent.start, sent.end):
+            # "A 9 mm avidly enhancing solid nodule in the body, likely a neuroendocrine tumor.": a new,
+            # solid lesion - its enhancement is not the cyst's mural nodule
+            current = None
+            carry = organ
+            continue
+        if organ == "pancreas" or carry == "pancreas" or sent.heading == "pancreas":
+            cont = continuation_mention(doc, sent, current)
+            if cont is not None:
+                mentions.append(cont)
+        carry = organ
+    lesions = [les for les in merge_mentions(doc, mentions) if les.confirmed]
+    if len(lesions) > 1:
+        # "Pancreatic cysts:" heading a list of numbered cysts is not one more cyst
+        lesions = [les for les in lesions if not only_a_heading(doc, les)] or lesions
+    if retractions and lesions:
+        lesions = []
+    ext = assemble(doc, lesions)
+    return ext
+
+
+__all__ = ["RulesExtractor"]
+
+
+def _debug(text: str) -> dict[str, Any]:  # pragma: no cover - developer aid
+    ext = RulesExtractor().extract(ReportInput(report_id="debug", text=text))
+    return ext.model_dump(mode="json")

@@ -1,0 +1,212 @@
+"""Stage 3, features: location, nodule, wall, septa, communication, type and calcification of a mention,
+read from its clause.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pancyst.extract.rules import patterns as P
+from pancyst.extract.rules.document import Doc, anchor_group, has_any, location_vetoed
+from pancyst.extract.rules.model import (
+    CALC_RANK,
+    LOCATION_OF_GROUP,
+    NODULE_RANK,
+    PA_RANK,
+    TYPE_OF_GROUP,
+    Mention,
+    Sentence,
+    Value,
+)
+from pancyst.extract.rules.roles import measure_mention
+from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, POSSIBLE
+
+
+def find_locations(doc: Doc, lo: int, hi: int, sent: Sentence) -> list[tuple[str, int, int]]:
+    """The pancreatic places named in ``t[lo:hi]``, in text order (every one holds a P.LOCATION_WORDS word)."""
+    t = doc.t
+    if not has_any(t[lo:hi], P.LOCATION_WORDS):
+        return []
+    out: list[tuple[str, int, int]] = []
+    for lm in P.LOCATION_RE.finditer(t, lo, hi):
+        if location_vetoed(t, lm.start(), lm.end()):
+            continue
+        if lm.lastgroup == "body" and P.NOT_A_PLACE_AFTER_RE.match(t, lm.end(), lm.end() + 10):
+            continue
+        if NEGATED in doc.ctx.modifiers(lm.start(), lm.end(), sent.start, sent.end):
+            continue
+        out.append((LOCATION_OF_GROUP[lm.lastgroup or "head"], lm.start(), lm.end()))
+    return out
+
+
+def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -> None:
+    t = doc.t
+    ctx = doc.ctx
+    a, b = mention.anchor
+    if mention.group == "continuation" or not (lo <= a < hi):
+        a, b = lo, lo
+    seg = t[lo:hi]
+    # location: nearest to the anchor; for a group, the place of its largest one ("cysts in the head, neck and
+    # body, the largest measuring 9 mm in the neck")
+    places = find_locations(doc, lo, hi, sent)
+    if mention.plural and len(places) > 1 and "large" in seg:
+        big = P.LARGEST_RE.search(t, lo, hi)
+        if big is not None:
+            after = [p for p in places if p[1] >= big.end() and p[1] - big.end() < 60]
+            places = after[:1] or places
+    best: tuple[int, str, int, int] | None = None
+    for loc, ls, le in places:
+        dist = a - le if le <= a else ls - b
+        if best is None or dist < best[0]:
+            best = (dist, loc, ls, le)
+    if best is not None:
+        mention.location = Value(best[1], [(best[2], best[3])])
+    # measurements
+    measure_mention(doc, mention, lo, hi, sent)
+    # mural nodule (a substring test first: most segments mention none of these words)
+    for nm in P.NODULE_RE.finditer(t, lo, hi) if has_any(seg, P.NODULE_WORDS) else ():
+        mods = ctx.modifiers(nm.start(), nm.end(), sent.start, sent.end)
+        if HYPOTHETICAL in mods:
+            continue
+        val = "absent" if NEGATED in mods else _nodule_enhancement(doc, nm.start(), nm.end(), lo, hi, sent)
+        _put_ranked(mention, "nodule", Value(val, [(nm.start(), nm.end())]), NODULE_RANK)
+    # wall
+    has_wall = "wall" in seg or "mural" in seg
+    for wm in P.WALL_FIELD_RE.finditer(t, lo, hi) if has_wall else ():
+        # "Wall thickening: imperceptible", "Wall: not thickened" - the answer decides, not the label
+        ans = P.FIELD_ANSWER_RE.match(t, wm.end())
+        if ans is None:
+            continue
+        answer = _field_value(ans.group(1), P.WALL_PRESENT_ANSWER_RE)
+        if answer is not None:
+            _put_ranked(mention, "wall", Value(answer, [(wm.start(), ans.end())]), PA_RANK)
+    for wm in P.WALL_ABSENT_RE.finditer(t, lo, hi) if has_wall else ():
+        _put_ranked(mention, "wall", Value("absent", [(wm.start(), wm.end())]), PA_RANK)
+    for wm in P.WALL_PRESENT_RE.finditer(t, lo, hi) if has_wall else ():
+        if _overlaps_any(P.WALL_ABSENT_RE, t, wm.start(), wm.end(), lo, hi):
+            continue
+        if _overlaps_any(P.WALL_FIELD_RE, t, wm.start(), wm.end(), lo, hi):
+            continue
+        mods = ctx.modifiers(wm.start(), wm.end(), sent.start, sent.end)
+        if POSSIBLE in mods or HYPOTHETICAL in mods:
+            continue
+        val = "absent" if NEGATED in mods else "present"
+        _put_ranked(mention, "wall", Value(val, [(wm.start(), wm.end())]), PA_RANK)
+    # septations
+    has_septa = has_any(seg, P.SEPTA_WORDS)
+    for sm in P.SEPTA_ABSENT_RE.finditer(t, lo, hi) if has_septa else ():
+        _put_ranked(mention, "septa", Value("absent", [(sm.start(), sm.end())]), PA_RANK)
+    for sm in P.SEPTA_PRESENT_RE.finditer(t, lo, hi) if has_septa else ():
+        if _overlaps_any(P.SEPTA_ABSENT_RE, t, sm.start(), sm.end(), lo, hi):
+            continue
+        if t.startswith(":", sm.end()) and P.SEPTA_ABSENT_RE.search(t, sm.end(), min(hi, sm.end() + 30)):
+            continue  # "Septations: unilocular" - the label is not the answer
+        mods = ctx.modifiers(sm.start(), sm.end(), sent.start, sent.end)
+        if HYPOTHETICAL in mods:
+            continue  # a hedged septation ("possible thin septation") is still reported as seen
+        val = "absent" if NEGATED in mods else "present"
+        _put_ranked(mention, "septa", Value(val, [(sm.start(), sm.end())]), PA_RANK)
+    # communication with the main duct
+    for cm in P.COMM_RE.finditer(t, lo, hi) if has_any(seg, P.COMM_WORDS) else ():
+        mods = ctx.modifiers(cm.start(), cm.end(), sent.start, sent.end)
+        tail = t[cm.end() : min(hi, cm.end() + 60)]
+        if re.search(r"\b(?:bile|biliary|cbd|common\s+duct)\b", tail[:40]):
+            continue
+        field = P.COMM_FIELD_RE.match(t, cm.end(), hi)
+        if field is not None and P.UNCERTAIN_ANSWER_RE.match(field.group(1)):
+            val = "not_stated"  # "MPD communication: indeterminate"
+        elif POSSIBLE in mods or HYPOTHETICAL in mods:
+            val = "not_stated"
+        elif NEGATED in mods:
+            val = "absent"
+        else:
+            val = "present"
+        v = Value(val, [(cm.start(), cm.end())])
+        if mention.comm is None or (mention.comm.value == "not_stated" and val != "not_stated"):
+            mention.comm = v
+    for sm in (
+        P.SEPARATE_FROM_DUCT_RE.finditer(t, lo, hi)
+        if ("separate" in seg or "distinct" in seg or "apart" in seg)
+        else ()
+    ):
+        if NEGATED in ctx.modifiers(sm.start(), sm.end(), sent.start, sent.end):
+            continue
+        if mention.comm is None or mention.comm.value == "not_stated":
+            mention.comm = Value("absent", [(sm.start(), sm.end())])
+    # side-branch IPMN inside the segment (not the anchor itself) implies communication
+    for am in doc.anchors_in(lo, hi):
+        am_group = anchor_group(am)
+        if am_group == "sb":
+            mods = ctx.modifiers(am.start(), am.end(), sent.start, sent.end)
+            if NEGATED in mods or HISTORICAL in mods:
+                continue
+            if POSSIBLE not in mods and mention.comm_implied is None:
+                mention.comm_implied = Value("present", [(am.start(), am.end())])
+        if am_group in TYPE_OF_GROUP and am_group != "cyst" and (am.start(), am.end()) != mention.anchor:
+            mods = ctx.modifiers(am.start(), am.end(), sent.start, sent.end)
+            if NEGATED in mods or HISTORICAL in mods:
+                continue
+            pt = TYPE_OF_GROUP[am_group]
+            if mention.ptype is None or (mention.ptype.value == "unspecified" and pt != "unspecified"):
+                mention.ptype = Value(pt, [(am.start(), am.end())])
+    # calcification
+    for km in P.CALC_RE.finditer(t, lo, hi) if "calc" in seg else ():
+        mods = ctx.modifiers(km.start(), km.end(), sent.start, sent.end)
+        if HYPOTHETICAL in mods or POSSIBLE in mods:
+            continue
+        if NEGATED in mods:
+            val = "absent"
+        else:
+            near = t[max(lo, km.start() - 30) : min(hi, km.end() + 30)]
+            if P.CALC_PERIPHERAL_RE.search(near):
+                val = "peripheral"
+            elif P.CALC_CENTRAL_RE.search(near):
+                val = "central"
+            else:
+                val = "present_unspecified"
+        _put_ranked(mention, "calc", Value(val, [(km.start(), km.end())]), CALC_RANK)
+
+
+def _field_value(answer: str, present_re: re.Pattern[str]) -> str | None:
+    """'present' / 'absent' for a template answer, None when it says neither."""
+    if P.ABSENT_ANSWER_RE.search(answer):
+        return "absent"
+    if present_re.search(answer):
+        return "present"
+    return None
+
+
+def _overlaps_any(rx: re.Pattern[str], t: str, a: int, b: int, lo: int, hi: int) -> bool:
+    return any(m.start() < b and a < m.end() for m in rx.finditer(t, max(lo, a - 40), min(hi, b + 40)))
+
+
+def _put_ranked(mention: Mention, name: str, v: Value, rank: dict[str, int]) -> None:
+    cur: Value | None = getattr(mention, name)
+    if cur is None or rank[v.value] > rank[cur.value]:
+        setattr(mention, name, v)
+
+
+def _nodule_enhancement(doc: Doc, a: int, b: int, lo: int, hi: int, sent: Sentence) -> str:
+    t = doc.t
+    # the nodule's own clause
+    c0 = a
+    while c0 > lo and t[c0 - 1] not in ";.":
+        c0 -= 1
+    c1 = b
+    while c1 < hi and t[c1] not in ";.":
+        c1 += 1
+    win_lo = max(c0, a - 45)
+    win_hi = min(c1, b + 70)
+    window = t[win_lo:win_hi]
+    if P.ENH_UNKNOWN_RE.search(window):
+        return "present_unspecified"
+    if P.NONENHANCING_RE.search(window):
+        return "nonenhancing"
+    for em in P.ENHANCING_RE.finditer(t, win_lo, win_hi):
+        mods = doc.ctx.modifiers(em.start(), em.end(), sent.start, sent.end)
+        if NEGATED in mods:
+            return "nonenhancing"
+        if POSSIBLE in mods:
+            return "present_unspecified"
+        return "enhancing"
+    return "present_unspecified"

@@ -1,0 +1,374 @@
+"""Stage 2, mentions: the cyst words of a sentence that name a pancreatic lesion on this exam, each
+with the clause that belongs to it; group sentences split into one mention per place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pancyst.extract.rules import patterns as P
+from pancyst.extract.rules.document import Doc, anchor_group, has_any, organ_of
+from pancyst.extract.rules.features import fill_features, find_locations
+from pancyst.extract.rules.model import TYPE_OF_GROUP, Mention, Sentence, Value
+from pancyst.extract.rules.roles import measurement_role
+from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, POSSIBLE
+from pancyst.text.measurements import Measurement
+
+
+def sentence_mentions(
+    doc: Doc,
+    sent: Sentence,
+    anchors: list[re.Match[str]],
+    retractions: list[tuple[int, int]],
+    any_confirmed: bool = False,
+    group_before: bool = False,
+) -> list[Mention]:
+    t = doc.t
+    if not anchors:
+        return []
+    if len(anchors) > 1:
+        # "a 16 mm cystic lesion (presumed side-branch IPMN)", "a cyst, likely a mucinous cystic neoplasm":
+        # a diagnosis in apposition names the same lesion; it types it but does not split the sentence
+        kept = [anchors[0]]
+        for am in anchors[1:]:
+            gap = t[kept[-1].end() : am.start()]
+            if (
+                len(gap) < 120
+                and P.APPOSITION_RE.search(gap)
+                and not doc.meas_in(kept[-1].end(), am.start())
+                # "…, consistent with a neuroendocrine tumor, not a cyst": a denial names no lesion, it retracts
+                and NEGATED not in doc.ctx.modifiers(am.start(), am.end(), sent.start, sent.end)
+            ):
+                continue
+            kept.append(am)
+        anchors = kept
+    # segment the sentence between anchors
+    bounds = [sent.start]
+    for k in range(1, len(anchors)):
+        prev_end = anchors[k - 1].end()
+        nxt = anchors[k].start()
+        bounds.append(_split_point(doc, prev_end, nxt))
+    bounds.append(sent.end)
+    out: list[Mention] = []
+    for k, m in enumerate(anchors):
+        a, b = m.start(), m.end()
+        lo, hi = bounds[k], bounds[k + 1]
+        group = anchor_group(m) or "cyst"
+        organ = organ_of(doc, a, b, lo, hi, sent)
+        if group in ("sb", "md", "mixed", "ipmn"):
+            organ = "pancreas"
+        elif group == "pseudo" and organ not in (None, "pancreas", "weak"):
+            organ = organ
+        if organ is None and group in ("serous", "mucinous", "pseudo"):
+            organ = "pancreas"
+        if group == "lesion" and organ != "pancreas":
+            continue
+        if organ != "pancreas":
+            if organ is None and sent.kind in ("impression", "addendum", "preamble", "findings", "other"):
+                # an unqualified cyst: kept only if it can be matched to a pancreatic lesion later
+                pass
+            else:
+                continue
+        mods = doc.ctx.modifiers(a, b, sent.start, sent.end)  # after the organ: others' cysts need no context
+        if NEGATED in mods or HYPOTHETICAL in mods:
+            # "ADDENDUM: there is no pancreatic cyst" retracts the lesion (but not "no other cyst")
+            if (
+                sent.kind == "addendum"
+                and NEGATED in mods
+                and (organ or organ_of(doc, a, b, sent.start, sent.end, sent)) == "pancreas"
+                and not re.search(r"\b(?:other|new|additional|further|second)\b", t[max(lo, a - 30) : a])
+            ):
+                retractions.append((a, b))
+            continue
+        if HISTORICAL in mods:
+            continue
+        label = t[max(lo, a - 25) : a]
+        if ("number" in label or "no." in label or "count" in label) and P.COUNT_LABEL_RE.search(label):
+            continue  # "Number of cystic lesions: 1" is a field label
+        if P.NOT_A_FINDING_AFTER_RE.match(t, b):
+            continue  # "Pancreatic cyst(s):", "MRCP for cyst surveillance", "CYST REPORTING TEMPLATE"
+        if group in ("cyst", "lesion") and solid_veto(t, lo, hi):
+            continue
+        if group == "cyst" and P.PART_OF_A_LESION_RE.match(t, a):
+            continue  # "Small cystic component.", "cystic change": part of another lesion, not a cyst
+        if group == "lesion" and re.search(r"\bsolid\s+(?:\w+\s+)?$", t[max(lo, a - 20) : a]):
+            continue  # "a 12 mm solid lesion": never a cyst, and not the lesion a later "the lesion" means
+        mention = _build_mention(doc, sent, m, group, lo, hi, organ_known=organ == "pancreas")
+        mention.organ_unknown = organ is None
+        if mention.plural and organ == "pancreas" and group != "lesion":
+            parts = _distribute(doc, mention, lo, hi, sent)
+            if parts:
+                out.extend(parts)
+                continue
+        if group == "lesion":
+            mention.group = "cyst"
+            mention.provisional = not (
+                P.CYSTIC_DESCRIPTOR_RE.search(t, lo, hi)
+                or (P.ENUMERATED_RE.match(t, a, b) and (any_confirmed or out))
+                # "Multiple cystic lesions … A 9 mm lesion in the tail is unchanged": one of that group
+                or (
+                    group_before
+                    and mention.size is not None
+                    and not mention.plural
+                    and not P.SOLID_LOOK_RE.search(t, lo, hi)
+                )
+            )
+        if out and not _starts_new(doc, mention, out[-1]):
+            _absorb(out[-1], mention)
+            continue
+        out.append(mention)
+    return out
+
+
+def _listed_sizes(doc: Doc, m: Measurement, lo: int) -> list[Measurement]:
+    """The sizes a listed measurement implies, in text order: "8 and 5 mm" -> 8 mm, 5 mm."""
+    t = doc.t
+    if m.kind != "size" or len(m.values_mm) != 1:
+        return [m]
+    factor = 10.0 if "c" in t[m.start : m.end] else 1.0  # "cm" / "centimet…"
+    out = [m]
+    start = m.start
+    while True:
+        lm = P.LISTED_NUMBER_RE.search(t, max(lo, start - 24), start)
+        if lm is None:
+            break
+        out.insert(0, Measurement(lm.start(1), lm.end(1), (float(lm.group(1)) * factor,), "size"))
+        start = lm.start(1)
+    return out
+
+
+def _distribute(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -> list[Mention]:
+    """One plural mention that gives each place its own size is one lesion per place.
+
+    "Cysts in the head and tail measure 8 and 5 mm, respectively", "two cysts, in the head (9 mm) and tail
+    (6 mm)", "Three cysts: head 5 mm, body 12 mm, tail 7 mm". Places and sizes are paired in order after
+    *respectively* or when every size stands before or after every place ("6 mm and 4 mm cysts in the head and
+    neck"); otherwise each size goes with the place written right before it. Anything that does not
+    pair up exactly leaves the mention as it is (one group lesion, its largest size).
+    """
+    t = doc.t
+    places = find_locations(doc, lo, hi, sent)
+    if len(places) < 2:
+        return []
+    ms = doc.meas_in(lo, hi)
+    if len(ms) < 1:
+        return []
+    roles = [measurement_role(doc, ms, i, lo, hi, sent) for i in range(len(ms))]
+    for i in range(1, len(ms)):
+        # "previously 5 mm and 10 mm": a size listed right after a prior is a prior too
+        if (
+            roles[i] == "current"
+            and roles[i - 1] == "prior"
+            and P.LIST_GAP_RE.fullmatch(t, ms[i - 1].end, ms[i].start)
+        ):
+            roles[i] = "prior"
+    currents = [m for m, r in zip(ms, roles, strict=True) if r == "current"]
+    priors = [m for m, r in zip(ms, roles, strict=True) if r == "prior"]
+    if not currents:
+        return []
+    pairs: list[tuple[tuple[str, int, int], Measurement, Measurement | None]] = []
+    sizes = [x for m in currents for x in _listed_sizes(doc, m, lo)]
+    in_blocks = all(x.start >= places[-1][2] for x in sizes) or all(x.end <= places[0][1] for x in sizes)
+    if P.RESPECTIVELY_RE.search(t, lo, hi) or in_blocks:
+        # "head and tail ... 8 and 5 mm (respectively)", "6 mm and 4 mm cysts in the head and neck": in order
+        old = [x for m in priors for x in _listed_sizes(doc, m, lo)]
+        if len(sizes) != len(places):
+            return []
+        olds: list[Measurement | None] = list(old) if len(old) == len(places) else [None] * len(places)
+        pairs = list(zip(places, sizes, olds, strict=True))
+    else:
+        if len(currents) != len(places):
+            return []
+        for place, size in zip(places, currents, strict=True):
+            if not (place[2] <= size.start and P.PLACE_SIZE_GAP_RE.fullmatch(t, place[2], size.start)):
+                return []
+            pairs.append((place, size, None))
+        # "head 7mm (prev 4mm), body 10mm (prev 10mm), tail 5mm (new)": a prior goes with the size before it
+        for p in priors:
+            k = max((i for i, (_, size, _) in enumerate(pairs) if size.end <= p.start), default=None)
+            if k is None or pairs[k][2] is not None or (k + 1 < len(pairs) and pairs[k + 1][0][1] < p.start):
+                return []
+            pairs[k] = (pairs[k][0], pairs[k][1], p)
+    if len({place[0] for place, _, _ in pairs}) < len(pairs):
+        return []  # two sizes for one place: not a list of places
+    out: list[Mention] = []
+    for (loc, ls, le), size, prior in pairs:
+        part = replace(
+            mention, plural=False, count=1, new_signal=bool(out) or mention.new_signal, in_group=True
+        )
+        part.location = Value(loc, [(ls, le)])
+        part.size = Value(size.longest_mm, [(size.start, size.end)])
+        part.prior = Value(prior.longest_mm, [(prior.start, prior.end)]) if prior is not None else None
+        if prior is None:
+            part.prior_date = part.prior_interval = None
+        out.append(part)
+    return out
+
+
+def solid_veto(t: str, lo: int, hi: int) -> bool:
+    """A solid lesion or a collection named in ``t[lo:hi]`` (the words first, the pattern if one is there)."""
+    return has_any(t[lo:hi], P.SOLID_VETO_WORDS) and P.SOLID_VETO_RE.search(t, lo, hi) is not None
+
+
+def _split_point(doc: Doc, a: int, b: int) -> int:
+    t = doc.t
+    last = None
+    for m in P.CLAUSE_BREAK_RE.finditer(t, a, b):
+        last = m
+    if last is not None:
+        return last.start()
+    ms = doc.meas_in(a, b)
+    if ms:
+        return ms[-1].start
+    return b
+
+
+def _starts_new(doc: Doc, new: Mention, prev: Mention) -> bool:
+    """Within one sentence, a second cyst word is a second lesion only with its own size or place."""
+    if new.new_signal:
+        return True
+    if new.size is not None and prev.size is not None:
+        return True
+    if new.location is not None and prev.location is not None and new.location.value != prev.location.value:
+        return new.size is not None or prev.size is None or new.plural or not new.definite
+    return False
+
+
+def _absorb(into: Mention, other: Mention) -> None:
+    into.seg = (min(into.seg[0], other.seg[0]), max(into.seg[1], other.seg[1]))
+    # "a 2 mm focus in the head … likely represents a small cyst": the cyst word confirms the focus
+    into.provisional = into.provisional and other.provisional
+    for name in (
+        "size",
+        "prior",
+        "prior_date",
+        "prior_interval",
+        "location",
+        "nodule",
+        "nodule_size",
+        "wall",
+        "septa",
+        "comm",
+        "comm_implied",
+        "calc",
+    ):
+        if getattr(into, name) is None and getattr(other, name) is not None:
+            setattr(into, name, getattr(other, name))
+    if other.ptype is not None and (into.ptype is None or into.ptype.value == "unspecified"):
+        into.ptype = other.ptype
+    into.plural = into.plural or other.plural
+    into.count = max(into.count, other.count)
+
+
+def _build_mention(
+    doc: Doc, sent: Sentence, m: re.Match[str], group: str, lo: int, hi: int, organ_known: bool
+) -> Mention:
+    t = doc.t
+    a, b = m.start(), m.end()
+    plural = bool(P.PLURAL_RE.fullmatch(t, a, b)) or bool(P.PLURAL_RE.search(t, a, b))
+    label = P.LABEL_COLON_RE.match(t, b, hi)
+    if label is not None:
+        line_start = t.rfind("\n", 0, a) + 1
+        prefix = t[max(line_start, sent.start, a - 30) : a]
+        if not P.LABEL_PREFIX_RE.fullmatch(prefix) or P.COUNT_RE.search(prefix):
+            label = None  # "Two cystic lesions: a 9 mm cyst … and a 4 mm cyst": a sentence, not a field
+    if plural and label is not None:
+        # a template's field label ("Cystic lesions: single, neck, 12 x 9 mm") counts nothing; its answer does
+        answer = t[label.end() : min(hi, label.end() + 40)]
+        plural = bool(P.COUNT_RE.search(answer)) and not P.SINGLE_ANSWER_RE.match(answer)
+    mention = Mention(anchor=(a, b), seg=(lo, hi), sent=sent, group=group, plural=plural)
+    before = t[max(lo, a - 60) : a]
+    if label is not None:
+        before = t[label.end() : min(hi, label.end() + 40)]  # the answer holds the count, if any
+    counts = P.COUNT_RE.findall(before)
+    cm_text = counts[-1] if counts else None
+    count = 1
+    if plural:
+        count = 2
+        if cm_text is not None:
+            count = max(2, P.COUNT_WORDS.get(" ".join(cm_text.split()), 2))
+    elif cm_text is not None and re.search(
+        r"\b(?:multiple|numerous|innumerable|several|scattered|few)\b", cm_text
+    ):
+        count = 3
+    mention.count = count
+    mention.definite = bool(P.DEFINITE_RE.search(t[max(lo, a - 40) : a]))
+    mention.new_signal = bool(P.NEW_LESION_RE.search(t[max(lo, a - 30) : a])) or bool(
+        P.ENUMERATED_AFTER_RE.match(t, b)
+    )
+    if not organ_known:
+        mention.group = group
+    fill_features(doc, mention, lo, hi, sent)
+    ptype = TYPE_OF_GROUP.get(group, "unspecified")
+    mods = doc.ctx.modifiers(a, b, sent.start, sent.end)
+    if group != "cyst":
+        mention.ptype = Value(ptype, [(a, b)])
+        if group == "sb" and POSSIBLE not in mods:
+            mention.comm_implied = Value("present", [(a, b)])
+    return mention
+
+
+def list_item_mention(doc: Doc, sent: Sentence) -> Mention | None:
+    """After a group of cysts ("Representative lesions:"), a list item with its own place and size is one of them."""
+    t = doc.t
+    head = P.LIST_ITEM_RE.match(t, sent.start, sent.end)
+    if head is None or not doc.meas_in(head.end(), sent.end):
+        return None
+    m = Mention(
+        anchor=(sent.start, head.end()),
+        seg=(sent.start, sent.end),
+        sent=sent,
+        group="cyst",
+        new_signal=True,
+        in_group=True,
+    )
+    fill_features(doc, m, sent.start, sent.end, sent)
+    return m if m.size is not None and m.location is not None else None
+
+
+def continuation_mention(doc: Doc, sent: Sentence, current: Mention) -> Mention | None:
+    """A sentence with no cyst word that goes on about the current lesion ("It measures 1.2 cm")."""
+    seg = doc.t[sent.start : sent.end]
+    if not doc.meas_in(sent.start, sent.end) and not has_any(seg, P.CONTINUATION_WORDS):
+        return None  # nothing a lesion feature could come from ("Otherwise normal pancreas.")
+    ducts = doc.ducts_in(sent.start, sent.end)
+    if (
+        ducts
+        and ducts[0].start() - sent.start < 40
+        and not has_any(seg, P.COMM_WORDS)
+        and not re.search(r"\b(?:it|its|the\s+(?:cyst|lesion))\b", seg)
+    ):
+        return None  # "A dilated side branch in the body measures 3 mm.": about a duct, not the cyst
+    m = Mention(anchor=current.anchor, seg=(sent.start, sent.end), sent=sent, group=current.group)
+    fill_features(doc, m, sent.start, sent.end, sent)
+    if any(
+        getattr(m, k) is not None
+        for k in (
+            "size",
+            "prior",
+            "location",
+            "nodule",
+            "wall",
+            "septa",
+            "comm",
+            "calc",
+            "prior_date",
+            "prior_interval",
+        )
+    ):
+        m.definite = True
+        m.group = "continuation"
+        values = [getattr(m, k) for k in ("nodule", "wall", "septa", "comm", "calc")]
+        m.broadcast = (
+            m.size is None
+            and m.prior is None
+            and m.location is None
+            and all(v is None or v.value == "absent" for v in values)
+            and not re.search(r"\b(?:it|its|this|the\s+(?:cyst|lesion))\b", doc.t[sent.start : sent.end])
+        )
+        # "No septations." after one cyst is about that cyst; a statement about the group ("none of the
+        # cysts"), or any statement in a report that describes a group of cysts, is about all of them
+        m.group_statement = bool(P.GROUP_WORDS_RE.search(doc.t, sent.start, sent.end))
+        return m
+    return None

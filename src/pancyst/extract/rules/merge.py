@@ -1,0 +1,199 @@
+"""Stage 5, lesion merge: mentions of the same cyst (findings, impression, addendum, continuation
+sentences) folded into one lesion.
+"""
+
+from __future__ import annotations
+
+from pancyst.extract.rules import patterns as P
+from pancyst.extract.rules.document import Doc
+from pancyst.extract.rules.model import CALC_RANK, NODULE_RANK, PA_RANK, LesionAcc, Mention
+
+
+def only_a_heading(doc: Doc, les: LesionAcc) -> bool:
+    return (
+        les.size is None
+        and les.location is None
+        and all(getattr(les, k) is None for k in ("nodule", "wall", "septa", "comm", "prior", "calc"))
+        and all(
+            m.group == "continuation" or P.HEADING_AFTER_RE.match(doc.t, m.anchor[1]) for m in les.mentions
+        )
+    )
+
+
+def _same_size(x: float | None, y: float | None) -> bool:
+    return x is not None and y is not None and abs(x - y) <= 0.1 + 1e-9
+
+
+def _slip(x: float | None, y: float | None) -> bool:
+    return x is not None and y is not None and (abs(x * 10 - y) <= 0.5 or abs(y * 10 - x) <= 0.5)
+
+
+def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
+    lesions: list[LesionAcc] = []
+    pending: list[Mention] = []
+    last: LesionAcc | None = None
+    for m in mentions:
+        kind = m.sent.kind
+        size = m.size.value if m.size else None
+        loc = m.location.value if m.location else None
+        target: LesionAcc | None = None
+        if (
+            m.group == "continuation"
+            and m.broadcast
+            and len(lesions) > 1
+            and (
+                m.group_statement
+                or any(les.count >= 2 and not only_a_heading(doc, les) for les in lesions)
+                or any(x.in_group for les in lesions for x in les.mentions)
+            )
+        ):
+            for les in lesions:
+                _fold(les, m, kind, fill_only=True)
+            continue
+        if (
+            m.plural
+            and len(lesions) > 1
+            and m.size is None
+            and (
+                P.ALL_OF_THEM_RE.search(doc.t, max(m.seg[0], m.anchor[0] - 30), m.anchor[0])
+                # "Lesions communicate with the main duct." opening a sentence after the cysts were listed
+                or P.SENTENCE_OPENING_RE.fullmatch(doc.t, m.sent.start, m.anchor[0])
+            )
+        ):
+            # "All three cysts communicate with the main duct": about each cyst already described
+            for les in lesions:
+                _fold(les, m, kind, fill_only=True)
+            continue
+        if m.group == "continuation":
+            target = last
+        elif kind in ("impression", "addendum") and lesions:
+            target = _match(lesions, m)
+            if (
+                target is None
+                and (kind == "addendum" or P.DESCRIBED_ABOVE_RE.search(doc.t, m.anchor[1], m.seg[1]))
+                and m.definite
+                and size is None
+                and not m.new_signal
+            ):
+                # "ADDENDUM: The cyst described above is in the head, not the tail" corrects that cyst
+                target = lesions[0] if len(lesions) == 1 else last
+            if target is None and size is None and not m.new_signal and loc is None:
+                target = last if kind == "addendum" and last is not None else _largest(lesions)
+        else:
+            if (
+                lesions
+                and not m.new_signal
+                and not (
+                    m.group == "md"
+                    and last is not None
+                    and (last.ptype is None or last.ptype.value != "md_ipmn")
+                )
+                # "Multiple subcentimeter cysts throughout the pancreas" after one cyst: a group, not that cyst
+                and not (m.plural and m.count >= 2 and not m.definite and last is not None and last.count < 2)
+            ):
+                if size is None and (
+                    loc is None
+                    or (last is not None and last.location and last.location.value == loc)
+                    or (last is not None and last.location is None and last.size is None)
+                ):
+                    target = last  # a cyst named again without size or a new place is the one just described
+                if target is None:
+                    for les in lesions:
+                        lsize = les.size.value if les.size else None
+                        lloc = les.location.value if les.location else None
+                        if _same_size(lsize, size) and (loc is None or lloc is None or lloc == loc):
+                            target = les
+                            break
+                        if size is None and loc is not None and lloc == loc and m.definite:
+                            target = les
+                            break
+        if target is None:
+            if m.organ_unknown:
+                pending.append(m)  # a cyst of no known organ: only as a description of a lesion found later
+                continue
+            if m.group == "continuation":
+                continue
+            target = LesionAcc()
+            lesions.append(target)
+        _fold(target, m, kind)
+        last = target
+    for m in pending:
+        target = _match(lesions, m) if m.size is not None else None
+        if target is not None:
+            _fold(target, m, m.sent.kind, fill_only=m.sent.kind not in ("impression", "addendum"))
+    return lesions
+
+
+def _largest(lesions: list[LesionAcc]) -> LesionAcc:
+    return max(lesions, key=lambda les: les.size.value if les.size else -1.0)
+
+
+def _match(lesions: list[LesionAcc], m: Mention) -> LesionAcc | None:
+    size = m.size.value if m.size else None
+    loc = m.location.value if m.location else None
+    best: LesionAcc | None = None
+    for les in lesions:
+        lsize = les.size.value if les.size else None
+        lloc = les.location.value if les.location else None
+        if loc is not None and lloc is not None and loc != lloc:
+            continue
+        if size is not None and (_same_size(lsize, size) or _slip(lsize, size)):
+            return les
+        if size is not None and lsize is not None:
+            continue  # both measured, different sizes: another cyst in the same part of the gland
+        if loc is not None and lloc == loc and best is None:
+            best = les
+    if best is not None:
+        return best
+    if size is not None and len(lesions) == 1 and loc is None:
+        les = lesions[0]
+        if les.size is None:
+            return les
+    if size is not None and m.sent.kind == "addendum" and len(lesions) == 1:
+        return lesions[0]
+    return None
+
+
+def _fold(les: LesionAcc, m: Mention, kind: str, fill_only: bool = False) -> None:
+    override = kind == "addendum" and not fill_only
+    if fill_only:
+        for name in ("nodule", "wall", "septa", "comm", "calc"):
+            v = getattr(m, name)
+            if v is not None and getattr(les, name) is None:
+                setattr(les, name, v)
+        return
+    les.mentions.append(m)
+    if not m.provisional and m.group != "continuation":
+        les.confirmed = True
+    les.count = max(les.count, m.count)
+    if m.size is not None:
+        if les.size is None or override:
+            les.size = m.size
+            les.size_kind = kind
+        elif (
+            kind == "impression" and _slip(les.size.value, m.size.value) and m.size.value > les.size.value
+        ) or (m.plural and m.size.value > les.size.value and not _same_size(les.size.value, m.size.value)):
+            les.size = m.size
+    for name in ("prior", "location", "nodule_size", "prior_date", "prior_interval"):
+        v = getattr(m, name)
+        if v is not None and (getattr(les, name) is None or override):
+            setattr(les, name, v)
+    if m.prior is not None and m.prior_date is None and override:
+        les.prior_date = les.prior_date
+    for name, rank in (("nodule", NODULE_RANK), ("wall", PA_RANK), ("septa", PA_RANK), ("calc", CALC_RANK)):
+        v = getattr(m, name)
+        if v is None:
+            continue
+        cur = getattr(les, name)
+        if cur is None or override or rank[v.value] > rank[cur.value]:
+            setattr(les, name, v)
+    if m.comm is not None and (les.comm is None or override or les.comm.value == "not_stated"):
+        les.comm = m.comm
+    if m.comm_implied is not None and les.comm_implied is None:
+        les.comm_implied = m.comm_implied
+    if (
+        m.ptype is not None
+        and (les.ptype is None or les.ptype.value == "unspecified" or override)
+        and not (override and m.ptype.value == "unspecified" and les.ptype is not None)
+    ):
+        les.ptype = m.ptype

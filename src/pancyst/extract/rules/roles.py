@@ -1,0 +1,164 @@
+"""Stage 4, roles: what each number in a clause measures (the cyst now, the cyst before, a nodule,
+a duct) and the date or interval of a prior size.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pancyst.extract.rules import patterns as P
+from pancyst.extract.rules.document import Doc, has_any
+from pancyst.extract.rules.duct import communication_target, is_compound_heading, meas_between
+from pancyst.extract.rules.model import Mention, Sentence, Value
+from pancyst.text.context import NEGATED
+from pancyst.text.dates import DateMention, IntervalMention
+from pancyst.text.measurements import Measurement
+
+
+def measure_mention(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -> None:
+    ms = doc.meas_in(lo, hi)
+    if not ms:
+        return
+    roles = [measurement_role(doc, ms, idx, lo, hi, sent) for idx in range(len(ms))]
+    currents: list[Measurement] = []
+    priors: list[Measurement] = []
+    for m, role in zip(ms, roles, strict=True):
+        if role == "current":
+            currents.append(m)
+        elif role == "prior":
+            priors.append(m)
+        elif role == "from_to":
+            priors.append(Measurement(m.start, m.end, (m.values_mm[0],), "size"))
+            currents.append(Measurement(m.start, m.end, (m.values_mm[1],), "size"))
+        elif role == "nodule" and mention.nodule_size is None:
+            mention.nodule_size = Value(m.longest_mm, [(m.start, m.end)])
+    if currents:
+        pick = max(currents, key=lambda x: x.longest_mm) if mention.plural else currents[0]
+        mention.size = Value(pick.longest_mm, [(pick.start, pick.end)])
+    if priors:
+        # the most recent prior: the one with the latest date, else the first
+        dated = [(_date_near(doc, p, lo, hi, sent), p) for p in priors]
+        with_date = [(d, p) for d, p in dated if d is not None]
+        if with_date:
+            d, p = max(with_date, key=lambda x: x[0].date)
+            mention.prior = Value(p.longest_mm, [(p.start, p.end)])
+            mention.prior_date = Value(d.date, [(d.start, d.end)])
+        else:
+            p = priors[0]
+            mention.prior = Value(p.longest_mm, [(p.start, p.end)])
+        iv = _interval_near(doc, p, sent)
+        if iv is not None:
+            mention.prior_interval = Value(iv.months, [(iv.start, iv.end)])
+
+
+def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int, sent: Sentence) -> str:
+    t = doc.t
+    m = ms[idx]
+    prev_end = ms[idx - 1].end if idx > 0 else lo
+    before_full = t[max(prev_end, m.start - 60, sent.start) : m.start]
+    # cut the before-window at the last clause punctuation
+    cut = max(before_full.rfind(","), before_full.rfind(";"), before_full.rfind("("))
+    before = before_full[cut + 1 :] if cut >= 0 else before_full
+    if P.CORRECTION_BEFORE_RE.search(before_full[-30:]):
+        return "skip"
+    if "by" in before and P.DELTA_BEFORE_RE.search(before):
+        return "skip"
+    mods = doc.ctx.modifiers(m.start, m.end, sent.start, sent.end)
+    if NEGATED in mods and re.search(
+        r"\b(?:not|rather\s+than|instead\s+of)\s+(?:\S+\s+){0,2}$", before_full[-25:]
+    ):
+        return "skip"
+    # nodule size
+    nxt_start = ms[idx + 1].start if idx + 1 < len(ms) else hi
+    after = t[m.end : min(nxt_start, m.end + 60, hi)]
+    # (every nodule phrase holds one of P.NODULE_WORDS: the substring test spares most searches)
+    stop = min(hi, m.end + 45)
+    nm = P.NODULE_RE.search(t, m.end, stop) if has_any(t[m.end : stop], P.NODULE_WORDS) else None
+    if nm is not None and P.NODULE_AFTER_GAP_RE.match(t[m.end : nm.start()]):
+        return "nodule"
+    prior_cue = bool(P.PRIOR_BEFORE_RE.search(before)) and not P.RANGE_FROM_RE.search(before)
+    if not prior_cue and not P.PRIOR_AFTER_RE.match(after):
+        # "... nodule, measuring 9 mm on the study of 14/11/2014" is the cyst's prior size
+        # "(previously 12 mm)" after "without enhancing nodule" is the cyst's prior, not the nodule's size
+        near = max(lo, m.start - 40)
+        for nm2 in (
+            P.NODULE_RE.finditer(t, near, m.start) if has_any(t[near : m.start], P.NODULE_WORDS) else ()
+        ):
+            if P.NODULE_BEFORE_GAP_RE.match(t[nm2.end() : m.start]):
+                return "nodule"
+    # duct diameter (not when the size is followed by the cyst it measures: "12 mm unilocular cyst")
+    rest = t[m.end : min(hi, m.end + 60)]
+    sized_cyst = has_any(rest, P.CYST_WORDS) and P.SIZE_OF_CYST_RE.match(rest)
+    for dm in () if sized_cyst else P.DUCT_RE.finditer(t, max(lo, m.start - 50), m.start):
+        if is_compound_heading(t, dm):
+            continue
+        if communication_target(t, max(lo, dm.start() - 40), dm.start(), dm.end(), m.start):
+            continue  # "communicates with the main duct (previously 2.7 cm)": the duct is not measured
+        gap = t[dm.end() : m.start]
+        if P.MEAS_DUCT_GAP_RE.match(gap) or (
+            ";" not in gap
+            and not P.DUCT_GAP_VETO_RE.search(gap)
+            and not P.ANCHOR_RE.search(gap)
+            and not meas_between(doc, dm.end(), m.start)
+            and not re.search(r"\b(?:and|but|while)\s+(?:the\s+|a\s+|an\s+)?\w+\s+(?:measures|is|has)", gap)
+        ):
+            return "duct"
+    ahead = t[m.end : min(hi, m.end + 30)]
+    if (
+        ("duct" in ahead or "mpd" in ahead or "cbd" in ahead)  # what the pattern needs, found without it
+        and P.DUCT_AFTER_RE.match(ahead)
+        and not P.CYST_AFTER_RE.match(ahead)
+    ):
+        return "duct"
+    if m.kind == "range" and P.CHANGE_FROM_RE.search(t[max(sent.start, m.start - 80) : m.start]):
+        return "from_to"
+    if P.CURRENT_BEFORE_RE.search(before):
+        return "current"
+    if prior_cue:
+        return "prior"
+    if P.PAST_BEFORE_RE.search(before) and P.PRIOR_CONTEXT_RE.search(before_full):
+        return "prior"  # "On the prior examination from 4/15/2013, it measured 1.9 cm."
+    am = P.PRIOR_AFTER_RE.match(after)
+    if am is not None:
+        # a cue that introduces the next measurement ("1.5 cm, previously 1.2 cm") is not ours
+        consumed = idx + 1 < len(ms) and ms[idx + 1].start <= m.end + am.end() + 25 and nxt_start < m.end + 60
+        if consumed:
+            rest = t[m.end + am.end() : nxt_start]
+            if re.fullmatch(
+                r"[\s,:(]*(?:measur\w*|at|of|approximately|about|was|it|it\s+measured)?[\s,:(]*", rest
+            ):
+                return "current"
+        return "prior"
+    # a date right after a measurement that is not the exam date marks a prior ("1.2 cm on 3/1/2022")
+    return "current"
+
+
+def _date_near(doc: Doc, p: Measurement, lo: int, hi: int, sent: Sentence) -> DateMention | None:
+    best: tuple[int, DateMention] | None = None
+    for d in doc.dates_in(sent.start, sent.end):
+        if d.end > sent.end:
+            continue
+        dist = p.start - d.end if d.end <= p.start else d.start - p.end
+        if best is None or dist < best[0]:
+            best = (dist, d)
+    return best[1] if best else None
+
+
+def _interval_near(doc: Doc, p: Measurement, sent: Sentence) -> IntervalMention | None:
+    t = doc.t
+    best: tuple[int, IntervalMention] | None = None
+    for iv in doc.intervals_in(sent.start, sent.end):
+        if iv.end > sent.end:
+            continue
+        after = t[iv.end : iv.end + 20]
+        before = t[max(sent.start, iv.start - 30) : iv.start]
+        if not (
+            re.match(r"\s*(?:ago|prior|earlier|before|previously)\b", after)
+            or re.search(r"\b(?:over|in|during)\s+(?:the\s+)?(?:past|last|preceding|prior)\s+$", before)
+            or re.search(r"\b(?:since|interval\s+of|over)\s+$", before)
+        ):
+            continue
+        dist = p.start - iv.end if iv.end <= p.start else iv.start - p.end
+        if best is None or dist < best[0]:
+            best = (dist, iv)
+    return best[1] if best else None
