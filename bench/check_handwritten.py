@@ -46,15 +46,31 @@ STYLES = frozenset(
         "terse",
         "structured",
         "voice_recognition",
+        # second set (handwritten2.jsonl)
+        "translated_french",
+        "translated_spanish",
+        "translated_italian",
+        "translated_german",
+        "translated_dutch",
+        "translated_portuguese",
+        "translated_japanese",
+        "australian",
+        "canadian",
+        "indian",
+        "synoptic",
+        "whole_abdomen",
+        "impression_only",
+        "addendum",
+        "consult_note",
     }
 )
 # Words a report may use for each location (dictation slips and translations included).
 LOCATION_WORDS: dict[str, tuple[str, ...]] = {
-    "head": ("head", "cephalic", "had"),
-    "uncinate": ("uncinate",),
-    "neck": ("neck",),
-    "body": ("body",),
-    "tail": ("tail", "tale"),
+    "head": ("head", "cephalic", "had", "caput", "cabeza", "cefálic", "cefalic", "kopf", "kop"),
+    "uncinate": ("uncinate", "uncinado", "uncinat"),
+    "neck": ("neck", "isthm", "istm", "collo", "cuello", "colo"),
+    "body": ("body", "corpus", "corpo", "cuerpo", "corps", "korpus"),
+    "tail": ("tail", "tale", "cauda", "caudal", "cola", "coda", "queue", "schwanz", "staart"),
 }
 
 
@@ -141,7 +157,7 @@ def number_in_text(mm: float, text: str) -> bool:
 
 def location_in_text(location: str, text: str) -> bool:
     lowered = text.lower()
-    return any(re.search(rf"\b{word}\b", lowered) for word in LOCATION_WORDS[location])
+    return any(re.search(rf"\b{word}", lowered) for word in LOCATION_WORDS[location])
 
 
 def _parse_date(value: Any, what: str, errors: list[str]) -> dt.date | None:
