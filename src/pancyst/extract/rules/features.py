@@ -9,10 +9,8 @@ import re
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc, anchor_group, has_any, location_vetoed
 from pancyst.extract.rules.model import (
-    CALC_RANK,
     LOCATION_OF_GROUP,
-    NODULE_RANK,
-    PA_RANK,
+    RANK,
     TYPE_OF_GROUP,
     Mention,
     Sentence,
@@ -69,7 +67,7 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
         if HYPOTHETICAL in mods:
             continue
         val = "absent" if NEGATED in mods else _nodule_enhancement(doc, nm.start(), nm.end(), lo, hi, sent)
-        _put_ranked(mention, "nodule", Value(val, [(nm.start(), nm.end())]), NODULE_RANK)
+        _put_ranked(mention, "nodule", Value(val, [(nm.start(), nm.end())]))
     # wall
     has_wall = "wall" in seg or "mural" in seg
     for wm in P.WALL_FIELD_RE.finditer(t, lo, hi) if has_wall else ():
@@ -79,9 +77,9 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
             continue
         answer = _field_value(ans.group(1), P.WALL_PRESENT_ANSWER_RE)
         if answer is not None:
-            _put_ranked(mention, "wall", Value(answer, [(wm.start(), ans.end())]), PA_RANK)
+            _put_ranked(mention, "wall", Value(answer, [(wm.start(), ans.end())]))
     for wm in P.WALL_ABSENT_RE.finditer(t, lo, hi) if has_wall else ():
-        _put_ranked(mention, "wall", Value("absent", [(wm.start(), wm.end())]), PA_RANK)
+        _put_ranked(mention, "wall", Value("absent", [(wm.start(), wm.end())]))
     for wm in P.WALL_PRESENT_RE.finditer(t, lo, hi) if has_wall else ():
         if _overlaps_any(P.WALL_ABSENT_RE, t, wm.start(), wm.end(), lo, hi):
             continue
@@ -91,11 +89,11 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
         if POSSIBLE in mods or HYPOTHETICAL in mods:
             continue
         val = "absent" if NEGATED in mods else "present"
-        _put_ranked(mention, "wall", Value(val, [(wm.start(), wm.end())]), PA_RANK)
+        _put_ranked(mention, "wall", Value(val, [(wm.start(), wm.end())]))
     # septations
     has_septa = has_any(seg, P.SEPTA_WORDS)
     for sm in P.SEPTA_ABSENT_RE.finditer(t, lo, hi) if has_septa else ():
-        _put_ranked(mention, "septa", Value("absent", [(sm.start(), sm.end())]), PA_RANK)
+        _put_ranked(mention, "septa", Value("absent", [(sm.start(), sm.end())]))
     for sm in P.SEPTA_PRESENT_RE.finditer(t, lo, hi) if has_septa else ():
         if _overlaps_any(P.SEPTA_ABSENT_RE, t, sm.start(), sm.end(), lo, hi):
             continue
@@ -105,7 +103,7 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
         if HYPOTHETICAL in mods:
             continue  # a hedged septation ("possible thin septation") is still reported as seen
         val = "absent" if NEGATED in mods else "present"
-        _put_ranked(mention, "septa", Value(val, [(sm.start(), sm.end())]), PA_RANK)
+        _put_ranked(mention, "septa", Value(val, [(sm.start(), sm.end())]))
     # communication with the main duct
     for cm in P.COMM_RE.finditer(t, lo, hi) if has_any(seg, P.COMM_WORDS) else ():
         mods = ctx.modifiers(cm.start(), cm.end(), sent.start, sent.end)
@@ -164,7 +162,7 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
                 val = "central"
             else:
                 val = "present_unspecified"
-        _put_ranked(mention, "calc", Value(val, [(km.start(), km.end())]), CALC_RANK)
+        _put_ranked(mention, "calc", Value(val, [(km.start(), km.end())]))
 
 
 def _field_value(answer: str, present_re: re.Pattern[str]) -> str | None:
@@ -180,7 +178,9 @@ def _overlaps_any(rx: re.Pattern[str], t: str, a: int, b: int, lo: int, hi: int)
     return any(m.start() < b and a < m.end() for m in rx.finditer(t, max(lo, a - 40), min(hi, b + 40)))
 
 
-def _put_ranked(mention: Mention, name: str, v: Value, rank: dict[str, int]) -> None:
+def _put_ranked(mention: Mention, name: str, v: Value) -> None:
+    """Keep the higher-ranked of two readings in one clause (ranks: feature_table.yaml)."""
+    rank = RANK[name]
     cur: Value | None = getattr(mention, name)
     if cur is None or rank[v.value] > rank[cur.value]:
         setattr(mention, name, v)

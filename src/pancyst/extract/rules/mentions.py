@@ -10,7 +10,15 @@ from dataclasses import replace
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc, anchor_group, has_any, organ_of
 from pancyst.extract.rules.features import fill_features, find_locations
-from pancyst.extract.rules.model import TYPE_OF_GROUP, Mention, Sentence, Value
+from pancyst.extract.rules.model import (
+    ALL_ATTRS,
+    CONTINUES,
+    FINDINGS,
+    TYPE_OF_GROUP,
+    Mention,
+    Sentence,
+    Value,
+)
 from pancyst.extract.rules.roles import measurement_role
 from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, POSSIBLE
 from pancyst.text.measurements import Measurement
@@ -239,21 +247,8 @@ def _absorb(into: Mention, other: Mention) -> None:
     into.seg = (min(into.seg[0], other.seg[0]), max(into.seg[1], other.seg[1]))
     # "a 2 mm focus in the head … likely represents a small cyst": the cyst word confirms the focus
     into.provisional = into.provisional and other.provisional
-    for name in (
-        "size",
-        "prior",
-        "prior_date",
-        "prior_interval",
-        "location",
-        "nodule",
-        "nodule_size",
-        "wall",
-        "septa",
-        "comm",
-        "comm_implied",
-        "calc",
-    ):
-        if getattr(into, name) is None and getattr(other, name) is not None:
+    for name in ALL_ATTRS:
+        if name != "ptype" and getattr(into, name) is None and getattr(other, name) is not None:
             setattr(into, name, getattr(other, name))
     if other.ptype is not None and (into.ptype is None or into.ptype.value == "unspecified"):
         into.ptype = other.ptype
@@ -342,24 +337,10 @@ def continuation_mention(doc: Doc, sent: Sentence, current: Mention) -> Mention 
         return None  # "A dilated side branch in the body measures 3 mm.": about a duct, not the cyst
     m = Mention(anchor=current.anchor, seg=(sent.start, sent.end), sent=sent, group=current.group)
     fill_features(doc, m, sent.start, sent.end, sent)
-    if any(
-        getattr(m, k) is not None
-        for k in (
-            "size",
-            "prior",
-            "location",
-            "nodule",
-            "wall",
-            "septa",
-            "comm",
-            "calc",
-            "prior_date",
-            "prior_interval",
-        )
-    ):
+    if any(getattr(m, k) is not None for k in CONTINUES):
         m.definite = True
         m.group = "continuation"
-        values = [getattr(m, k) for k in ("nodule", "wall", "septa", "comm", "calc")]
+        values = [getattr(m, k) for k in FINDINGS]
         m.broadcast = (
             m.size is None
             and m.prior is None

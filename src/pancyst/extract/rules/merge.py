@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc
-from pancyst.extract.rules.model import CALC_RANK, NODULE_RANK, PA_RANK, LesionAcc, Mention
+from pancyst.extract.rules.model import CONTINUES, FINDINGS, FIRST_WINS, RANK, LesionAcc, Mention
 
 
 def only_a_heading(doc: Doc, les: LesionAcc) -> bool:
     return (
         les.size is None
         and les.location is None
-        and all(getattr(les, k) is None for k in ("nodule", "wall", "septa", "comm", "prior", "calc"))
+        and all(getattr(les, k) is None for k in CONTINUES)
         and all(
             m.group == "continuation" or P.HEADING_AFTER_RE.match(doc.t, m.anchor[1]) for m in les.mentions
         )
@@ -157,7 +157,7 @@ def _match(lesions: list[LesionAcc], m: Mention) -> LesionAcc | None:
 def _fold(les: LesionAcc, m: Mention, kind: str, fill_only: bool = False) -> None:
     override = kind == "addendum" and not fill_only
     if fill_only:
-        for name in ("nodule", "wall", "septa", "comm", "calc"):
+        for name in FINDINGS:
             v = getattr(m, name)
             if v is not None and getattr(les, name) is None:
                 setattr(les, name, v)
@@ -174,13 +174,11 @@ def _fold(les: LesionAcc, m: Mention, kind: str, fill_only: bool = False) -> Non
             kind == "impression" and _slip(les.size.value, m.size.value) and m.size.value > les.size.value
         ) or (m.plural and m.size.value > les.size.value and not _same_size(les.size.value, m.size.value)):
             les.size = m.size
-    for name in ("prior", "location", "nodule_size", "prior_date", "prior_interval"):
+    for name in FIRST_WINS:
         v = getattr(m, name)
         if v is not None and (getattr(les, name) is None or override):
             setattr(les, name, v)
-    if m.prior is not None and m.prior_date is None and override:
-        les.prior_date = les.prior_date
-    for name, rank in (("nodule", NODULE_RANK), ("wall", PA_RANK), ("septa", PA_RANK), ("calc", CALC_RANK)):
+    for name, rank in RANK.items():
         v = getattr(m, name)
         if v is None:
             continue

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
+
+import yaml
 
 LESION_SECTIONS = frozenset({"findings", "impression", "addendum", "preamble", "other"})
 NO_LESION_SECTIONS = frozenset({"history", "technique", "comparison", "exam"})
@@ -26,9 +29,51 @@ LOCATION_OF_GROUP = {
     "body": "body",
     "tail": "tail",
 }
-NODULE_RANK = {"not_stated": 0, "absent": 1, "present_unspecified": 2, "nonenhancing": 3, "enhancing": 4}
-PA_RANK = {"not_stated": 0, "absent": 1, "present": 2}
-CALC_RANK = {"not_stated": 0, "absent": 1, "present_unspecified": 2, "central": 3, "peripheral": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureRow:
+    """One row of ``feature_table.yaml`` (its header says what each column means)."""
+
+    attr: str
+    key: str | None
+    policy: str
+    rank: dict[str, int] | None
+    continues: bool
+    finding: bool
+
+
+_POLICIES = frozenset({"size", "first", "ranked", "stated", "once", "type"})
+
+
+def _load_table() -> tuple[FeatureRow, ...]:
+    raw = yaml.safe_load(
+        resources.files("pancyst.extract.rules").joinpath("feature_table.yaml").read_text("utf-8")
+    )
+    ranks: dict[str, dict[str, int]] = raw["ranks"]
+    rows = []
+    for r in raw["features"]:
+        if r["policy"] not in _POLICIES:
+            raise ValueError(f"feature_table.yaml: {r['attr']}: unknown policy {r['policy']!r}")
+        if (r["policy"] == "ranked") != ("rank" in r):
+            raise ValueError(f"feature_table.yaml: {r['attr']}: a ranked row needs a rank, and only it")
+        rank = ranks[r["rank"]] if "rank" in r else None
+        rows.append(
+            FeatureRow(
+                r["attr"], r.get("key"), r["policy"], rank, bool(r.get("continues")), bool(r.get("finding"))
+            )
+        )
+    return tuple(rows)
+
+
+FEATURES = _load_table()
+ALL_ATTRS = tuple(f.attr for f in FEATURES)
+# a sentence without a cyst word continues the current lesion when it finds one of these
+CONTINUES = tuple(f.attr for f in FEATURES if f.continues)
+# statements about a lesion's appearance: a group statement gives them to every lesion
+FINDINGS = tuple(f.attr for f in FEATURES if f.finding)
+FIRST_WINS = tuple(f.attr for f in FEATURES if f.policy == "first")
+RANK: dict[str, dict[str, int]] = {f.attr: f.rank for f in FEATURES if f.rank is not None}
 
 
 @dataclass(slots=True)
