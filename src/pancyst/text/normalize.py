@@ -27,6 +27,8 @@ _ACRONYM_RE = re.compile(f"(?:{_ACRONYM_I}|{_ACRONYM_M})(?![a-z])")
 # holds no "m" that an "m" match could start at (and neither holds an "i"), so the two scans,
 # merged, give the matches of _ACRONYM_RE.
 _ACRONYM_SCANS = (re.compile(_ACRONYM_I + "(?![a-z])"), re.compile(_ACRONYM_M + "(?![a-z])"))
+# Unicode hyphens and minus signs, read as the ASCII hyphen (en and em dashes stay: ranges use them).
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2212\u2043\ufe63\uff0d"})
 _SKIP_BETWEEN = frozenset({"of", "the", "in", "at", "a"})
 _CACHE_MAX = 100_000
 
@@ -40,6 +42,8 @@ class _Vocab:
     heads: frozenset[str]
     tails: frozenset[str]
     short_initials: frozenset[str]
+    synonyms: re.Pattern[str] | None
+    synonym_of: tuple[str, ...]
 
 
 def _deletes(word: str) -> set[str]:
@@ -69,7 +73,16 @@ def _vocab() -> _Vocab:
         frozenset(w[:2] for w in long),
         frozenset(w[-2:] for w in long),
         frozenset(w[0] for w in short),
+        *_synonyms(lex.get("synonyms") or []),
     )
+
+
+def _synonyms(pairs: list[list[str]]) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+    """One pattern for all synonyms (a group each) and the word each group is read as."""
+    if not pairs:
+        return None, ()
+    body = "|".join(f"({pattern})" for pattern, _ in pairs)
+    return re.compile(rf"\b(?:{body})\b"), tuple(word for _, word in pairs)
 
 
 def _candidates(token: str, index: dict[str, tuple[str, ...]]) -> set[str]:
@@ -165,6 +178,8 @@ class Normalized:
         lower = original.lower()
         if len(lower) != len(original):
             lower = "".join(ch.lower()[:1] or ch for ch in original)
+        if not lower.isascii():
+            lower = lower.translate(_DASHES)  # "25‐mm" (U+2010) reads as "25-mm"; one character for one
         self.corrections: list[tuple[int, int, str]] = []
         self._shift: tuple[list[int], list[int]] | None = None
         repl = self._find(lower)
@@ -202,6 +217,11 @@ class Normalized:
             joined = "".join(ch for ch in m.group(0) if ch.isalpha())
             if joined != m.group(0):
                 repl.append((m.start(), m.end(), joined))
+        if v.synonyms is not None:
+            for m in v.synonyms.finditer(lower):
+                repl.append((m.start(), m.end(), v.synonym_of[(m.lastindex or 1) - 1]))
+            if len(repl) > 1:
+                repl.sort()
         # Fast path: a report whose distinct words need no correction needs no token walk. Words are
         # looked up by the whitespace-separated chunk that holds them ("pancreas.", "(series"): a
         # split is cheaper than a word pattern, and the chunks repeat from report to report.

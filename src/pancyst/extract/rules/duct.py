@@ -7,7 +7,7 @@ import re
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc, has_any, sentence_organ
 from pancyst.extract.rules.model import NO_LESION_SECTIONS, Value
-from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, POSSIBLE
+from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, UNCERTAIN
 from pancyst.text.measurements import Measurement
 
 
@@ -104,7 +104,7 @@ def duct_features(doc: Doc) -> tuple[Value | None, Value | None]:
             if not is_normal and re.match(r"non|un", word):
                 is_normal = True
             mods = doc.ctx.modifiers(sm.start(), sm.end(), sent.start, sent.end)
-            if HYPOTHETICAL in mods or POSSIBLE in mods:
+            if HYPOTHETICAL in mods or UNCERTAIN in mods:
                 continue
             if HISTORICAL in mods:
                 continue

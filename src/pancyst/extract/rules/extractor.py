@@ -11,11 +11,13 @@ from bisect import bisect_left
 from typing import Any
 
 from pancyst.extract.base import Extractor
+from pancyst.extract.rules import assertion as A
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.assembly import assemble
 from pancyst.extract.rules.document import Doc, sentence_organ
 from pancyst.extract.rules.mentions import (
     continuation_mention,
+    group_denial,
     list_item_mention,
     sentence_mentions,
     solid_veto,
@@ -85,6 +87,11 @@ def _extract(doc: Doc) -> Extraction:
             carry = "pancreas"
             continue
         if sent_anchors:
+            denial = group_denial(doc, sent, current or (mentions[-1] if mentions else None))
+            if denial is not None:
+                mentions.append(denial)  # "neither cyst has a nodule": about every lesion described
+                carry = "pancreas"
+                continue
             # only cysts of other organs or negated ones: a new topic
             current = None if organ != "pancreas" else current
             carry = organ
@@ -100,7 +107,8 @@ def _extract(doc: Doc) -> Extraction:
                 current = item
                 carry = "pancreas"
                 continue
-        if current is None:  # nothing to continue (and a solid topic would change nothing)
+        if current is None or A.is_advice(doc, sent):
+            # nothing to continue (and a solid topic would change nothing); advice describes no lesion
             carry = organ
             continue
         if P.SOLID_TOPIC_RE.match(doc.t, sent.start, sent.end) or solid_veto(doc.t, sent.start, sent.end):

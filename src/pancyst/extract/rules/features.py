@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from pancyst.extract.rules import assertion as A
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc, anchor_group, has_any, location_vetoed
 from pancyst.extract.rules.model import (
@@ -17,7 +18,7 @@ from pancyst.extract.rules.model import (
     Value,
 )
 from pancyst.extract.rules.roles import measure_mention
-from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, POSSIBLE
+from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, UNCERTAIN
 
 
 def find_locations(doc: Doc, lo: int, hi: int, sent: Sentence) -> list[tuple[str, int, int]]:
@@ -31,7 +32,7 @@ def find_locations(doc: Doc, lo: int, hi: int, sent: Sentence) -> list[tuple[str
             continue
         if lm.lastgroup == "body" and P.NOT_A_PLACE_AFTER_RE.match(t, lm.end(), lm.end() + 10):
             continue
-        if NEGATED in doc.ctx.modifiers(lm.start(), lm.end(), sent.start, sent.end):
+        if NEGATED in A.modifiers(doc, lm.start(), lm.end(), sent):
             continue
         out.append((LOCATION_OF_GROUP[lm.lastgroup or "head"], lm.start(), lm.end()))
     return out
@@ -39,7 +40,6 @@ def find_locations(doc: Doc, lo: int, hi: int, sent: Sentence) -> list[tuple[str
 
 def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -> None:
     t = doc.t
-    ctx = doc.ctx
     a, b = mention.anchor
     if mention.group == "continuation" or not (lo <= a < hi):
         a, b = lo, lo
@@ -63,10 +63,12 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
     measure_mention(doc, mention, lo, hi, sent)
     # mural nodule (a substring test first: most segments mention none of these words)
     for nm in P.NODULE_RE.finditer(t, lo, hi) if has_any(seg, P.NODULE_WORDS) else ():
-        mods = ctx.modifiers(nm.start(), nm.end(), sent.start, sent.end)
-        if HYPOTHETICAL in mods:
+        reading = A.feature_reading(doc, nm.start(), nm.end(), sent)
+        if reading in (A.IGNORED, A.NOT_STATED):
             continue
-        val = "absent" if NEGATED in mods else _nodule_enhancement(doc, nm.start(), nm.end(), lo, hi, sent)
+        val = (
+            "absent" if reading == A.DENIED else _nodule_enhancement(doc, nm.start(), nm.end(), lo, hi, sent)
+        )
         _put_ranked(mention, "nodule", Value(val, [(nm.start(), nm.end())]))
     # wall
     has_wall = "wall" in seg or "mural" in seg
@@ -85,10 +87,10 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
             continue
         if _overlaps_any(P.WALL_FIELD_RE, t, wm.start(), wm.end(), lo, hi):
             continue
-        mods = ctx.modifiers(wm.start(), wm.end(), sent.start, sent.end)
-        if POSSIBLE in mods or HYPOTHETICAL in mods:
+        reading = A.feature_reading(doc, wm.start(), wm.end(), sent)
+        if reading in (A.IGNORED, A.NOT_STATED):
             continue
-        val = "absent" if NEGATED in mods else "present"
+        val = "absent" if reading == A.DENIED else "present"
         _put_ranked(mention, "wall", Value(val, [(wm.start(), wm.end())]))
     # septations
     has_septa = has_any(seg, P.SEPTA_WORDS)
@@ -99,23 +101,23 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
             continue
         if t.startswith(":", sm.end()) and P.SEPTA_ABSENT_RE.search(t, sm.end(), min(hi, sm.end() + 30)):
             continue  # "Septations: unilocular" - the label is not the answer
-        mods = ctx.modifiers(sm.start(), sm.end(), sent.start, sent.end)
-        if HYPOTHETICAL in mods:
+        reading = A.feature_reading(doc, sm.start(), sm.end(), sent)
+        if reading in (A.IGNORED, A.NOT_STATED):
             continue  # a hedged septation ("possible thin septation") is still reported as seen
-        val = "absent" if NEGATED in mods else "present"
+        val = "absent" if reading == A.DENIED else "present"
         _put_ranked(mention, "septa", Value(val, [(sm.start(), sm.end())]))
     # communication with the main duct
     for cm in P.COMM_RE.finditer(t, lo, hi) if has_any(seg, P.COMM_WORDS) else ():
-        mods = ctx.modifiers(cm.start(), cm.end(), sent.start, sent.end)
+        reading = A.feature_reading(doc, cm.start(), cm.end(), sent)
         tail = t[cm.end() : min(hi, cm.end() + 60)]
         if re.search(r"\b(?:bile|biliary|cbd|common\s+duct)\b", tail[:40]):
             continue
         field = P.COMM_FIELD_RE.match(t, cm.end(), hi)
         if field is not None and P.UNCERTAIN_ANSWER_RE.match(field.group(1)):
             val = "not_stated"  # "MPD communication: indeterminate"
-        elif POSSIBLE in mods or HYPOTHETICAL in mods:
+        elif reading in (A.IGNORED, A.NOT_STATED):
             val = "not_stated"
-        elif NEGATED in mods:
+        elif reading == A.DENIED:
             val = "absent"
         else:
             val = "present"
@@ -127,7 +129,7 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
         if ("separate" in seg or "distinct" in seg or "apart" in seg)
         else ()
     ):
-        if NEGATED in ctx.modifiers(sm.start(), sm.end(), sent.start, sent.end):
+        if A.feature_reading(doc, sm.start(), sm.end(), sent) != A.AFFIRMED:
             continue
         if mention.comm is None or mention.comm.value == "not_stated":
             mention.comm = Value("absent", [(sm.start(), sm.end())])
@@ -135,13 +137,13 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
     for am in doc.anchors_in(lo, hi):
         am_group = anchor_group(am)
         if am_group == "sb":
-            mods = ctx.modifiers(am.start(), am.end(), sent.start, sent.end)
+            mods = A.modifiers(doc, am.start(), am.end(), sent)
             if NEGATED in mods or HISTORICAL in mods:
                 continue
-            if POSSIBLE not in mods and mention.comm_implied is None:
+            if UNCERTAIN not in mods and HYPOTHETICAL not in mods and mention.comm_implied is None:
                 mention.comm_implied = Value("present", [(am.start(), am.end())])
         if am_group in TYPE_OF_GROUP and am_group != "cyst" and (am.start(), am.end()) != mention.anchor:
-            mods = ctx.modifiers(am.start(), am.end(), sent.start, sent.end)
+            mods = A.modifiers(doc, am.start(), am.end(), sent)
             if NEGATED in mods or HISTORICAL in mods:
                 continue
             pt = TYPE_OF_GROUP[am_group]
@@ -149,10 +151,10 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
                 mention.ptype = Value(pt, [(am.start(), am.end())])
     # calcification
     for km in P.CALC_RE.finditer(t, lo, hi) if "calc" in seg else ():
-        mods = ctx.modifiers(km.start(), km.end(), sent.start, sent.end)
-        if HYPOTHETICAL in mods or POSSIBLE in mods:
+        reading = A.feature_reading(doc, km.start(), km.end(), sent)
+        if reading in (A.IGNORED, A.NOT_STATED):
             continue
-        if NEGATED in mods:
+        if reading == A.DENIED:
             val = "absent"
         else:
             near = t[max(lo, km.start() - 30) : min(hi, km.end() + 30)]
@@ -203,10 +205,10 @@ def _nodule_enhancement(doc: Doc, a: int, b: int, lo: int, hi: int, sent: Senten
     if P.NONENHANCING_RE.search(window):
         return "nonenhancing"
     for em in P.ENHANCING_RE.finditer(t, win_lo, win_hi):
-        mods = doc.ctx.modifiers(em.start(), em.end(), sent.start, sent.end)
-        if NEGATED in mods:
+        reading = A.feature_reading(doc, em.start(), em.end(), sent)
+        if reading == A.DENIED:
             return "nonenhancing"
-        if POSSIBLE in mods:
-            return "present_unspecified"
+        if reading != A.AFFIRMED:
+            return "present_unspecified"  # SPEC §2: a nodule whose enhancement cannot be assessed
         return "enhancing"
     return "present_unspecified"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from pancyst.extract.rules import assertion as A
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc, anchor_group, has_any, organ_of
 from pancyst.extract.rules.features import fill_features, find_locations
@@ -20,7 +21,7 @@ from pancyst.extract.rules.model import (
     Value,
 )
 from pancyst.extract.rules.roles import measurement_role
-from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, POSSIBLE
+from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, UNCERTAIN
 from pancyst.text.measurements import Measurement
 
 
@@ -35,6 +36,13 @@ def sentence_mentions(
     t = doc.t
     if not anchors:
         return []
+    if len(anchors) > 1:
+        # "a cystic mass … 46 mm with a solid/cystic component": a part of a lesion does not cut its clause
+        anchors = [
+            am
+            for am in anchors
+            if anchor_group(am) != "cyst" or not P.PART_OF_A_LESION_RE.match(t, am.start())
+        ] or anchors[:1]
     if len(anchors) > 1:
         # "a 16 mm cystic lesion (presumed side-branch IPMN)", "a cyst, likely a mucinous cystic neoplasm":
         # a diagnosis in apposition names the same lesion; it types it but does not split the sentence
@@ -80,10 +88,12 @@ def sentence_mentions(
                 continue
         mods = doc.ctx.modifiers(a, b, sent.start, sent.end)  # after the organ: others' cysts need no context
         if NEGATED in mods or HYPOTHETICAL in mods:
-            # "ADDENDUM: there is no pancreatic cyst" retracts the lesion (but not "no other cyst")
+            # "ADDENDUM: there is no pancreatic cyst" retracts the lesion (but not "no other cyst", nor
+            # "none of the cysts has a nodule", which denies the nodule)
             if (
                 sent.kind == "addendum"
                 and NEGATED in mods
+                and A.denial_scope(doc, sent) is None
                 and (organ or organ_of(doc, a, b, sent.start, sent.end, sent)) == "pancreas"
                 and not re.search(r"\b(?:other|new|additional|further|second)\b", t[max(lo, a - 30) : a])
             ):
@@ -91,6 +101,10 @@ def sentence_mentions(
             continue
         if HISTORICAL in mods:
             continue
+        if A.in_denial_subject(doc, a, sent):
+            continue  # "none of the cysts shows a nodule": denies a feature, names no new lesion
+        if A.generic_cyst(doc, a, b, sent, bool(P.PLURAL_RE.search(t, a, b))):
+            continue  # "cysts smaller than 15 mm are followed at one year": the guideline's cysts, not a lesion
         label = t[max(lo, a - 25) : a]
         if ("number" in label or "no." in label or "count" in label) and P.COUNT_LABEL_RE.search(label):
             continue  # "Number of cystic lesions: 1" is a field label
@@ -299,7 +313,7 @@ def _build_mention(
     mods = doc.ctx.modifiers(a, b, sent.start, sent.end)
     if group != "cyst":
         mention.ptype = Value(ptype, [(a, b)])
-        if group == "sb" and POSSIBLE not in mods:
+        if group == "sb" and UNCERTAIN not in mods:
             mention.comm_implied = Value("present", [(a, b)])
     return mention
 
@@ -353,3 +367,15 @@ def continuation_mention(doc: Doc, sent: Sentence, current: Mention) -> Mention 
         m.group_statement = bool(P.GROUP_WORDS_RE.search(doc.t, sent.start, sent.end))
         return m
     return None
+
+
+def group_denial(doc: Doc, sent: Sentence, current: Mention | None) -> Mention | None:
+    """ "None of the cysts shows a nodule or septa": a denial of features for every lesion described."""
+    if current is None or A.denial_scope(doc, sent) is None:
+        return None
+    m = continuation_mention(doc, sent, current)
+    if m is None:
+        return None
+    m.size = m.prior = m.prior_date = m.prior_interval = m.location = None
+    m.broadcast = m.group_statement = True
+    return m

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc
-from pancyst.extract.rules.model import CONTINUES, FINDINGS, FIRST_WINS, RANK, LesionAcc, Mention
+from pancyst.extract.rules.model import ALL_ATTRS, CONTINUES, FINDINGS, FIRST_WINS, RANK, LesionAcc, Mention
 
 
 def only_a_heading(doc: Doc, les: LesionAcc) -> bool:
@@ -120,7 +120,10 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
     for m in pending:
         target = _match(lesions, m) if m.size is not None else None
         if target is not None:
-            _fold(target, m, m.sent.kind, fill_only=m.sent.kind not in ("impression", "addendum"))
+            if m.sent.kind in ("impression", "addendum"):
+                _fold(target, m, m.sent.kind)
+            else:
+                _fill_missing(target, m)
     return lesions
 
 
@@ -152,6 +155,13 @@ def _match(lesions: list[LesionAcc], m: Mention) -> LesionAcc | None:
     if size is not None and m.sent.kind == "addendum" and len(lesions) == 1:
         return lesions[0]
     return None
+
+
+def _fill_missing(les: LesionAcc, m: Mention) -> None:
+    """A cyst of no known organ that describes a lesion found later gives it what it lacks (size too)."""
+    for name in ALL_ATTRS:
+        if getattr(les, name) is None and getattr(m, name) is not None:
+            setattr(les, name, getattr(m, name))
 
 
 def _fold(les: LesionAcc, m: Mention, kind: str, fill_only: bool = False) -> None:

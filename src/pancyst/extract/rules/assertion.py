@@ -1,0 +1,141 @@
+"""Assertion: is a finding affirmed, denied, hedged, uncertain, past or hypothetical, and for which lesions.
+
+ConText (``text/context.py``, trigger phrases in ``text/lexicon/context.yaml``) gives each target the
+modifier categories whose trigger scope covers it. This stage adds what ConText lacks, with its
+rules in ``text/lexicon/assertion.yaml``:
+
+- a quantified group subject that denies the whole predicate for every lesion ("none of the
+  cysts demonstrates a nodule or wall thickening": ConText ends "none"'s scope at the verb);
+- sentences that cite a guideline or state a rule for cysts in general, whose cysts and sizes
+  are not the patient's;
+- the SPEC §2 reading of each category for a feature: a hedge counts as present, uncertainty
+  ("cannot be excluded", "indeterminate") as not stated, a hypothetical as nothing said.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from pancyst.extract.rules.document import Doc
+from pancyst.extract.rules.model import Sentence
+from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, POSSIBLE, UNCERTAIN
+
+AFFIRMED = "affirmed"
+DENIED = "denied"
+NOT_STATED = "not_stated"
+IGNORED = "ignored"
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    raw = resources.files("pancyst.text").joinpath("lexicon/assertion.yaml").read_text(encoding="utf-8")
+    lex = yaml.safe_load(raw)
+    return (
+        _compile(lex["negative_subject"]),
+        _compile(lex["contrast"]),
+        _compile(lex["guideline"]),
+        _compile(lex["generic_subject"]),
+    )
+
+
+NEGATIVE_SUBJECT_RE, CONTRAST_RE, GUIDELINE_RE, GENERIC_SUBJECT_RE = _rules()
+# every match of the patterns above holds one of these (checked in tests/extract/test_assertion.py)
+_SUBJECT_WORDS = ("neither", "none", "no ")
+_GUIDELINE_WORDS = (
+    "acr", "american", "fukuoka", "kyoto", "aga", "european", "international", "guideline", "white",
+    "consensus", "recommendation", "cyst", "lesion", "ipmn",
+)  # fmt: skip
+
+
+def _has_any(seg: str, words: tuple[str, ...]) -> bool:
+    for w in words:  # noqa: SIM110 (a loop: cheaper than any() with a generator)
+        if w in seg:
+            return True
+    return False
+
+
+def denial_scope(doc: Doc, sent: Sentence) -> tuple[int, int, int] | None:
+    """A quantified negative subject that denies its predicate for every lesion: (subject start,
+    predicate start, predicate end), or None."""
+    t = doc.t
+    if not _has_any(t[sent.start : sent.end], _SUBJECT_WORDS):
+        return None
+    m = NEGATIVE_SUBJECT_RE.search(t, sent.start, sent.end)
+    if m is None:
+        return None
+    stop = CONTRAST_RE.search(t, m.end(), sent.end)
+    return m.start(), m.end(), stop.start() if stop is not None else sent.end
+
+
+def in_denial_subject(doc: Doc, a: int, sent: Sentence) -> bool:
+    """The cyst word at ``a`` is the subject of a group denial ("none of the *cysts* has …"): no lesion."""
+    scope = denial_scope(doc, sent)
+    return scope is not None and scope[0] <= a < scope[1]
+
+
+def modifiers(doc: Doc, a: int, b: int, sent: Sentence) -> frozenset[str]:
+    """The ConText categories of ``[a, b)``, with a group denial added where one covers it."""
+    mods = doc.ctx.modifiers(a, b, sent.start, sent.end)
+    scope = denial_scope(doc, sent)
+    if scope is not None and scope[1] <= a and b <= scope[2] and NEGATED not in mods:
+        return mods | {NEGATED}
+    return mods
+
+
+def feature_reading(doc: Doc, a: int, b: int, sent: Sentence) -> str:
+    """SPEC §2's reading of a feature phrase: affirmed (hedges too), denied, not stated, or ignored."""
+    mods = modifiers(doc, a, b, sent)
+    if HYPOTHETICAL in mods:
+        return IGNORED
+    if NEGATED in mods:
+        return DENIED
+    if UNCERTAIN in mods:
+        return NOT_STATED
+    return AFFIRMED
+
+
+def is_hedged(mods: frozenset[str]) -> bool:
+    return POSSIBLE in mods
+
+
+def is_past(mods: frozenset[str]) -> bool:
+    return HISTORICAL in mods
+
+
+def advice_spans(doc: Doc, sent: Sentence) -> tuple[bool, list[tuple[int, int]]] | None:
+    """A sentence that cites a guideline or states a rule for cysts in general, or None.
+
+    Gives whether it cites a guideline, and the spans of its generic subjects ("cysts smaller
+    than 15 mm"): the cysts there, and every plural one in a guideline sentence, are no lesion.
+    """
+    seg = doc.t[sent.start : sent.end]
+    if not _has_any(seg, _GUIDELINE_WORDS):
+        return None
+    cites = GUIDELINE_RE.search(seg) is not None
+    generic = [(m.start() + sent.start, m.end() + sent.start) for m in GENERIC_SUBJECT_RE.finditer(seg)]
+    if not cites and not generic:
+        return None
+    return cites, generic
+
+
+def generic_cyst(doc: Doc, a: int, b: int, sent: Sentence, plural: bool) -> bool:
+    """The cyst word at ``[a, b)`` names cysts in general (a guideline's), not a lesion of this report."""
+    advice = advice_spans(doc, sent)
+    if advice is None:
+        return False
+    cites, generic = advice
+    return (cites and plural) or any(s <= a < e or s <= b <= e for s, e in generic)
+
+
+def is_advice(doc: Doc, sent: Sentence) -> bool:
+    """A sentence about cysts in general: it continues no lesion ("for cysts of 15-25 mm, MRI in 6 months")."""
+    advice = advice_spans(doc, sent)
+    return advice is not None and bool(advice[0] or advice[1])

@@ -1,0 +1,136 @@
+"""The assertion stage: group denials, guideline sentences, hedges and uncertainty (SPEC §2)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pancyst.extract.rules import RulesExtractor
+from pancyst.extract.rules import assertion as A
+from pancyst.schema import Extraction, ReportInput
+
+EX = RulesExtractor()
+
+
+def run(text: str) -> Extraction:
+    return EX.extract(ReportInput(report_id="t", text=text))
+
+
+TWO = "FINDINGS:\nPancreas: Two cysts, in the head (8 mm) and the tail (12 mm). "
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "None of the cysts demonstrates an enhancing mural nodule or wall thickening.",
+        "Neither of the cysts shows an enhancing mural nodule or wall thickening.",
+        "Neither cyst has an enhancing mural nodule or wall thickening.",
+        "No cyst demonstrates an enhancing mural nodule or wall thickening.",
+        "None of them has an enhancing mural nodule or wall thickening.",
+    ],
+)
+def test_a_group_denial_reaches_every_cyst_and_names_no_lesion(denial: str) -> None:
+    ext = run(TWO + denial)
+    assert [les.size_mm for les in ext.lesions] == [8.0, 12.0]
+    for les in ext.lesions:
+        assert les.mural_nodule == "absent"
+        assert les.wall_thickening == "absent"
+
+
+def test_a_group_denial_stops_at_a_contrast_word() -> None:
+    doc_text = TWO + "None of the cysts has septations, although a nodule is present."
+    ext = run(doc_text)
+    assert all(les.septations == "absent" for les in ext.lesions)
+    assert not any(les.mural_nodule == "absent" for les in ext.lesions)
+
+
+def test_a_group_denial_in_an_addendum_is_not_a_retraction() -> None:
+    ext = run(TWO + "\n\nADDENDUM: None of the cysts shows a mural nodule.")
+    assert ext.pcl_present and len(ext.lesions) == 2
+
+
+@pytest.mark.parametrize(
+    "advice",
+    [
+        "Per ACR 2017 guidelines, cysts smaller than 15 mm are followed with MRI in 1 year.",
+        "For cysts of 15-25 mm, MRI every 6 months is advised.",
+        "Cysts under 5 mm are followed once at 2 years according to the white paper.",
+        "A cyst larger than 3 cm would warrant EUS.",
+    ],
+)
+def test_guideline_sentences_add_no_lesion_and_no_size(advice: str) -> None:
+    ext = run(
+        f"FINDINGS: A 3 mm cyst in the pancreatic body.\nIMPRESSION: 3 mm pancreatic body cyst. {advice}"
+    )
+    assert len(ext.lesions) == 1
+    assert ext.multiplicity == "single"
+    assert ext.lesions[0].size_mm == 3.0
+
+
+def test_a_singular_cyst_in_a_sentence_citing_the_guideline_is_the_patients() -> None:
+    ext = run("IMPRESSION: Pancreatic head cyst increased from 3 mm to 8 mm, meeting ACR growth criteria.")
+    assert ext.pcl_present and ext.lesions[0].size_mm == 8.0 and ext.lesions[0].prior_size_mm == 3.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "feature", "value"),
+    [
+        ("with possible thin septation", "septations", "present"),
+        ("with questionable wall thickening", "wall_thickening", "present"),
+        ("with a suspected mural nodule", "mural_nodule", "present_unspecified"),
+        ("with probable communication with the main pancreatic duct", "mpd_communication", "present"),
+        ("; communication with the main duct cannot be excluded", "mpd_communication", "not_stated"),
+        ("; a mural nodule cannot be excluded", "mural_nodule", "not_stated"),
+        ("; wall thickening cannot be confirmed", "wall_thickening", "not_stated"),
+        ("; septations are indeterminate", "septations", "not_stated"),
+    ],
+)
+def test_hedges_count_as_present_and_uncertainty_as_not_stated(
+    sentence: str, feature: str, value: str
+) -> None:
+    ext = run(f"FINDINGS: A 14 mm cyst in the pancreatic tail {sentence}.")
+    assert getattr(ext.lesions[0], feature) == value
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "It does not show septa, solid components or ductal communication.",
+        "There are no septa, solid components or communication with the duct.",
+        "Without septa, without solid components and without communication with the duct.",
+        "It does not present septa, solid components nor communication with the main duct.",
+    ],
+)
+def test_negation_spreads_over_a_coordinated_list(denial: str) -> None:
+    les = run(f"FINDINGS: A 14 mm cyst in the pancreatic tail. {denial}").lesions[0]
+    assert (les.septations, les.mural_nodule, les.mpd_communication) == ("absent", "absent", "absent")
+
+
+def test_translated_anatomy_reads_as_the_english_segment() -> None:
+    ext = run("FINDINGS: In the cauda pancreatis a cystic formation of 14 x 10 mm is appreciable.")
+    assert ext.lesions[0].location == "tail"
+    span = ext.lesions[0].evidence[1]
+    assert span.text.lower() == "cauda"  # evidence points at the report's own word
+
+
+_DENIAL_SUBJECTS = st.sampled_from(
+    ["neither of the cysts", "none of the lesions", "neither cyst", "no cyst has"]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(subject=_DENIAL_SUBJECTS, rest=st.text(alphabet="abcdefghij ,", max_size=40))
+def test_the_subject_pre_check_admits_every_denial(subject: str, rest: str) -> None:
+    seg = f"{subject} {rest}"
+    if A.NEGATIVE_SUBJECT_RE.search(seg):
+        assert any(w in seg for w in A._SUBJECT_WORDS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(A.GUIDELINE_RE) | st.from_regex(A.GENERIC_SUBJECT_RE))
+def test_the_guideline_pre_check_admits_every_match(text: str) -> None:
+    low = text.lower()
+    m = A.GUIDELINE_RE.search(low) or A.GENERIC_SUBJECT_RE.search(low)
+    if m is not None:
+        assert any(w in m.group(0) for w in A._GUIDELINE_WORDS)
