@@ -93,6 +93,21 @@ REQUIRED_PHENOMENA = {
     "hrs_enhancing",
     "hrs_mpd_10",
     "hrs_jaundice",
+    # SPEC §2 reading conventions (tests/synth/test_synth_conventions.py checks their gold)
+    "hedge_present_mural_nodule",
+    "hedge_present_wall_thickening",
+    "hedge_present_septations",
+    "hedge_present_mpd_communication",
+    "hedge_present_pcl_present",
+    "hedge_not_stated_mural_nodule",
+    "hedge_not_stated_wall_thickening",
+    "hedge_not_stated_septations",
+    "hedge_not_stated_mpd_communication",
+    "solid_cystic_lesion",
+    "solid_cystic_spn",
+    "solid_cystic_cnet",
+    "solid_cystic_mass",
+    "location_span",
 }
 TEMPLATES = {"structured", "narrative", "british", "telegraphic", "synoptic", "impression_only"}
 

@@ -2,7 +2,9 @@
 
 Report ``i`` of seed ``s`` depends only on ``(s, mix, i)``: each report has its own
 ``random.Random`` seeded from that string, so corpora are reproducible byte for byte and a
-longer corpus starts with the shorter one.
+longer corpus starts with the shorter one. A second stream seeded the same way draws the SPEC §2
+reading-convention phrasings (hedges, solid-and-cystic lesions, two-segment lesions), so a report
+that draws none of them reads exactly as it did before they were added.
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ def generate_report(seed: int, index: int, mix: str = "real") -> dict[str, Any]:
     if mix not in MIXES:
         raise ValueError(f"unknown mix {mix!r}; choose one of {sorted(MIXES)}")
     rng = random.Random(f"pancyst-synth:{seed}:{mix}:{index}")
-    plan = plan_report(rng, mix)
+    conv = random.Random(f"pancyst-synth-conventions:{seed}:{mix}:{index}")  # SPEC §2 reading conventions
+    plan = plan_report(rng, mix, conv)
     writer = Writer(rng, plan)
     frag = writer.write()
     report_id = f"synth-{index + 1:06d}"

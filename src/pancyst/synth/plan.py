@@ -4,6 +4,10 @@ Sizes are kept in tenths of a millimetre (integers) so every cm → mm conversio
 every threshold test is integer arithmetic. Features are sampled *for a target category*
 (ACR 2017, SPEC §4) and the category is then recomputed from the sampled features, so the gold
 category is a consequence of the gold features, never a separate label.
+
+The SPEC §2 reading conventions for hedges, solid-and-cystic lesions and lesions spanning two
+segments are sampled last, from a second random stream (``conv``), and never change a gold
+category: a report that draws none of them is byte for byte what it was before they existed.
 """
 
 from __future__ import annotations
@@ -52,7 +56,29 @@ PRESUMED: dict[str, str] = {
     "serous": "serous",
     "mucinous": "mucinous",
     "pseudocyst": "pseudocyst",
+    "solid_cystic": "unspecified",
 }
+# SPEC §2 reading conventions, scaled per mix (1.0: the rates below; 0.0: none of them).
+CONVENTION_RATE: dict[str, float] = {"real": 1.0, "balanced": 1.0}
+# A hedged statement of a stated feature ("possible thin septation"): the gold value stays present.
+HEDGE_PRESENT: dict[str, float] = {
+    "mural_nodule": 0.15,
+    "wall_thickening": 0.15,
+    "septations": 0.08,
+    "mpd_communication": 0.12,
+    "pcl_present": 0.04,  # "6 mm hypodensity in the tail, likely a small cyst"
+}
+# "cannot be excluded", "cannot be confirmed", "indeterminate" about a feature: the gold stays not_stated.
+HEDGE_NOT_STATED: dict[str, float] = {
+    "mural_nodule": 0.03,
+    "wall_thickening": 0.03,
+    "septations": 0.03,
+    "mpd_communication": 0.04,
+}
+SOLID_CYSTIC_RATE = 0.3  # of the lesions of 10 mm or more with a mural nodule (a simple cyst, BD-IPMN or MCN)
+SOLID_CYSTIC_KINDS: dict[str, float] = {"spn": 55, "cnet": 27, "mass": 18}
+SPAN_RATE = 0.1  # of the lesions of 15 mm or more in the head, neck or body
+SPANS: dict[str, tuple[str, ...]] = {"head": ("neck", "neck", "body"), "neck": ("body",), "body": ("tail",)}
 # A report keeps one date convention: US (month first) or European (day first).
 DATE_FORMATS: dict[str, tuple[str, ...]] = {
     "us": ("us", "us_short", "iso", "long", "yy"),
@@ -104,6 +130,13 @@ class LesionPlan:
     prior: Prior | None = None
     stable_no_size: bool = False
     new: bool = False
+    solid_kind: str | None = None  # spn | cnet | mass, for kind "solid_cystic"
+    # A lesion spanning two segments: location is the proximal one, span_to the distal one; span_style
+    # "pair" ("in the body and tail") or "extend" ("in the head, extending into the neck").
+    span_to: str | None = None
+    span_style: str = "pair"
+    hedged: set[str] = field(default_factory=set)  # features stated with a hedge: gold present
+    unsure: set[str] = field(default_factory=set)  # features said to be "cannot be excluded": gold not_stated
 
     @property
     def size10(self) -> int | None:
@@ -194,7 +227,8 @@ def report_category(plan: ReportPlan) -> int | None:
 # --- sampling -------------------------------------------------------------------------------------------
 
 
-def plan_report(rng: random.Random, mix: str) -> ReportPlan:
+def plan_report(rng: random.Random, mix: str, conv: random.Random | None = None) -> ReportPlan:
+    """The plan of one report; ``conv`` draws the SPEC §2 reading-convention phrasings."""
     no_pcl_share, cat_shares = MIXES[mix]
     modality = pick(rng, MODALITIES)
     template = pick(rng, TEMPLATES)
@@ -234,6 +268,11 @@ def plan_report(rng: random.Random, mix: str) -> ReportPlan:
         if plan.nopcl_kind == "solid_mass" and rng.random() < 0.4:
             plan.jaundice = True
     _sample_distractors(rng, plan)
+    if plan.pcl:
+        rate = CONVENTION_RATE.get(mix, 0.0)
+        _sample_conventions(
+            conv if conv is not None else random.Random("pancyst-synth-conventions"), plan, rate
+        )
     return plan
 
 
@@ -525,3 +564,91 @@ def _sample_correction(rng: random.Random, plan: ReportPlan) -> None:
         plan.phen.add("addendum_correction")
     plan.correction = kind
     plan.correction_lesion = next(k for k, other in enumerate(plan.lesions) if other is les)
+
+
+# --- SPEC §2 reading conventions ------------------------------------------------------------------------
+
+
+def _sample_conventions(conv: random.Random, plan: ReportPlan, rate: float) -> None:
+    """Solid-and-cystic lesions, lesions spanning two segments, hedged and 'cannot be excluded' wordings.
+
+    Every draw comes from ``conv``, and none changes a lesion's category (a solid part is the mural
+    nodule the plan already has, a span keeps the proximal location, a hedge keeps the value), so the
+    report keeps its sampled category. Gold values are read from the plan after this, as always.
+    """
+    if rate <= 0:
+        return
+    target = report_category(plan)
+    for k, les in enumerate(plan.lesions):
+        if les.group is not None or les.kind in ("md_ipmn", "mixed_ipmn"):
+            continue
+        if (
+            les.mural_nodule in ("enhancing", "nonenhancing", "present_unspecified")
+            and les.kind in ("cyst", "bd_ipmn", "mucinous")
+            and (les.size10 or 0) >= 100  # a solid-and-cystic mass of some size
+            and not plan.solid_beside
+            and conv.random() < SOLID_CYSTIC_RATE * rate
+        ):
+            _make_solid_cystic(conv, plan, les, k)
+        if (
+            les.location in SPANS
+            and (les.size10 or 0) >= 150  # only a lesion of some size reaches a second segment
+            and not (plan.correction == "addendum_location" and k == plan.correction_lesion)
+            and conv.random() < SPAN_RATE * rate
+        ):
+            les.span_to = conv.choice(SPANS[les.location])
+            les.span_style = conv.choice(["pair", "pair", "extend"])
+            plan.phen.add("location_span")
+        _sample_hedges(conv, les, rate)
+    assert report_category(plan) == target, "a reading convention changed the category"
+
+
+def _make_solid_cystic(conv: random.Random, plan: ReportPlan, les: LesionPlan, k: int) -> None:
+    """A lesion both solid and cystic, not called malignant: its solid part is the mural nodule (SPEC §2).
+
+    The lesion already has the nodule, so its category stands. A solid pseudopapillary neoplasm under
+    2 cm gets a size of its own (2-7 cm) where nothing else depends on the size (no prior, no
+    correction); otherwise it becomes a cystic neuroendocrine tumour or an unnamed solid-and-cystic mass.
+    """
+    les.kind = "solid_cystic"
+    les.solid_kind = pick(conv, SOLID_CYSTIC_KINDS)
+    if les.solid_kind == "spn" and (les.size10 or 0) < 200:
+        if (
+            les.prior is None
+            and not les.stable_no_size
+            and not (plan.correction and k == plan.correction_lesion)
+        ):
+            _sample_size(conv, les, 20, 70)  # >= 30 mm is worrisome, below the nodule's own category
+        else:
+            les.solid_kind = conv.choice(["cnet", "mass"])
+    if les.mural_nodule == "nonenhancing":  # SPEC §2: enhancing or present_unspecified (same category)
+        les.mural_nodule = "present_unspecified"
+    if les.nodule10 is not None and les.size10 is not None and les.nodule10 >= les.size10:
+        les.nodule10 = None  # the solid part lies within the lesion
+    les.communication = "absent" if conv.random() < 0.3 else "not_stated"
+    les.comm_hedge = False
+    les.no_enhancement_note = False
+    plan.phen.update({"solid_cystic_lesion", f"solid_cystic_{les.solid_kind}"})
+
+
+def _sample_hedges(conv: random.Random, les: LesionPlan, rate: float) -> None:
+    stated = {
+        "mural_nodule": les.mural_nodule in ("enhancing", "nonenhancing", "present_unspecified")
+        and les.kind != "solid_cystic",
+        "wall_thickening": les.wall == "present",
+        "septations": les.septations == "present" and not les.sept_hedge and les.kind != "serous",
+        "mpd_communication": les.communication == "present",
+        "pcl_present": les.kind == "cyst",
+    }
+    silent = {
+        "mural_nodule": les.mural_nodule == "not_stated" and not les.no_enhancement_note,
+        "wall_thickening": les.wall == "not_stated",
+        "septations": les.septations == "not_stated" and les.kind != "serous",
+        "mpd_communication": les.communication == "not_stated" and not les.comm_hedge,
+    }
+    for feature, p in HEDGE_PRESENT.items():
+        if stated[feature] and conv.random() < p * rate:
+            les.hedged.add(feature)
+    for feature, p in HEDGE_NOT_STATED.items():
+        if silent[feature] and conv.random() < p * rate:
+            les.unsure.add(feature)

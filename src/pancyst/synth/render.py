@@ -225,6 +225,15 @@ class Writer:
     def _lesion_tags(self, i: int, *features: str) -> list[str]:
         return [f"L{i}:{f}" for f in features]
 
+    def value_key(self, i: int, feature: str, value: str) -> str:
+        """The phrase list for a stated value: plain, hedged ('possible ...') or a solid part (SPEC §2)."""
+        les = self.plan.lesions[i]
+        if feature == "mural_nodule" and les.kind == "solid_cystic":
+            return "solid_enhancing" if value == "enhancing" else "solid_unspecified"
+        if feature in les.hedged:
+            return f"{value}_hedged"
+        return value
+
     def noun(self, i: int) -> tuple[Frag, set[str]]:
         """The lesion noun; returns which features the noun itself establishes."""
         les = self.plan.lesions[i]
@@ -233,6 +242,14 @@ class Writer:
             tags.append("R:multiplicity")
         covered: set[str] = set()
         kind = les.kind
+        if kind == "solid_cystic":
+            return self._solid_cystic_noun(i, tags)
+        if kind == "cyst" and "pcl_present" in les.hedged:
+            # "a 6 mm hypodensity ..., likely a small cyst": the hedge (type clause) is the PCL evidence
+            self.phen("hedge")
+            self.phen("hedge_present_pcl_present")
+            pool = self.p["noun"]["hedged_CT" if self.plan.modality == "CT" else "hedged_MRI"]
+            return Frag(self.brit(self.rng.choice(pool))).tagged(*tags[1:]), {"pcl_hedge"}
         typed_p = {"bd_ipmn": 0.45, "serous": 0.4, "mucinous": 0.3, "pseudocyst": 0.6, "mixed_ipmn": 0.3}.get(
             kind, 0.0
         )
@@ -257,8 +274,30 @@ class Writer:
             self.phen(les.kind if les.kind != "serous" else "serous_cystadenoma")
         return Frag(text).tagged(*tags, *self._lesion_tags(i, *covered)), covered
 
+    def _solid_cystic_noun(self, i: int, tags: list[str]) -> tuple[Frag, set[str]]:
+        """A solid-and-cystic lesion; a noun that names the solid part states an unspecified mural nodule."""
+        les = self.plan.lesions[i]
+        key = (i, "solid_noun")
+        if key not in self.variant:  # one naming per lesion, in findings and impression alike
+            self.variant[key] = 0 if les.mural_nodule == "enhancing" or self.chance(0.6) else 1
+        named = self.variant[key] == 0
+        text = self.pick("noun", "solid_cystic" if named else "solid_cystic_plain")
+        covered: set[str] = set()
+        if named and les.mural_nodule == "present_unspecified":
+            covered.add("mural_nodule")
+        return Frag(text).tagged(*tags, *self._lesion_tags(i, *covered)), covered
+
     def type_clause(self, i: int, covered: set[str], plural: bool = False) -> Frag:
         les = self.plan.lesions[i]
+        if "pcl_hedge" in covered:
+            pool = self.p["type_clause"]["cyst_hedged"]
+            if (les.size10 or 0) >= 200:
+                pool = [t for t in pool if "small" not in t]
+            return render(self.brit(self.rng.choice(pool)), tags=["R:pcl_present"])
+        if les.kind == "solid_cystic":
+            if les.solid_kind in ("spn", "cnet"):
+                return Frag(self.pick("type_clause", f"solid_cystic_{les.solid_kind}"))
+            return Frag()
         if "presumed_type" in covered or les.kind == "cyst":
             return Frag()
         key = les.kind + ("_plural" if plural else "")
@@ -294,6 +333,8 @@ class Writer:
     def loc(self, i: int, form: str = "full", where: str = "findings") -> Frag:
         les = self.plan.lesions[i]
         location = les.location
+        if les.span_to is not None:
+            return self._span_loc(i, form, where)
         wrong = (
             self.plan.correction == "addendum_location"
             and i == self.plan.correction_lesion
@@ -314,6 +355,40 @@ class Writer:
                 self.phen("location_unspecified")
             return frag
         return frag.tagged(f"L{i}:location")
+
+    def _span_loc(self, i: int, form: str, where: str) -> Frag:
+        """A lesion spanning two segments: "body and tail", or the proximal one (the extent said apart)."""
+        les = self.plan.lesions[i]
+        assert les.span_to is not None
+        self.phen("location_span")
+        if les.span_style == "pair" or where == "synoptic":
+            variants = self.p["location_spans"][f"{les.location}-{les.span_to}"]
+            key = (i, "span")
+            if key not in self.variant:
+                self.variant[key] = self.rng.randrange(len(variants))
+            text = self.brit(variants[self.variant[key]][form])
+        else:
+            key = (i, les.location)
+            if key not in self.variant:
+                self.variant[key] = self.rng.randrange(2)  # a plain name, never a junction
+            text = self.brit(self.p["locations"][les.location]["variants"][self.variant[key]][form])
+        return Frag(text).tagged(f"L{i}:location")
+
+    def span_extent(self, i: int) -> tuple[Frag, Frag]:
+        """(clause, sentence) saying how far an "extend" lesion reaches; both are location evidence."""
+        les = self.plan.lesions[i]
+        if les.span_to is None or les.span_style != "extend":
+            return Frag(), Frag()
+        names = self.p["locations"]
+        slots = {
+            "from": self.brit(names[les.location]["variants"][0]["short"]),
+            "into": self.brit(names[les.span_to]["variants"][0]["short"]),
+            "into_full": self.brit(names[les.span_to]["variants"][0]["full"]),
+            "It": self.pick("it"),
+        }
+        if self.chance(0.5):
+            return render(self.pick("location_extend", "clause"), slots, [f"L{i}:location"]), Frag()
+        return Frag(), render(self.pick("location_extend", "sentence"), slots, [f"L{i}:location"])
 
     def stab(self, i: int) -> str:
         les = self.plan.lesions[i]
@@ -336,20 +411,30 @@ class Writer:
         les = self.plan.lesions[i]
         items: list[tuple[str, str, bool]] = []  # (feature, yaml value key, tagged)
         if les.mural_nodule != "not_stated":
-            items.append(("mural_nodule", les.mural_nodule, True))
+            if "mural_nodule" not in covered:
+                items.append(("mural_nodule", self.value_key(i, "mural_nodule", les.mural_nodule), True))
         elif les.no_enhancement_note:
             items.append(("mural_nodule", "no_enhancement_note", False))
             self.phen("cyst_without_enhancement")
+        elif "mural_nodule" in les.unsure:
+            items.append(("mural_nodule", "unsure", False))
         if les.wall != "not_stated":
-            items.append(("wall_thickening", les.wall, True))
+            items.append(("wall_thickening", self.value_key(i, "wall_thickening", les.wall), True))
+        elif "wall_thickening" in les.unsure:
+            items.append(("wall_thickening", "unsure", False))
         if les.septations != "not_stated":
-            items.append(("septations", les.septations, True))
+            items.append(("septations", self.value_key(i, "septations", les.septations), True))
+        elif "septations" in les.unsure:
+            items.append(("septations", "unsure", False))
         if "mpd_communication" not in covered or self.chance(0.25):
             if les.communication != "not_stated":
-                items.append(("mpd_communication", les.communication, True))
+                key = self.value_key(i, "mpd_communication", les.communication)
+                items.append(("mpd_communication", key, True))
             elif les.comm_hedge:
                 items.append(("mpd_communication", "hedge_not_stated", False))
                 self.phen("hedge")
+            elif "mpd_communication" in les.unsure:
+                items.append(("mpd_communication", "unsure", False))
         if les.calcification != "not_stated":
             items.append(("calcification", les.calcification, True))
         self.rng.shuffle(items)
@@ -363,6 +448,12 @@ class Writer:
             tags = self._lesion_tags(i, feature) if tagged else []
             if value == "absent":
                 self.phen("negated_feature")
+            if value.endswith("_hedged"):  # SPEC §2: a hedged finding counts as present
+                self.phen("hedge")
+                self.phen(f"hedge_present_{feature}")
+            elif value == "unsure":  # "cannot be excluded / confirmed", "indeterminate": not_stated
+                self.phen("hedge")
+                self.phen(f"hedge_not_stated_{feature}")
             if feature == "septations" and les.sept_hedge:
                 self.phen("hedge")
                 sentences.append(render(self.pick("features", feature, value, "hedge"), {"It": it}, tags))
@@ -374,7 +465,7 @@ class Writer:
             modes = [m for m in ("adj", "with", "without", "sentence") if m in entry]
             weights = {"adj": 1.0, "with": 1.2, "without": 1.6, "sentence": 1.2}
             mode = self.rng.choices(modes, weights=[weights[m] for m in modes])[0]
-            slots = {"nsize": self.nsize(i), "It": it}
+            slots = {"nsize": self.nsize(i) if feature == "mural_nodule" else "", "It": it}
             if mode == "adj":
                 adjs.append(Frag(self.pick("features", feature, value, "adj")).tagged(*tags))
             elif mode == "with":
@@ -459,7 +550,10 @@ class Writer:
         typec = self.type_clause(i, covered)
         adjs, withs, withouts, sentences = self.statements(i, covered)
         prior_clause, prior_sentence = self.prior_pieces(i)
-        tail = typec
+        extent, extent_sentence = self.span_extent(i)
+        if extent_sentence.text:
+            sentences.insert(0, extent_sentence)
+        tail = extent + typec
         if withs:
             tail = tail + ", with " + _and_join(withs)
         if withouts:
@@ -702,7 +796,10 @@ class Writer:
                     Frag(self.brit(tpl).format(mm=self.rng.randint(8, 18), loc=self.place("body", "full")))
                 )
             if self.chance(0.25):
-                out.append(Frag(self.pick("pancreas_normal_extra")))
+                extra = self.p["pancreas_normal_extra"]
+                if any(les.kind == "solid_cystic" for les in plan.lesions):
+                    extra = [t for t in extra if "solid" not in t]  # never "no solid mass" beside one
+                out.append(Frag(self.brit(self.rng.choice(extra))))
             return out
         kind = plan.nopcl_kind or "normal"
         if kind in ("normal", "other_organ"):
@@ -768,10 +865,17 @@ class Writer:
         noun, covered = self.noun(i)
         tail = self.type_clause(i, covered)
         highlights: list[Frag] = []
-        if les.mural_nodule in ("enhancing", "nonenhancing", "present_unspecified"):
+        if les.mural_nodule in ("enhancing", "nonenhancing", "present_unspecified") and (
+            "mural_nodule" not in covered
+        ):
             highlights.append(
                 render(
-                    self.pick("features", "mural_nodule", les.mural_nodule, "with"),
+                    self.pick(
+                        "features",
+                        "mural_nodule",
+                        self.value_key(i, "mural_nodule", les.mural_nodule),
+                        "with",
+                    ),
                     {"nsize": self.nsize(i)},
                     [f"L{i}:mural_nodule"],
                 )
@@ -779,7 +883,9 @@ class Writer:
         if les.wall == "present":
             highlights.append(
                 render(
-                    self.pick("features", "wall_thickening", "present", "with"),
+                    self.pick(
+                        "features", "wall_thickening", self.value_key(i, "wall_thickening", "present"), "with"
+                    ),
                     tags=[f"L{i}:wall_thickening"],
                 )
             )
@@ -890,10 +996,9 @@ class Writer:
             if len(plan.lesions) > 1:
                 lines.append(Frag(f"Cyst {i + 1}:"))
             noun_tags = ["R:pcl_present"]
-            lines.append(
-                Frag(self.rng.choice(["Lesion: ", "Type: "])) + Frag("cystic lesion").tagged(*noun_tags)
-            )
-            lines.append(render(self.pick("synoptic", "location"), {"v": self.loc(i, "short")}))
+            noun_word = "solid and cystic lesion" if les.kind == "solid_cystic" else "cystic lesion"
+            lines.append(Frag(self.rng.choice(["Lesion: ", "Type: "])) + Frag(noun_word).tagged(*noun_tags))
+            lines.append(render(self.pick("synoptic", "location"), {"v": self.loc(i, "short", "synoptic")}))
             size = self.size(i)
             if size.text:
                 lines.append(render(self.pick("synoptic", "size"), {"v": size + self.img()}))
@@ -912,18 +1017,26 @@ class Writer:
                 ("calcification", les.calcification),
             ):
                 hedge = feature == "mpd_communication" and les.comm_hedge
-                if value == "not_stated" and not hedge:
+                unsure = value == "not_stated" and feature in les.unsure and not hedge
+                if value == "not_stated" and not hedge and not unsure:
                     continue
-                word = self.rng.choice(vals[feature][value])
+                key = "unsure" if unsure else value if hedge else self.value_key(i, feature, value)
+                if key.endswith("_hedged") or unsure:
+                    self.phen("hedge")
+                    self.phen(f"hedge_{'not_stated' if unsure else 'present'}_{feature}")
+                word = self.rng.choice(vals[feature][key])
                 if feature == "mural_nodule" and les.nodule10 is not None:
                     word += f", {fmt_len(les.nodule10, 'mm')} mm"
                     self.nodule_written[i] = True
-                tags = [] if hedge else [f"L{i}:{feature}"]
+                tags = [] if hedge or unsure else [f"L{i}:{feature}"]
                 lines.append(render(self.pick("synoptic", feature), {"v": word}, tags))
             type_tags = [f"L{i}:presumed_type"] + (
                 [f"L{i}:mpd_communication"] if les.kind == "bd_ipmn" else []
             )
-            if les.kind != "cyst" or self.chance(0.3):
+            if les.kind == "solid_cystic":
+                word = self.rng.choice(vals["solid_cystic"][les.solid_kind or "mass"])
+                lines.append(render(self.pick("synoptic", "presumed_type"), {"v": word}))
+            elif les.kind != "cyst" or self.chance(0.3):
                 word = self.rng.choice(vals["presumed_type"][les.presumed_type])
                 tags = type_tags if les.kind != "cyst" else []
                 lines.append(render(self.pick("synoptic", "presumed_type"), {"v": word}, tags))
@@ -1040,7 +1153,7 @@ class Writer:
             parts.append(self.history())
         if any(les.prior is not None for les in self.plan.lesions) or self.chance(0.4):
             parts.append(self.comparison())
-        organ = self.organ_content()
+        organ = self._organ_content_draft()
         block = self._impression_block()
         extra = [f for k, v in organ.items() if k != "pancreas" for f in v]
         if not self.plan.pcl:
@@ -1049,8 +1162,23 @@ class Writer:
             block = block + "\n" + join(extra, " ")
         return join([*parts, Frag(), block], "\n")
 
-    def _synoptic(self) -> Frag:
+    def _organ_content_draft(self) -> dict[str, list[Frag]]:
+        """Organ content whose pancreas part a PCL report does not print (synoptic, impression only).
+
+        The convention phenomena (``hedge_present_*``, ``hedge_not_stated_*``) the unprinted draft drew
+        are dropped again, so they name only wording the report shows.
+        """
+        before = set(self.plan.phen)
         content = self.organ_content()
+        if self.plan.pcl:
+            drafted = {
+                p for p in self.plan.phen - before if p.startswith(("hedge_present_", "hedge_not_stated_"))
+            }
+            self.plan.phen -= drafted
+        return content
+
+    def _synoptic(self) -> Frag:
+        content = self._organ_content_draft()
         if self.plan.pcl:
             content["pancreas"] = []
         organs = [o for o in _ORGANS[self.plan.modality] if content.get(o) or self.chance(0.5)]
