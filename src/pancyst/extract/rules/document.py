@@ -218,6 +218,8 @@ def organ_of(doc: Doc, a: int, b: int, lo: int, hi: int, sent: Sentence) -> str 
             continue
         if P.RELATIONAL_BEFORE_RE.search(t, max(lo, ms - 30), ms):
             continue  # "in the pancreatic tail near the splenic hilum": the spleen is a landmark
+        if P.VESSEL_AFTER_RE.match(t, me):
+            continue  # "eroding the splenic artery": a vessel named after an organ, not the organ
         dist = a - me if me <= a else ms - b
         # an organ in the sentence's own label ("PANCREAS/SPLEEN: 11 mm cyst in the pancreatic tail") is a
         # heading: the clause's organ words come first

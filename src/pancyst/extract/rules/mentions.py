@@ -38,11 +38,7 @@ def sentence_mentions(
         return []
     if len(anchors) > 1:
         # "a cystic mass … 46 mm with a solid/cystic component": a part of a lesion does not cut its clause
-        anchors = [
-            am
-            for am in anchors
-            if anchor_group(am) != "cyst" or not P.PART_OF_A_LESION_RE.match(t, am.start())
-        ] or anchors[:1]
+        anchors = [am for am in anchors if not _part_of_a_lesion(t, am, sent.start)] or anchors[:1]
     if len(anchors) > 1:
         # "a 16 mm cystic lesion (presumed side-branch IPMN)", "a cyst, likely a mucinous cystic neoplasm":
         # a diagnosis in apposition names the same lesion; it types it but does not split the sentence
@@ -74,9 +70,9 @@ def sentence_mentions(
         organ = organ_of(doc, a, b, lo, hi, sent)
         if group in ("sb", "md", "mixed", "ipmn"):
             organ = "pancreas"
-        elif group == "pseudo" and organ not in (None, "pancreas", "weak"):
-            organ = organ
-        if organ is None and group in ("serous", "mucinous", "pseudo"):
+        elif group == "pseudo" and organ not in (None, "pancreas") and not _qualified_by_organ(doc, a, b):
+            organ = "pancreas"  # a pseudocyst is the pancreas's unless an organ names it ("splenic pseudocyst")
+        if organ is None and group in ("serous", "mucinous", "pseudo", "solidcystic"):
             organ = "pancreas"
         if group == "lesion" and organ != "pancreas":
             continue
@@ -112,8 +108,10 @@ def sentence_mentions(
             continue  # "Pancreatic cyst(s):", "MRCP for cyst surveillance", "CYST REPORTING TEMPLATE"
         if group in ("cyst", "lesion") and solid_veto(t, lo, hi):
             continue
-        if group == "cyst" and P.PART_OF_A_LESION_RE.match(t, a):
-            continue  # "Small cystic component.", "cystic change": part of another lesion, not a cyst
+        if group in ("solidcystic", "cysticnet") and P.MALIGNANT_RE.search(t, lo, hi):
+            continue  # SPEC §2: a cystic part of a malignancy is no PCL
+        if _part_of_a_lesion(t, m, sent.start):
+            continue  # "Small cystic component.", "with cystic areas": part of another lesion, not a cyst
         if group == "lesion" and re.search(r"\bsolid\s+(?:\w+\s+)?$", t[max(lo, a - 20) : a]):
             continue  # "a 12 mm solid lesion": never a cyst, and not the lesion a later "the lesion" means
         mention = _build_mention(doc, sent, m, group, lo, hi, organ_known=organ == "pancreas")
@@ -309,6 +307,8 @@ def _build_mention(
     if not organ_known:
         mention.group = group
     fill_features(doc, mention, lo, hi, sent)
+    if group == "solidcystic" and mention.nodule is None:
+        mention.nodule = Value("present_unspecified", [(a, b)])  # SPEC §2: its solid part is a mural nodule
     ptype = TYPE_OF_GROUP.get(group, "unspecified")
     mods = doc.ctx.modifiers(a, b, sent.start, sent.end)
     if group != "cyst":
@@ -379,3 +379,23 @@ def group_denial(doc: Doc, sent: Sentence, current: Mention | None) -> Mention |
     m.size = m.prior = m.prior_date = m.prior_interval = m.location = None
     m.broadcast = m.group_statement = True
     return m
+
+
+def _part_of_a_lesion(t: str, am: re.Match[str], lo: int) -> bool:
+    """"cystic component / change", "... with cystic areas": a part of another lesion, not a lesion."""
+    if anchor_group(am) != "cyst":
+        return False
+    a = am.start()
+    if P.PART_OF_A_LESION_RE.match(t, a):
+        return True
+    return bool(P.INTERNAL_PART_RE.match(t, a)) and bool(P.INTERNAL_PART_BEFORE_RE.search(t, max(lo, a - 25), a))
+
+
+def _qualified_by_organ(doc: Doc, a: int, b: int) -> bool:
+    """An organ word right before or after a cyst word names its organ ("splenic pseudocyst", "... of the spleen")."""
+    t = doc.t
+    before = P.ORGAN_RE.search(t, max(0, a - 16), a)
+    if before is not None and P.ADJACENT_GAP_RE.fullmatch(t, before.end(), a):
+        return True
+    after = P.OF_THE_RE.match(t, b)
+    return after is not None and P.ORGAN_RE.match(t, after.end()) is not None

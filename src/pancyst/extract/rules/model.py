@@ -19,6 +19,8 @@ TYPE_OF_GROUP = {
     "mucinous": "mucinous",
     "pseudo": "pseudocyst",
     "cyst": "unspecified",
+    "solidcystic": "unspecified",  # SPEC §2: solid-and-cystic, not called malignant -> a PCL with a nodule
+    "cysticnet": "unspecified",
 }
 LOCATION_OF_GROUP = {
     "uncinate": "uncinate",

@@ -1,12 +1,18 @@
-"""Regular expressions for the rules backend, all applied to normalized (lower-cased, slip-corrected) text.
+"""The rules backend's vocabulary, compiled: regular expressions over normalized (lower-cased,
+slip-corrected) text, word lists and count words.
 
-Kept apart from the control flow of the stages so the vocabulary can be read and extended
-in one place.
+Rules are data: every pattern, word and count lives in ``text/lexicon/rules.yaml`` (its header says
+how an entry is written); this module builds them at import into the same typed names the stages
+use (``patterns.NODULE_RE``, ``patterns.ANCHOR_GROUPS``, ``patterns.COUNT_WORDS``, ...).
 """
 
 from __future__ import annotations
 
 import re
+from importlib import resources
+from typing import Any
+
+import yaml
 
 _NAMED_GROUP_RE = re.compile(r"\(\?P<(\w+)>")
 
@@ -128,408 +134,226 @@ def _led(pattern: str) -> str:
     return "(?=[" + "".join(sorted(letters)) + "])" + pattern
 
 
-# --- lesion anchors -------------------------------------------------------------------------
-ANCHOR_RE, ANCHOR_GROUPS = _dispatched(
-    r"(?=[sbmictplfo])\b(?:"
-    r"(?P<sb>(?:side|branch)[\s-]*(?:branch|duct)[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+"
-    r"(?:neoplasms?|tumou?rs?))|branch[\s-]*type\s+ipmns?|(?:bd|sb)[\s-]?ipmns?)"
-    r"|(?P<md>main[\s-]*duct[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+(?:neoplasms?|tumou?rs?))"
-    r"|md[\s-]?ipmns?)"
-    r"|(?P<mixed>(?:mixed|combined)[\s-]*(?:type\s+)?(?:ipmns?|intraductal\s+papillary\s+mucinous\s+(?:neoplasms?|tumou?rs?)))"
-    r"|(?P<ipmn>ipmns?|intraductal\s+papillary\s+mucinous\s+(?:neoplasms?|tumou?rs?|lesions?))"
-    r"|(?P<serous>serous\s+(?:cyst(?:ic)?\s*)?(?:adenomas?|neoplasms?|tumou?rs?|lesions?)|microcystic\s+(?:serous\s+)?"
-    r"(?:adenomas?|cystadenomas?|neoplasms?)|scas?\b)"
-    r"|(?P<mucinous>mucinous\s+cyst(?:ic)?\s*(?:adenomas?|neoplasms?|tumou?rs?|lesions?)|mcns?\b)"
-    r"|(?P<pseudo>pseudo[\s-]?cysts?)"
-    r"|(?P<cyst>(?:micro|macro|oligo|multi)?cystic\s+(?:pancreatic\s+)?(?:lesions?|foci|focus|neoplasms?|structures?|masses|mass|tumou?rs?|areas?"
-    r"|nodules?|spaces?|formations?|cavity|cavities)"
-    r"|(?:t2|t-2)[\s-]*(?:weighted\s+)?(?:hyper-?intense|bright)\s+(?:cystic\s+)?(?:foci|focus|lesions?|structures?)"
-    r"|cysts?)"
-    r"|(?P<lesion>lesions?\s*#?\s*\d+\b|(?:lesions?|foci|focus|formations?)(?!\s+of\b))"
-    r")",
-)
-# Words that make a "lesion" a cystic one.
-CYSTIC_DESCRIPTOR_RE = re.compile(
-    r"\b(?:(?:micro|macro|oligo|multi)?cystic|cyst|fluid|water|t2[\s-]*(?:weighted\s+)?(?:hyper-?intense|bright)|simple|unilocular|septat\w*"
-    r"|multilocul\w*|ipmn)"
-)
-ENUMERATED_RE = re.compile(r"lesions?\s*#?\s*\d+")
-PLURAL_RE = re.compile(
-    r"\b(?:cysts|ipmns|lesions|foci|neoplasms|pseudocysts|structures|masses|adenomas|tumou?rs|areas|spaces|nodules)\b"
-)
-COUNT_WORDS: dict[str, int] = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "several": 3,
-    "multiple": 3,
-    "numerous": 5,
-    "innumerable": 10,
-    "countless": 10,
-    "scattered": 3,
-    "few": 3,
-    "a few": 3,
-    "multifocal": 3,
-    "bilateral": 2,
-    "additional": 2,
-    "other": 2,
-    "various": 3,
-    "many": 5,
-    "2": 2,
-    "3": 3,
-    "4": 4,
-    "5": 5,
-}
-COUNT_RE = re.compile(
-    r"\b(?:two|three|four|five|six|several|multiple|numerous|innumerable|countless|scattered|a\s+few|few|multifocal"
-    r"|various|many|(?<![.,\d])[2-5](?![.,]\d|\s*(?:mm|cm|millim|centim|x\b|×)))\b"
-)
-NEW_LESION_RE = re.compile(r"\b(?:another|second|additional|separate|third|other|different)\b")
-DEFINITE_RE = re.compile(
-    r"\b(?:the|this|that|these|those|said|aforementioned|dominant|index|known)\s+(?:\w+\s+){0,4}$"
-)
+# --- loading the lexicon -------------------------------------------------------------------------
 
-# --- organs ----------------------------------------------------------------------------------
-ORGAN_RE, ORGAN_GROUPS = _dispatched(
-    r"(?=[a-z])\b(?:"
-    r"(?P<pancreas>pancrea\w*|panc|peripancreatic|ipmns?|(?:bd|sb|md)[\s-]?ipmns?|wirsung|pancreatic)"
-    r"|(?P<liver>liver|hepatic|hepato\w*|segments?\s+(?:[1-8]|i{1,3}|iv[ab]?|v|vi{1,3})\b|caudate|couinaud|subcapsular)"
-    r"|(?P<kidney>kidneys?|renal|bosniak|parapelvic|peripelvic|cortical|interpolar|upper\s+pole|lower\s+pole|nephr\w*)"
-    r"|(?P<spleen>spleen|splenic)"
-    r"|(?P<adrenal>adrenals?)"
-    r"|(?P<pelvis>adnex\w*|ovar\w*|paraovarian|uter\w*|nabothian|endometri\w*|prostat\w*|seminal|bartholin"
-    r"|pelvic|pelvis|cervical|cervix|epididym\w*|scrot\w*|testi\w*|inguinal)"
-    r"|(?P<biliary>choledoch\w*|gallbladder|biliary|bile|cbd|cholecyst\w*|hepaticojejun\w*)"
-    r"|(?P<bone>tarlov|perineural|vertebra\w*|sacral|sacrum|osseous|bone|bony|spinal|iliac\s+bone|femoral|synovial"
-    r"|baker)"
-    r"|(?P<bowel>duoden\w*|duplication|mesenter\w*|omental|omentum|bowel|colon\w*|gastric|stomach|appendi\w*"
-    r"|peritoneal|retroperitoneal|urachal|jejun\w*|ile\w+)"
-    r"|(?P<lung>lungs?|pulmonary|pleura\w*|pericardi\w*|breast|thyroid|mediastin\w*)"
-    r"|(?P<skin>subcutaneous|sebaceous|epidermoid|dermoid|skin)"
-    r"|(?P<weak>uncinate|head|neck|body|tail)"
-    r")"
-)
-
-# --- locations ---------------------------------------------------------------------------------
-LOCATION_RE = re.compile(
-    r"(?=[hnbtuj])\b(?:"
-    r"(?P<uncinate>(?:head|uncinate)(?:\s*(?:/|-|and|or)\s*|\s+and\s+(?:the\s+)?)(?:uncinate|head)(?:\s+process)?"
-    r"|uncinate(?:\s+process)?)"
-    r"|(?P<neckj>head[\s/-]+neck(?:\s+junction)?|neck[\s/-]+head|junction\s+of\s+(?:the\s+)?(?:pancreatic\s+)?head\s+and"
-    r"\s+(?:the\s+)?neck|head\s*-\s*neck|neck[\s/-]+body(?:\s+junction)?|junction\s+of\s+(?:the\s+)?neck\s+and\s+(?:the\s+)?body)"
-    r"|(?P<bodyj>body[\s/-]+tail(?:\s+junction)?|tail[\s/-]+body|junction\s+of\s+(?:the\s+)?(?:pancreatic\s+)?body\s+and"
-    r"\s+(?:the\s+)?tail|body\s*-\s*tail)"
-    r"|(?P<head>head)"
-    r"|(?P<neck>neck)"
-    r"|(?P<body>body)"
-    r"|(?P<tail>tail)"
-    r")\b"
-)
-LOCATION_VETO_BEFORE = re.compile(
-    r"(?:vertebral|gallbladder|femoral|humeral|uterine|epididymal|caudate|foreign|ciliary|bladder|penile|pancreatic\s+duct"
-    r"|narrow|wide|short|long|thin|broad|via\s+a)\s+$"
-)
-LOCATION_VETO_AFTER = re.compile(
-    r"^\s+(?:of\s+the\s+(?:gallbladder|epididymis|femur|caudate|uterus)|wall|ct|mri|cta)\b"
-)
-
-# --- lesion features ------------------------------------------------------------------------------
-NODULE_RE = re.compile(
-    r"(?=[mnspev])\b(?:(?:mural\s+)?nodules?|nodularity|nodular\s+(?:component|focus|soft\s+tissue)|solid\s+(?:enhancing\s+)?"
-    r"(?:components?|comp\b\.?|portions?|elements?|areas?|foci|focus)|papillary\s+projections?|soft[\s-]+tissue\s+components?"
-    r"|enhancing\s+(?:solid\s+)?components?|solid\s+nodules?|(?:endocystic\s+|intracystic\s+|mural\s+)?vegetations?)\b"
-)
-NONENHANCING_RE = re.compile(
-    r"\b(?:non[\s-]?enhancing|nonenhancement|unenhancing|without\s+(?:\w+\s+){0,2}enhancement|no\s+(?:\w+\s+){0,2}"
-    r"enhancement|does\s+not\s+(?:demonstrate\s+|show\s+)?enhance|do\s+not\s+enhance|not\s+enhance|non[\s-]?enhancement"
-    r"|not\s+(?:\w+\s+)?enhancing|lacks?\s+enhancement)\b"
-)
-ENH_UNKNOWN_RE = re.compile(
-    r"\b(?:enhancement\s+(?:cannot|can\s+not|could\s+not|was\s+not|is\s+not|not)\s+(?:be\s+)?(?:assessed|evaluated|"
-    r"determined|characterized|established)|(?:cannot|can\s+not|could\s+not|unable\s+to)\s+(?:be\s+)?(?:assess|evaluate|"
-    r"determine|characterize)\w*\s+(?:for\s+)?(?:\w+\s+){0,2}enhancement|indeterminate\s+enhancement|enhancement\s+is\s+"
-    r"indeterminate|non[\s-]?contrast|without\s+(?:iv\s+|intravenous\s+)?contrast|not\s+assessable|unenhanced\s+(?:exam|study)"
-    r"|enhancement\s+(?:is\s+)?(?:uncertain|equivocal|unknown|not\s+assessable))"
-)
-ENHANCING_RE = re.compile(r"\b(?:enhanc\w*)\b")
-
-WALL_ABSENT_RE = re.compile(
-    r"(?=[tiswn])\b(?:thin[\s-]*walled|thin\s+(?:and\s+)?(?:smooth\s+|non[\s-]?enhancing\s+|imperceptible\s+|regular\s+)*walls?|"
-    r"imperceptible\s+walls?|smooth\s+thin\s+walls?|walls?[\s:]+(?:is\s+|are\s+)?(?:thin|imperceptible|smooth)|"
-    r"no\s+(?:\w+\s+){0,3}wall\s+(?:thickening|enhancement))"
-)
-WALL_PRESENT_RE = re.compile(
-    r"(?=[twiem])\b(?:thick(?:ened|ening)?[\s-]*(?:(?:and|or|/)[\s-]*)?(?:enhancing\s+|irregular\s+|nodular\s+)?walls?|"
-    r"thick[\s-]*walled|walls?[\s:]+(?:\w+\s+){0,2}(?:thickening|thickened|thick|enhancement|enhances|enhancing)|"
-    r"(?:irregular|nodular)\s+wall\s+thickening|thickening\s+of\s+(?:the\s+)?(?:cyst\s+|lesion\s+)?walls?|"
-    r"enhancing\s+(?:and\s+thickened\s+|thick\s+)?(?:cyst\s+)?walls?|mural\s+thickening|mural\s+enhancement|"
-    r"wall\s+thickening)"
-)
-# Structured templates: "Wall thickening: imperceptible", "Wall: not thickened".
-WALL_FIELD_RE = re.compile(
-    r"(?=[wc])\b(?:(?:cyst\s+)?wall(?:\s+thickening)?|wall\s+(?:thickness|enhancement))(?=\s*:)"
-)
-FIELD_ANSWER_RE = re.compile(r"\s*:\s*([^\n.;]{1,40})")
-ABSENT_ANSWER_RE = re.compile(
-    r"^\s*(?:no\b|none|absent|negative|not\s|without|thin|imperceptible|smooth|normal|unremarkable|n/?a\b)"
-)
-WALL_PRESENT_ANSWER_RE = re.compile(r"^\s*(?:yes|present|thick\w*|enhanc\w*|irregular|nodular|mild|focal)")
-SEPTA_ABSENT_RE = re.compile(
-    r"(?=[unsw])\b(?:uni-?locular|uni-?loculated|non-?septated|unseptated|non-?loculated|simple\s+appearing|without\s+internal\s+"
-    r"(?:complexity|septa\w*))\b"
-)
-SEPTA_PRESENT_RE = re.compile(
-    r"(?=[smlh])\b(?:septa(?:tions?|ted|e|l|tion)?|septum|multi-?locul(?:ated|ar)|multi-?septated|loculations?|multicystic|"
-    r"multiloculated|honeycomb)\b"
-)
-COMM_RE = re.compile(
-    r"(?=[cn])\b(?:communicat\w+|connection\s+(?:with|to)\s+(?:the\s+)?(?:main\s+)?(?:pancreatic\s+)?duct|connects?\s+(?:with|to)"
-    r"\s+(?:the\s+)?(?:main\s+)?(?:pancreatic\s+)?duct|(?:contiguous|continuous)\s+with\s+(?:the\s+)?(?:dilated\s+)?(?:main\s+)?(?:pancreatic\s+)?duct)"
-)
-# "separate from the main pancreatic duct": no communication, said without the word
-SEPARATE_FROM_DUCT_RE = re.compile(
-    r"\b(?:separate|distinct|apart)\s+from\s+(?:the\s+)?(?:main\s+)?(?:pancreatic\s+)?(?:duct|mpd|wirsung)\b"
-)
-CALC_RE = re.compile(r"(?=c)\b(?:calcif\w*|calcium)\b")
-CALC_PERIPHERAL_RE = re.compile(r"\b(?:peripheral|rim|eggshell|egg-shell|curvilinear|mural)\b")
-CALC_CENTRAL_RE = re.compile(r"\b(?:central|centrally|stellate|scar)\b")
-SOLID_VETO_RE = re.compile(
-    r"(?=[sacmnflwhbv])\b(?:solid\s+and\s+cystic|solid\s+mass|adenocarcinoma|carcinoma|malignan\w*|necrotic|necrosis|neuroendocrine|"
-    r"cystic\s+components?\s+of|cystic\s+degeneration|metasta\w*|lymphoma|sarcoma|fluid\s+collection|walled[\s-]off|"
-    r"abscess|hematoma|seroma|biloma|lymphocele|varix|aneurysm)\b"
-)
-# Every SOLID_VETO_RE match holds one of these (a substring test is cheaper than the search).
-SOLID_VETO_WORDS = (
-    "solid", "carcinoma", "malignan", "necro", "neuroendocrine", "component", "degeneration", "metasta",
-    "lymph", "sarcoma", "fluid", "walled", "abscess", "hematoma", "seroma", "biloma", "varix", "aneurysm",
-)  # fmt: skip
-
-# --- ducts ----------------------------------------------------------------------------------------
-DUCT_RE, DUCT_GROUPS = _dispatched(
-    r"(?=[sbcmdehiwp])\b(?:"
-    r"(?P<sb>side[\s-]*branch(?:es)?(?:\s+ducts?)?|branch[\s-]*ducts?|secondary\s+(?:pancreatic\s+)?ducts?|side\s+branches)"
-    r"|(?P<cbd>common\s+(?:bile\s+|hepatic\s+)?ducts?|cbd|chd|bile\s+ducts?|biliary(?:\s+ducts?|\s+tree)?|hepatic\s+ducts?"
-    r"|cystic\s+ducts?|intrahepatic(?:\s+ducts?)?|extrahepatic(?:\s+ducts?)?|choledochus)"
-    r"|(?P<mpd>(?:main\s+)?pancreatic(?:\s*(?:/|or|and)\s*(?:biliary|bile))?\s+duct(?:al|s)?|(?:biliary|bile)\s*(?:/|or|and)"
-    r"\s*pancreatic\s+duct(?:al|s)?|main\s+(?:pancreatic\s+)?duct(?:al)?|mpd|duct\s+of\s+wirsung|wirsung\w*|pancreatic\s+"
-    r"ductal|pd\b)"
-    r"|(?P<bare>ducts?|ductal)"
-    r")"
-)
-DILATED_RE = re.compile(
-    r"(?=[dpeu])(?<!non-)(?<!non\s)\b(?:dilat\w*|ectatic|ectasia|enlarged|distended|prominent|upstream\s+dilat\w*)\b"
-)
-DILATED_WORDS = ("dilat", "ectat", "ectasia", "enlarged", "distended", "prominent")  # one is in every match
-NORMAL_DUCT_RE = re.compile(
-    r"(?=[nuwiar])\b(?:non[\s-]?dilated|undilated|normal(?:ly)?\s+(?:in\s+)?(?:caliber|calibre|size|diameter)|normal[\s-]+caliber|"
-    r"normal[\s-]+calibre|within\s+normal\s+limits|is\s+normal|are\s+normal|unremarkable|normal|nl|wnl|"
-    r"regular\s+(?:calibre|caliber|size|diameter)|regular)\b"
-)
-# "... 2 mm in the head, 3.5 mm in the tail": between two sizes of one duct, only a segment name.
-DUCT_SEGMENT_LIST_RE = re.compile(
-    r"[\s,]*(?:(?:in|at|of|within|through)\s+(?:the\s+)?)?(?:pancreatic\s+)?(?:head|neck|body|tail|uncinate)"
-    r"(?:\s+process)?(?:\s+(?:region|segment))?[\s,;]*(?:and|to|versus|vs\.?)?[\s,]*(?:(?:up\s+to|measuring|"
-    r"approximately|about)\s+)?"
-)
-MEAS_DUCT_GAP_RE = re.compile(
-    r"^(?:[\s,:(]|is|are|was|mildly|moderately|markedly|severely|mild|dilated|enlarged|prominent|measur\w*|caliber|calibre|"
-    r"diameter|of|to|at|up|approximately|about|maximal|maximum|max|in|dilation|dilatation|with|a|which|that|and)*$"
-)
-
-# --- measurement roles ----------------------------------------------------------------------------
-PRIOR_BEFORE_RE = re.compile(
-    _led(
-        r"(?:\bpreviously|\bprior|\bprevious|\bprev\.?|\bearlier|\bformerly|\bfrom|\bcompared\s+(?:to|with)|\bvs\.?|\bversus|\bwas|\bwere"
-        r"|\bthen|\bwhen\s+it\s+measured|\bwhen\s+measuring|\bat\s+which\s+time\s+it\s+measured|\bhad\s+measured|\bbaseline"
-        r"|\bpreviously\s+measured)"
-        r"(?:\s+(?:measured|measuring|measures|of|at|approximately|about|up\s+to|been|size|it|this|the\s+cyst|the\s+lesion|"
-        r"measurements?|dimensions?|diameter|was|is|"
-        r"exam|study|ct|mri|scan|:))*[\s:]*$"
-    )
-)
-CURRENT_BEFORE_RE = re.compile(
-    _led(
-        r"(?:\bnow|\bcurrently|\btoday|\bpresently|(?<!compared\s)(?<!similar\s)(?<!relative\s)(?<!comparison\s)\bto|\bcurrent(?:ly)?\s+measur\w*|\bnow\s+measur\w*)"
-        r"(?:\s+(?:measures|measuring|measured|approximately|about|up\s+to|of|at))*\s*$"
-    )
-)
-PRIOR_AFTER_RE = re.compile(
-    r"^[\s),]*(?:(?:on|in|at|from)\s+(?:the\s+)?(?:prior|previous|preceding|comparison|last|earlier|most\s+recent|"
-    r"outside|older|initial|baseline|remote|\w+\s+prior)|previously|prior|before|earlier|ago|at\s+baseline|"
-    r"(?:on|in|from)\s+(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|19\d\d|20\d\d)|"
-    r"(?:on|in|at|from)\s+(?:the\s+|an?\s+)?(?:examination|exam|study|scan|ct|mri|mrcp|imaging|ultrasound)\s+"
-    r"(?:of|dated|from|performed|done|on|\d|(?:\w+\s+){0,2}(?:ago|prior|earlier|before|previously))|"
-    r"(?:\w+\s+){0,2}(?:months?|years?|weeks?)\s+(?:ago|prior|earlier|before|previously))"
-)
-RELATIONAL_BEFORE_RE = re.compile(
-    r"\b(?:near|adjacent\s+to|abutting|abuts|close\s+to|towards?|along|compressing|displacing|posterior\s+to|"
-    r"anterior\s+to|medial\s+to|lateral\s+to|inferior\s+to|superior\s+to|contacting|next\s+to|at\s+the\s+level\s+of)"
-    r"\s+(?:the\s+)?(?:(?:distal|proximal|mid|upper|lower|left|right|common|intrahepatic|extrahepatic)\s+){0,2}$"
-)
-PAST_BEFORE_RE = re.compile(
-    r"\b(?:measured|was|were|had\s+measured|measuring)\s+(?:approximately\s+|about\s+|up\s+to\s+)?$"
-)
-PRIOR_CONTEXT_RE = re.compile(
-    r"\b(?:on|in|at)\s+(?:the\s+)?(?:prior|previous|preceding|comparison|earlier|last|baseline)\b|\bpreviously\b"
-    r"|\b(?:on|in)\s+(?:\d{1,2}/|(?:19|20)\d\d\b)"
-)
-CORRECTION_BEFORE_RE = re.compile(
-    _led(
-        r"(?:\bnot|\brather\s+than|\binstead\s+of|\b(?:reported|dictated|stated|described|listed|transcribed|read)\s+as"
-        r"|\berroneously|\bincorrectly|\bin\s+error)[\s:]*(?:as\s+)?(?:approximately\s+)?$"
-    )
-)
-CHANGE_FROM_RE = re.compile(
-    r"\b(?:increas\w*|enlarg\w*|grow\w*|grew|decreas\w*|progress\w*|chang\w*|expand\w*|larger|smaller|up|down|interval"
-    r"|evolv\w*|shrunk|reduc\w*)\b(?:[^.;]{0,40})\bfrom\s*$"
-)
-RANGE_FROM_RE = re.compile(r"\b(?:rang\w*|vary\w*|between)\s+(?:in\s+size\s+)?(?:from\s+)?$")
-DELTA_BEFORE_RE = re.compile(r"\bby\s+(?:approximately\s+|about\s+)?$")
-
-NODULE_BEFORE_GAP_RE = re.compile(
-    r"^[\s,(]*(?:(?:which|that)\s+)?(?:measuring|measures|measure|of|sized|size|up\s+to|approximately|about|is|:|,|\()*[\s(]*$"
-)
-NODULE_AFTER_GAP_RE = re.compile(
-    r"^[\s-]*(?:(?:\w+ly|non[\s-]?enhancing|enhancing|solid|mural|soft[\s-]tissue|papillary|small|tiny|hypo\w*|hyper\w*|"
-    r"polypoid|nodular|intramural|eccentric)\s+)*$"
-)
-
-# --- context for the exam date --------------------------------------------------------------------
-EXAM_DATE_LINE_RE = re.compile(r"\b(?:date|dated|performed|exam|examination|study|service|dos|acquired)\b")
-CLAUSE_BREAK_RE = re.compile(
-    r";|,\s*(?:and|but|while|whereas)\b|,|\band\b|\bbut\b|\bwhile\b|\bwhereas\b|\bas\s+well\s+as\b"
-)
-
-# --- moved from the stages ---
+_BUILDS = ("plain", "led", "dispatched")
+_ENTRY_KEYS = frozenset({"build", "regex"})
 
 
-LABEL_RE = re.compile(r"[a-z][a-z /,&-]{0,40}:")
+def _load_lexicon() -> dict[str, Any]:
+    raw = resources.files("pancyst.text").joinpath("lexicon/rules.yaml").read_text(encoding="utf-8")
+    lex = yaml.safe_load(raw)
+    unknown = set(lex) - {"fragments", "patterns", "words", "maps"}
+    if unknown:
+        raise ValueError(f"rules.yaml: unknown section(s) {sorted(unknown)}")
+    return {key: lex.get(key) or {} for key in ("fragments", "patterns", "words", "maps")}
 
 
-SOLID_TOPIC_RE = re.compile(
-    r"(?:\d{1,2}[.)]\s*)?(?:(?:there\s+is|note\s+is\s+made\s+of|redemonstrated|again\s+(?:seen|noted))\s+)?an?\s+"
-    r"(?:[\w.,-]+\s+){0,5}?(?:solid\s+(?:\w+\s+)?(?:nodules?|mass(?:es)?|lesions?|tumou?rs?)|mass(?:es)?|tumou?rs?)\b"
-)
+def _regex_text(name: str, entry: Any, fragments: dict[str, str]) -> str:
+    """The regex of pattern entry ``name``: its pieces joined, each ``@fragment`` piece replaced."""
+    if not isinstance(entry, dict) or set(entry) - _ENTRY_KEYS:
+        raise ValueError(f"rules.yaml: pattern {name} must be a mapping of {sorted(_ENTRY_KEYS)}")
+    pieces = entry.get("regex")
+    if isinstance(pieces, str):
+        pieces = [pieces]
+    if not isinstance(pieces, list) or not pieces or not all(isinstance(p, str) for p in pieces):
+        raise ValueError(f"rules.yaml: pattern {name} needs a regex: a string or a list of strings")
+    out: list[str] = []
+    for piece in pieces:
+        if piece.startswith("@"):
+            if piece[1:] not in fragments:
+                raise ValueError(
+                    f"rules.yaml: pattern {name} names unknown fragment {piece!r} (fragments: {sorted(fragments)})"
+                )
+            out.append(fragments[piece[1:]])
+        else:
+            out.append(piece)
+    return "".join(out)
 
 
-APPOSITION_RE = re.compile(
-    r"(?:\(\s*|,\s*|\b)(?:(?:most|more|very)\s+)?(?:likely|probably|probable|presumed|presumably|possibly|possible"
-    r"|favou?red|suspected|suggestive\s+of|suspicious\s+for|consistent\s+with|compatible\s+with|in\s+keeping\s+with"
-    r"|representing|typical\s+of|characteristic\s+of|reflecting|which\s+(?:is|may\s+be)|that\s+is)"
-    r"(?:\s+(?:representing|reflecting|to\s+be|as))?(?:\s+(?:an?|the))?\s*$"
-)
+def _build_entry(name: str, entry: Any, fragments: dict[str, str]) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """Pattern entry ``name`` compiled as its ``build`` says, and its group names (dispatched only)."""
+    text = _regex_text(name, entry, fragments)
+    build = entry.get("build", "plain")
+    try:
+        if build == "plain":
+            return re.compile(text), ()
+        if build == "led":
+            return re.compile(_led(text)), ()
+        if build == "dispatched":
+            return _dispatched(text)
+    except (re.error, ValueError) as e:
+        raise ValueError(f"rules.yaml: pattern {name}: {e}") from e
+    raise ValueError(f"rules.yaml: pattern {name} has unknown build {build!r} (one of {', '.join(_BUILDS)})")
 
 
-HEADING_AFTER_RE = re.compile(r"(?:\(s\)|\(es\))?[ \t]*:[ \t]*(?:\n|$)")
+_LEXICON = _load_lexicon()
+_FRAGMENTS: dict[str, str] = {str(k): str(v) for k, v in _LEXICON["fragments"].items()}
 
 
-# "8 and 5 mm", "1.2, 0.9 and 0.7 cm": numbers listed before the one that carries the unit
-LISTED_NUMBER_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?)\s*(?:,\s*and|,|and|&)\s*$")
-# between a place and its own size: "head (9 mm)", "body: 12 mm", "tail, measuring 7 mm", "head 5 mm"
-PLACE_SIZE_GAP_RE = re.compile(
-    r"[\s(:,=-]*(?:(?:which\s+|that\s+)?(?:measuring|measures|measure|measured|of|at|up\s+to)\s*)?[\s(:=]*"
-)
-LIST_GAP_RE = re.compile(r"\s*(?:,\s*and|,|and|&)\s*")
-RESPECTIVELY_RE = re.compile(r"\brespectively\b|\bresp\.")
+def _entry(name: str) -> Any:
+    entry = _LEXICON["patterns"].get(name)
+    if entry is None:
+        raise KeyError(f"rules.yaml has no pattern {name}")
+    return entry
 
 
-SOLID_LOOK_RE = re.compile(r"\b(?:hypo-?|hyper-?|avidly\s+|arterially\s+)enhanc\w*|\bhypervascular|\bsolid\b")
-PART_OF_A_LESION_RE = re.compile(
-    r"cystic\s+(?:components?|portions?|elements?|changes?|degeneration|necrosis|parts?)\b"
-)
-COUNT_LABEL_RE = re.compile(r"\b(?:number|no\.|count)\s+of\s+(?:\w+\s+)?$")
+def _pattern(name: str) -> re.Pattern[str]:
+    entry = _entry(name)
+    if isinstance(entry, dict) and entry.get("build") == "dispatched":
+        raise ValueError(f"rules.yaml: pattern {name} is dispatched: load it with _dispatched_pattern")
+    return _build_entry(name, entry, _FRAGMENTS)[0]
 
 
-NOT_A_FINDING_AFTER_RE = re.compile(
-    r"(?:\(s\)|\(es\))?[ \t]+(?:[a-z]+[ \t]+)?(?:surveillance|follow[ -]?up|protocol|reporting|template"
-    r"|worksheet|screening|work[ -]?up)\b"
-)
+def _dispatched_pattern(name: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    entry = _entry(name)
+    if not isinstance(entry, dict) or entry.get("build") != "dispatched":
+        raise ValueError(f"rules.yaml: pattern {name} is not dispatched: load it with _pattern")
+    return _build_entry(name, entry, _FRAGMENTS)
 
 
-LABEL_COLON_RE = re.compile(r"(?:\(s\))?[ \t]*:")
-# whitespace, bullets and list numbers that may open a line ("- ", "• ", "2. ", "3) ")
-BULLET = r"[\s*•·\-–\d.)]*"
-LABEL_PREFIX_RE = re.compile(BULLET + r"(?:[a-z]+\s+)?")
-SINGLE_ANSWER_RE = re.compile(r"\s*(?:single|one|solitary|1|a|an)\b")
-GROUP_WORDS_RE = re.compile(r"\b(?:any|all|none|either|neither|each|both|cysts|lesions|foci|ipmns)\b")
+def _words(name: str) -> tuple[str, ...]:
+    words = _LEXICON["words"].get(name)
+    if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+        raise ValueError(f"rules.yaml: words {name} must be a list of non-empty strings")
+    return tuple(words)
 
 
-ENUMERATED_AFTER_RE = re.compile(r"\s*(?:#|no\.?)?\s*\d{1,2}\b(?!\s*(?:mm|cm|x|\.\d))")
+def _counts(name: str) -> dict[str, int]:
+    counts = _LEXICON["maps"].get(name)
+    if not isinstance(counts, dict) or not all(isinstance(v, int) for v in counts.values()):
+        raise ValueError(f"rules.yaml: map {name} must map words to whole numbers")
+    return {str(k): v for k, v in counts.items()}
 
 
-# "- Pancreatic tail: 2.1 cm, previously 2.1 cm", "Head: 7 mm": an item of a list of places with sizes
-LIST_ITEM_RE = re.compile(
-    BULLET + r"(?:(?:the\s+)?pancreatic\s+)?(?:head|neck|body|tail|uncinate(?:\s+process)?)\s*[:=-]\s*"
-)
+# --- lesion anchors --------------------------------------------------------------------------------
+ANCHOR_RE, ANCHOR_GROUPS = _dispatched_pattern("ANCHOR_RE")
+CYSTIC_DESCRIPTOR_RE: re.Pattern[str] = _pattern("CYSTIC_DESCRIPTOR_RE")
+ENUMERATED_RE: re.Pattern[str] = _pattern("ENUMERATED_RE")
+PLURAL_RE: re.Pattern[str] = _pattern("PLURAL_RE")
+COUNT_WORDS: dict[str, int] = _counts("COUNT_WORDS")
+COUNT_RE: re.Pattern[str] = _pattern("COUNT_RE")
+NEW_LESION_RE: re.Pattern[str] = _pattern("NEW_LESION_RE")
+DEFINITE_RE: re.Pattern[str] = _pattern("DEFINITE_RE")
 
 
-NODULE_WORDS = ("nodul", "solid", "papillary", "tissue", "component", "vegetation")
-SEPTA_WORDS = ("sept", "locul", "simple", "multicystic", "without internal", "honeycomb")
-COMM_WORDS = ("communicat", "connect", "contiguous", "continuous")
-CONTINUATION_WORDS = (
-    NODULE_WORDS
-    + SEPTA_WORDS
-    + COMM_WORDS
-    + ("wall", "mural", "calc", "head", "neck", "body", "tail", "uncinate")
-)
+# --- organs ----------------------------------------------------------------------------------------
+ORGAN_RE, ORGAN_GROUPS = _dispatched_pattern("ORGAN_RE")
 
 
-LOCATION_WORDS = ("head", "neck", "body", "tail", "uncinate")
-CYST_WORDS = ("cyst", "lesion", "ipmn")  # one is in every name of a cyst the size patterns look for
+# --- locations -------------------------------------------------------------------------------------
+LOCATION_RE: re.Pattern[str] = _pattern("LOCATION_RE")
+LOCATION_VETO_BEFORE: re.Pattern[str] = _pattern("LOCATION_VETO_BEFORE")
+LOCATION_VETO_AFTER: re.Pattern[str] = _pattern("LOCATION_VETO_AFTER")
 
 
-LARGEST_RE = re.compile(r"\b(?:the\s+)?largest\b")
-NOT_A_PLACE_AFTER_RE = re.compile(r"\s+(?:wall|habitus|mass)")
+# --- lesion features -------------------------------------------------------------------------------
+NODULE_RE: re.Pattern[str] = _pattern("NODULE_RE")
+NONENHANCING_RE: re.Pattern[str] = _pattern("NONENHANCING_RE")
+ENH_UNKNOWN_RE: re.Pattern[str] = _pattern("ENH_UNKNOWN_RE")
+ENHANCING_RE: re.Pattern[str] = _pattern("ENHANCING_RE")
+WALL_ABSENT_RE: re.Pattern[str] = _pattern("WALL_ABSENT_RE")
+WALL_PRESENT_RE: re.Pattern[str] = _pattern("WALL_PRESENT_RE")
+WALL_FIELD_RE: re.Pattern[str] = _pattern("WALL_FIELD_RE")
+FIELD_ANSWER_RE: re.Pattern[str] = _pattern("FIELD_ANSWER_RE")
+ABSENT_ANSWER_RE: re.Pattern[str] = _pattern("ABSENT_ANSWER_RE")
+WALL_PRESENT_ANSWER_RE: re.Pattern[str] = _pattern("WALL_PRESENT_ANSWER_RE")
+SEPTA_ABSENT_RE: re.Pattern[str] = _pattern("SEPTA_ABSENT_RE")
+SEPTA_PRESENT_RE: re.Pattern[str] = _pattern("SEPTA_PRESENT_RE")
+COMM_RE: re.Pattern[str] = _pattern("COMM_RE")
+SEPARATE_FROM_DUCT_RE: re.Pattern[str] = _pattern("SEPARATE_FROM_DUCT_RE")
+CALC_RE: re.Pattern[str] = _pattern("CALC_RE")
+CALC_PERIPHERAL_RE: re.Pattern[str] = _pattern("CALC_PERIPHERAL_RE")
+CALC_CENTRAL_RE: re.Pattern[str] = _pattern("CALC_CENTRAL_RE")
+SOLID_VETO_RE: re.Pattern[str] = _pattern("SOLID_VETO_RE")
 
 
-COMM_FIELD_RE = re.compile(r"[^:\n.;]{0,30}:\s*([^\n.;]{1,40})")
-UNCERTAIN_ANSWER_RE = re.compile(
-    r"\s*(?:indeterminate|uncertain|equivocal|unknown|unclear|not\s+(?:assessed|evaluated|determined|assessable)"
-    r"|cannot\s+be|can\s*not\s+be|n/?a\b|\?)"
-)
+# --- ducts -----------------------------------------------------------------------------------------
+DUCT_RE, DUCT_GROUPS = _dispatched_pattern("DUCT_RE")
+DILATED_RE: re.Pattern[str] = _pattern("DILATED_RE")
+NORMAL_DUCT_RE: re.Pattern[str] = _pattern("NORMAL_DUCT_RE")
+DUCT_SEGMENT_LIST_RE: re.Pattern[str] = _pattern("DUCT_SEGMENT_LIST_RE")
+MEAS_DUCT_GAP_RE: re.Pattern[str] = _pattern("MEAS_DUCT_GAP_RE")
 
 
-DUCT_AFTER_RE = re.compile(r"[\s-]*(?:\w+\s+){0,2}(?:duct|ducts|mpd|cbd)\b")
-CYST_AFTER_RE = re.compile(r"[\s-]*(?:\w+\s+){0,3}(?:cyst|lesion|ipmn)")
-DUCT_GAP_VETO_RE = re.compile(
-    r"\b(?:septa\w*|walls?|nodul\w*|previously|prior|formerly|which\s+measured|compared|communicat\w*)\b"
-)
+# --- measurement roles -----------------------------------------------------------------------------
+PRIOR_BEFORE_RE: re.Pattern[str] = _pattern("PRIOR_BEFORE_RE")
+CURRENT_BEFORE_RE: re.Pattern[str] = _pattern("CURRENT_BEFORE_RE")
+PRIOR_AFTER_RE: re.Pattern[str] = _pattern("PRIOR_AFTER_RE")
+RELATIONAL_BEFORE_RE: re.Pattern[str] = _pattern("RELATIONAL_BEFORE_RE")
+PAST_BEFORE_RE: re.Pattern[str] = _pattern("PAST_BEFORE_RE")
+PRIOR_CONTEXT_RE: re.Pattern[str] = _pattern("PRIOR_CONTEXT_RE")
+CORRECTION_BEFORE_RE: re.Pattern[str] = _pattern("CORRECTION_BEFORE_RE")
+CHANGE_FROM_RE: re.Pattern[str] = _pattern("CHANGE_FROM_RE")
+RANGE_FROM_RE: re.Pattern[str] = _pattern("RANGE_FROM_RE")
+DELTA_BEFORE_RE: re.Pattern[str] = _pattern("DELTA_BEFORE_RE")
+NODULE_BEFORE_GAP_RE: re.Pattern[str] = _pattern("NODULE_BEFORE_GAP_RE")
+NODULE_AFTER_GAP_RE: re.Pattern[str] = _pattern("NODULE_AFTER_GAP_RE")
 
 
-DESCRIBED_ABOVE_RE = re.compile(r"^\s+(?:described|mentioned|noted|seen)\s+(?:above|previously|earlier)\b")
+# --- context for the exam date ---------------------------------------------------------------------
+EXAM_DATE_LINE_RE: re.Pattern[str] = _pattern("EXAM_DATE_LINE_RE")
+CLAUSE_BREAK_RE: re.Pattern[str] = _pattern("CLAUSE_BREAK_RE")
 
 
-ALL_OF_THEM_RE = re.compile(r"\b(?:all|both|each|every|these|those)\b")
-SENTENCE_OPENING_RE = re.compile(BULLET + r"(?:the\s+|they\s+|cystic\s+)?")
+# --- labels, lists and the words around a mention --------------------------------------------------
+LABEL_RE: re.Pattern[str] = _pattern("LABEL_RE")
+SOLID_TOPIC_RE: re.Pattern[str] = _pattern("SOLID_TOPIC_RE")
+APPOSITION_RE: re.Pattern[str] = _pattern("APPOSITION_RE")
+HEADING_AFTER_RE: re.Pattern[str] = _pattern("HEADING_AFTER_RE")
+LISTED_NUMBER_RE: re.Pattern[str] = _pattern("LISTED_NUMBER_RE")
+PLACE_SIZE_GAP_RE: re.Pattern[str] = _pattern("PLACE_SIZE_GAP_RE")
+LIST_GAP_RE: re.Pattern[str] = _pattern("LIST_GAP_RE")
+RESPECTIVELY_RE: re.Pattern[str] = _pattern("RESPECTIVELY_RE")
+SOLID_LOOK_RE: re.Pattern[str] = _pattern("SOLID_LOOK_RE")
+PART_OF_A_LESION_RE: re.Pattern[str] = _pattern("PART_OF_A_LESION_RE")
+COUNT_LABEL_RE: re.Pattern[str] = _pattern("COUNT_LABEL_RE")
+NOT_A_FINDING_AFTER_RE: re.Pattern[str] = _pattern("NOT_A_FINDING_AFTER_RE")
+LABEL_COLON_RE: re.Pattern[str] = _pattern("LABEL_COLON_RE")
+LABEL_PREFIX_RE: re.Pattern[str] = _pattern("LABEL_PREFIX_RE")
+SINGLE_ANSWER_RE: re.Pattern[str] = _pattern("SINGLE_ANSWER_RE")
+GROUP_WORDS_RE: re.Pattern[str] = _pattern("GROUP_WORDS_RE")
+ENUMERATED_AFTER_RE: re.Pattern[str] = _pattern("ENUMERATED_AFTER_RE")
+LIST_ITEM_RE: re.Pattern[str] = _pattern("LIST_ITEM_RE")
+LARGEST_RE: re.Pattern[str] = _pattern("LARGEST_RE")
+NOT_A_PLACE_AFTER_RE: re.Pattern[str] = _pattern("NOT_A_PLACE_AFTER_RE")
+COMM_FIELD_RE: re.Pattern[str] = _pattern("COMM_FIELD_RE")
+UNCERTAIN_ANSWER_RE: re.Pattern[str] = _pattern("UNCERTAIN_ANSWER_RE")
+DUCT_AFTER_RE: re.Pattern[str] = _pattern("DUCT_AFTER_RE")
+CYST_AFTER_RE: re.Pattern[str] = _pattern("CYST_AFTER_RE")
+DUCT_GAP_VETO_RE: re.Pattern[str] = _pattern("DUCT_GAP_VETO_RE")
+DESCRIBED_ABOVE_RE: re.Pattern[str] = _pattern("DESCRIBED_ABOVE_RE")
+ALL_OF_THEM_RE: re.Pattern[str] = _pattern("ALL_OF_THEM_RE")
+SENTENCE_OPENING_RE: re.Pattern[str] = _pattern("SENTENCE_OPENING_RE")
+COMPARISON_SENT_RE: re.Pattern[str] = _pattern("COMPARISON_SENT_RE")
+PRIOR_DATE_LINE_RE: re.Pattern[str] = _pattern("PRIOR_DATE_LINE_RE")
+COMPOUND_HEADING_RE: re.Pattern[str] = _pattern("COMPOUND_HEADING_RE")
+SIZE_OF_CYST_RE: re.Pattern[str] = _pattern("SIZE_OF_CYST_RE")
+COMM_BEFORE_DUCT_RE: re.Pattern[str] = _pattern("COMM_BEFORE_DUCT_RE")
+COMM_AFTER_DUCT_RE: re.Pattern[str] = _pattern("COMM_AFTER_DUCT_RE")
+DUCT_OWN_SIZE_RE: re.Pattern[str] = _pattern("DUCT_OWN_SIZE_RE")
+COMPOUND_LABEL_RE: re.Pattern[str] = _pattern("COMPOUND_LABEL_RE")
+CYST_NEXT_RE: re.Pattern[str] = _pattern("CYST_NEXT_RE")
+FIELD_RE: re.Pattern[str] = _pattern("FIELD_RE")
+VESSEL_AFTER_RE: re.Pattern[str] = _pattern("VESSEL_AFTER_RE")
+MALIGNANT_RE: re.Pattern[str] = _pattern("MALIGNANT_RE")
+INTERNAL_PART_RE: re.Pattern[str] = _pattern("INTERNAL_PART_RE")
+INTERNAL_PART_BEFORE_RE: re.Pattern[str] = _pattern("INTERNAL_PART_BEFORE_RE")
+ADJACENT_GAP_RE: re.Pattern[str] = _pattern("ADJACENT_GAP_RE")
+OF_THE_RE: re.Pattern[str] = _pattern("OF_THE_RE")
+# a fragment is also a name: list openings are matched by other code too
+BULLET: str = _FRAGMENTS["bullet"]
 
 
-COMPARISON_SENT_RE = re.compile(
-    r"\b(?:compar\w*|comp\.?(?=\s*\d)|(?:prior|previous|last|most\s+recent)\s+(?:\w+\s+)?(?:exam\w*|stud\w*|ct|mri|mrcp"
-    r"|imaging|scan))"
-)
-
-
-# "Comp 1/5/22.", "Prior: CT 3/3/2021" in a preamble: the comparison's date, not this exam's
-PRIOR_DATE_LINE_RE = re.compile(r"\b(?:comp(?:ar\w*)?|prior|previous|prev|compared|last)\b")
-
-
-COMPOUND_HEADING_RE = re.compile(r"\s*:")
-SIZE_OF_CYST_RE = re.compile(
-    r"[\s-]*(?:(?!(?:of|to|from|in|at|with|upstream|downstream|near|proximal|distal)\b)\w+[\s,-]+){0,5}?"
-    r"(?:cysts?|lesions?|ipmns?|cystic|pseudocysts?)\b"
-)
-
-
-COMM_BEFORE_DUCT_RE = re.compile(r"(?:communicat\w*|connect\w*|connection)\s+(?:\w+\s+){0,3}$")
-COMM_AFTER_DUCT_RE = re.compile(r"(?:al)?\s+(?:communicat|connect)")
-# present tense only: "…, which measured 4 mm one year ago" after a communication is the cyst's prior size
-DUCT_OWN_SIZE_RE = re.compile(r"\s*,?\s*(?:which|that)\s+(?:\w+\s+){0,2}?(?:measures|is)\b")
-
-
-COMPOUND_LABEL_RE = re.compile(r"[ \t*#-]*[a-z][a-z ]{0,30}(?:/|\s+and\s+|\s*&\s*)\s*(?:the\s+)?")
-
-
-CYST_NEXT_RE = re.compile(r"[\s-]*(?:\w+[\s,-]+){0,5}?(?:cysts?|lesions?|ipmns?|cystic|pseudocysts?)\b")
-FIELD_RE = re.compile(r"\s*(?:[-*•]\s*)?(?:diameter|caliber|calibre|size|dilat\w*|width|measurement)\s*:")
+# --- substring pre-checks -------------------------------------------------------------------------
+# Each holds a word every match of the pattern(s) it guards must contain: ``has_any(seg, WORDS)`` is
+# a cheaper first test than the search.
+NODULE_WORDS: tuple[str, ...] = _words("NODULE_WORDS")
+SEPTA_WORDS: tuple[str, ...] = _words("SEPTA_WORDS")
+COMM_WORDS: tuple[str, ...] = _words("COMM_WORDS")
+LOCATION_WORDS: tuple[str, ...] = _words("LOCATION_WORDS")
+CYST_WORDS: tuple[str, ...] = _words("CYST_WORDS")
+DILATED_WORDS: tuple[str, ...] = _words("DILATED_WORDS")
+SOLID_VETO_WORDS: tuple[str, ...] = _words("SOLID_VETO_WORDS")
+# the words a sentence must hold (when it holds no size) to go on about the current lesion
+CONTINUATION_WORDS: tuple[str, ...] = NODULE_WORDS + SEPTA_WORDS + COMM_WORDS + _words("CONTINUATION_WORDS")
