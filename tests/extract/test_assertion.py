@@ -134,3 +134,35 @@ def test_the_guideline_pre_check_admits_every_match(text: str) -> None:
     m = A.GUIDELINE_RE.search(low) or A.GENERIC_SUBJECT_RE.search(low)
     if m is not None:
         assert any(w in m.group(0) for w in A._GUIDELINE_WORDS)
+
+
+def test_a_final_no_pancreatic_cyst_retracts_a_lesion_named_earlier() -> None:
+    text = (
+        "FINDINGS: Pancreas: 9 mm hypodense cyst in the pancreatic head, questioned on ultrasound.\n"
+        "IMPRESSION: No pancreatic cyst. The finding corresponds to fluid in the duodenum."
+    )
+    assert not run(text).pcl_present
+    kept = "FINDINGS: 9 mm cyst in the pancreatic head.\nIMPRESSION: 9 mm pancreatic head cyst. No other pancreatic cyst."
+    assert run(kept).pcl_present
+
+
+def test_a_cyst_another_reading_gave_in_scare_quotes_is_no_finding() -> None:
+    text = "IMPRESSION: The pancreatic head 'cyst' reported on the outside CT is a duodenal diverticulum."
+    assert not run(text).pcl_present
+    assert run("A unilocular cystic lesion ('CYST') in the pancreatic tail measuring 2.3 cm.").pcl_present
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "In 2019 she was found to have a 4.1 cm cystic lesion in the pancreatic tail.",
+        "An outside MRI reportedly showed a 9 mm cyst in the pancreatic head.",
+        "Incidental 9 mm pancreatic head cyst in 2021, not re-imaged since.",
+    ],
+)
+def test_a_consult_notes_past_narrative_is_history(history: str) -> None:
+    assert not run(f"HPI: Referred for advice. {history}\nPlan: MRI pancreas.").pcl_present
+
+
+def test_a_field_answered_not_applicable_is_a_denial() -> None:
+    assert not run("Pancreatic cyst present: No\nCyst location: N/A\nLargest diameter: N/A").pcl_present

@@ -35,7 +35,7 @@ def _compile(patterns: list[str]) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def _rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _rules() -> tuple[re.Pattern[str], ...]:
     raw = resources.files("pancyst.text").joinpath("lexicon/assertion.yaml").read_text(encoding="utf-8")
     lex = yaml.safe_load(raw)
     return (
@@ -43,10 +43,21 @@ def _rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Patt
         _compile(lex["contrast"]),
         _compile(lex["guideline"]),
         _compile(lex["generic_subject"]),
+        _compile(lex["quoted"]),
+        _compile(lex["quoted_after"]),
+        _compile(lex["past_narrative"]),
     )
 
 
-NEGATIVE_SUBJECT_RE, CONTRAST_RE, GUIDELINE_RE, GENERIC_SUBJECT_RE = _rules()
+(
+    NEGATIVE_SUBJECT_RE,
+    CONTRAST_RE,
+    GUIDELINE_RE,
+    GENERIC_SUBJECT_RE,
+    QUOTED_RE,
+    QUOTED_AFTER_RE,
+    PAST_NARRATIVE_RE,
+) = _rules()
 # every match of the patterns above holds one of these (checked in tests/extract/test_assertion.py)
 _SUBJECT_WORDS = ("neither", "none", "no ")
 _GUIDELINE_WORDS = (
@@ -139,3 +150,30 @@ def is_advice(doc: Doc, sent: Sentence) -> bool:
     """A sentence about cysts in general: it continues no lesion ("for cysts of 15-25 mm, MRI in 6 months")."""
     advice = advice_spans(doc, sent)
     return advice is not None and bool(advice[0] or advice[1])
+
+
+def in_scare_quotes(doc: Doc, a: int, b: int) -> bool:
+    """The cyst word at ``[a, b)`` is another reading's, quoted ("the 'cyst' reported on the outside CT")."""
+    t = doc.t
+    return (
+        QUOTED_RE.search(t, max(0, a - 2), a) is not None and QUOTED_AFTER_RE.match(t[b : b + 60]) is not None
+    )
+
+
+def is_past_narrative(doc: Doc, sent: Sentence) -> bool:
+    """A sentence that tells the patient's history (a consult note's "In 2019 she was found to have …")."""
+    seg = doc.t[sent.start : sent.end]
+    return ("19" in seg or "20" in seg or "found" in seg or "reported" in seg) and bool(
+        PAST_NARRATIVE_RE.search(seg)
+    )
+
+
+def retracts(doc: Doc, sent: Sentence, a: int, b: int, lo: int) -> bool:
+    """A final statement that there is no pancreatic cyst ("IMPRESSION: No pancreatic cyst.") retracts
+    every lesion (SPEC §2: the current exam as finally reported); "no other / new cyst" does not."""
+    if sent.kind not in ("impression", "addendum") or denial_scope(doc, sent) is not None:
+        return False
+    return not OTHER_BEFORE_RE.search(doc.t, max(lo, a - 30), a)
+
+
+OTHER_BEFORE_RE = re.compile(r"\b(?:other|new|additional|further|second|suspicious|worrisome|dominant)\b")

@@ -71,7 +71,9 @@ def sentence_mentions(
         if group in ("sb", "md", "mixed", "ipmn"):
             organ = "pancreas"
         elif group == "pseudo" and organ not in (None, "pancreas") and not _qualified_by_organ(doc, a, b):
-            organ = "pancreas"  # a pseudocyst is the pancreas's unless an organ names it ("splenic pseudocyst")
+            organ = (
+                "pancreas"  # a pseudocyst is the pancreas's unless an organ names it ("splenic pseudocyst")
+            )
         if organ is None and group in ("serous", "mucinous", "pseudo", "solidcystic"):
             organ = "pancreas"
         if group == "lesion" and organ != "pancreas":
@@ -87,15 +89,13 @@ def sentence_mentions(
             # "ADDENDUM: there is no pancreatic cyst" retracts the lesion (but not "no other cyst", nor
             # "none of the cysts has a nodule", which denies the nodule)
             if (
-                sent.kind == "addendum"
-                and NEGATED in mods
-                and A.denial_scope(doc, sent) is None
+                NEGATED in mods
                 and (organ or organ_of(doc, a, b, sent.start, sent.end, sent)) == "pancreas"
-                and not re.search(r"\b(?:other|new|additional|further|second)\b", t[max(lo, a - 30) : a])
+                and A.retracts(doc, sent, a, b, lo)
             ):
                 retractions.append((a, b))
             continue
-        if HISTORICAL in mods:
+        if HISTORICAL in mods or A.is_past_narrative(doc, sent) or A.in_scare_quotes(doc, a, b):
             continue
         if A.in_denial_subject(doc, a, sent):
             continue  # "none of the cysts shows a nodule": denies a feature, names no new lesion
@@ -382,13 +382,15 @@ def group_denial(doc: Doc, sent: Sentence, current: Mention | None) -> Mention |
 
 
 def _part_of_a_lesion(t: str, am: re.Match[str], lo: int) -> bool:
-    """"cystic component / change", "... with cystic areas": a part of another lesion, not a lesion."""
+    """ "cystic component / change", "... with cystic areas": a part of another lesion, not a lesion."""
     if anchor_group(am) != "cyst":
         return False
     a = am.start()
     if P.PART_OF_A_LESION_RE.match(t, a):
         return True
-    return bool(P.INTERNAL_PART_RE.match(t, a)) and bool(P.INTERNAL_PART_BEFORE_RE.search(t, max(lo, a - 25), a))
+    return bool(P.INTERNAL_PART_RE.match(t, a)) and bool(
+        P.INTERNAL_PART_BEFORE_RE.search(t, max(lo, a - 25), a)
+    )
 
 
 def _qualified_by_organ(doc: Doc, a: int, b: int) -> bool:
