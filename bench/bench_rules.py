@@ -2,7 +2,7 @@
 
     pancyst synth --n 10000 --seed 3 --mix real -o /tmp/real_3.jsonl       # and --mix balanced, --seed 11
     .venv/bin/python bench/bench_rules.py --synth /tmp/real_3.jsonl /tmp/balanced_3.jsonl --split test \
-        --handwritten data/dev/handwritten.jsonl
+        --handwritten data/dev/handwritten.jsonl data/dev/handwritten2.jsonl --real-dev ../shared/data/real_dev
     taskset -c 1 .venv/bin/python bench/bench_rules.py --speed /tmp/real_3.jsonl --big
     make setup-fast && taskset -c 1 .venv-fast/bin/python bench/bench_rules.py --speed /tmp/real_3.jsonl  # compiled
 
@@ -48,6 +48,12 @@ def load(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def load_split_gold(folder: Path) -> list[dict[str, Any]]:
+    """Inputs and labels kept in two files (``reports.jsonl``, ``gold.jsonl``), joined by report id."""
+    gold = {row["report_id"]: row for row in load(folder / "gold.jsonl")}
+    return [{**gold[r["report_id"]], **r} for r in load(folder / "reports.jsonl")]
+
+
 def to_input(row: dict[str, Any]) -> ReportInput:
     return ReportInput.model_validate(
         {k: row.get(k) for k in INPUT_KEYS if row.get(k) is not None or k == "text"}
@@ -57,6 +63,8 @@ def to_input(row: dict[str, Any]) -> ReportInput:
 def gold_category(row: dict[str, Any]) -> int | None:
     if "gold_category" in row:
         return row["gold_category"]
+    if "risk_category" in row:  # real_dev's gold.jsonl
+        return row["risk_category"]
     derived = row.get("derived") or {}
     return derived.get("risk_category")
 
@@ -258,7 +266,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--synth", type=Path, nargs="+", help="synthetic gold JSONL file(s), scored one by one")
     ap.add_argument("--split", help="keep only rows whose 'split' is this (dev, test)")
-    ap.add_argument("--handwritten", type=Path, help="hand-written gold JSONL")
+    ap.add_argument("--handwritten", type=Path, nargs="+", help="hand-written gold JSONL file(s), scored one by one")
+    ap.add_argument(
+        "--real-dev",
+        type=Path,
+        help="a folder with reports.jsonl (inputs) and gold.jsonl (labels), e.g. ../shared/data/real_dev",
+    )
     ap.add_argument("--speed", type=Path, help="JSONL of reports to time (e.g. 10,000 synthetic)")
     ap.add_argument("--errors", type=int, default=0, help="print up to N errors per feature to stderr")
     ap.add_argument("--only", help="print errors of this feature only")
@@ -275,8 +288,10 @@ def main() -> None:
             out[f"synthetic:{path.name}" + (f":{args.split}" if args.split else "")] = score(
                 rows, args.errors, args.only
             )
-    if args.handwritten:
-        out["handwritten"] = score(load(args.handwritten), args.errors, args.only)
+    for path in args.handwritten or ():
+        out[f"handwritten:{path.name}"] = score(load(path), args.errors, args.only)
+    if args.real_dev:
+        out["real_dev"] = score(load_split_gold(args.real_dev), args.errors, args.only)
     if args.speed:
         out["speed"] = speed(load(args.speed), args.speed)
     if args.big:
