@@ -22,7 +22,7 @@ import yaml
 
 from pancyst.extract.rules.document import Doc
 from pancyst.extract.rules.model import Sentence
-from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, POSSIBLE, UNCERTAIN
+from pancyst.text.context import HYPOTHETICAL, NEGATED, UNCERTAIN
 
 AFFIRMED = "affirmed"
 DENIED = "denied"
@@ -62,7 +62,7 @@ def _rules() -> tuple[re.Pattern[str], ...]:
 _SUBJECT_WORDS = ("neither", "none", "no ")
 _GUIDELINE_WORDS = (
     "acr", "american", "fukuoka", "kyoto", "aga", "european", "international", "guideline", "white",
-    "consensus", "recommendation", "cyst", "lesion", "ipmn",
+    "consensus", "recommendation", "cyst", "lesion", "ipmn", "worrisome", "stigmata",
 )  # fmt: skip
 
 
@@ -113,14 +113,6 @@ def feature_reading(doc: Doc, a: int, b: int, sent: Sentence) -> str:
     return AFFIRMED
 
 
-def is_hedged(mods: frozenset[str]) -> bool:
-    return POSSIBLE in mods
-
-
-def is_past(mods: frozenset[str]) -> bool:
-    return HISTORICAL in mods
-
-
 def advice_spans(doc: Doc, sent: Sentence) -> tuple[bool, list[tuple[int, int]]] | None:
     """A sentence that cites a guideline or states a rule for cysts in general, or None.
 
@@ -146,10 +138,21 @@ def generic_cyst(doc: Doc, a: int, b: int, sent: Sentence, plural: bool) -> bool
     return (cites and plural) or any(s <= a < e or s <= b <= e for s, e in generic)
 
 
+def states_thresholds(doc: Doc, sent: Sentence) -> bool:
+    """A sentence that cites a guideline's thresholds ("per ACR, a main duct of 7 mm or more warrants
+    EUS"): its sizes are not measurements of this patient."""
+    advice = advice_spans(doc, sent)
+    return advice is not None and advice[0] and THRESHOLD_RE.search(doc.t, sent.start, sent.end) is not None
+
+
+THRESHOLD_RE = re.compile(
+    r"\bor\s+(?:more|greater|larger|above)\b|≥|>=?|\b(?:more|greater|larger)\s+than\b|\bat\s+least\b"
+)
+
+
 def is_advice(doc: Doc, sent: Sentence) -> bool:
     """A sentence about cysts in general: it continues no lesion ("for cysts of 15-25 mm, MRI in 6 months")."""
-    advice = advice_spans(doc, sent)
-    return advice is not None and bool(advice[0] or advice[1])
+    return advice_spans(doc, sent) is not None
 
 
 def in_scare_quotes(doc: Doc, a: int, b: int) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from pancyst.extract.rules import assertion as A
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc, has_any, sentence_organ
 from pancyst.extract.rules.model import NO_LESION_SECTIONS, Value
@@ -21,8 +22,8 @@ def duct_features(doc: Doc) -> tuple[Value | None, Value | None]:
     carry: str | None = None
     duct_heading: re.Match[str] | None = None
     for sent in doc.sentences:
-        if sent.kind in NO_LESION_SECTIONS:
-            continue
+        if sent.kind in NO_LESION_SECTIONS or A.states_thresholds(doc, sent):
+            continue  # "per ACR, a main duct of 7 mm or more warrants EUS": a threshold, not this duct
         sent_org = sentence_organ(doc, sent, carry)
         carry = sent_org
         ducts = doc.ducts_in(sent.start, sent.end)

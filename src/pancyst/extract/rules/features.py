@@ -58,7 +58,10 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
         if best is None or dist < best[0]:
             best = (dist, loc, ls, le)
     if best is not None:
-        mention.location = Value(best[1], [(best[2], best[3])])
+        loc, ls, le = (
+            _proximal_of_span(t, places, (best[1], best[2], best[3])) if not mention.plural else best[1:]
+        )
+        mention.location = Value(loc, [(ls, le)])
     # measurements
     measure_mention(doc, mention, lo, hi, sent)
     # mural nodule (a substring test first: most segments mention none of these words)
@@ -165,6 +168,23 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
             else:
                 val = "present_unspecified"
         _put_ranked(mention, "calc", Value(val, [(km.start(), km.end())]))
+
+
+_PROXIMAL_ORDER = {"head": 0, "uncinate": 0, "neck": 1, "body": 2, "tail": 3}
+
+
+def _proximal_of_span(
+    t: str, places: list[tuple[str, int, int]], best: tuple[str, int, int]
+) -> tuple[str, int, int]:
+    """SPEC §2: one lesion spanning two segments ("in the body and tail", "head extending into the neck")
+    takes the more proximal one."""
+    k = places.index(best)
+    joined = [best]
+    if k > 0 and P.SPAN_GAP_RE.fullmatch(t, places[k - 1][2], best[1]):
+        joined.append(places[k - 1])
+    if k + 1 < len(places) and P.SPAN_GAP_RE.fullmatch(t, best[2], places[k + 1][1]):
+        joined.append(places[k + 1])
+    return min(joined, key=lambda p: _PROXIMAL_ORDER[p[0]])
 
 
 def _field_value(answer: str, present_re: re.Pattern[str]) -> str | None:

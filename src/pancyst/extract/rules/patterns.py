@@ -341,6 +341,7 @@ INTERNAL_PART_RE: re.Pattern[str] = _pattern("INTERNAL_PART_RE")
 INTERNAL_PART_BEFORE_RE: re.Pattern[str] = _pattern("INTERNAL_PART_BEFORE_RE")
 ADJACENT_GAP_RE: re.Pattern[str] = _pattern("ADJACENT_GAP_RE")
 OF_THE_RE: re.Pattern[str] = _pattern("OF_THE_RE")
+SPAN_GAP_RE: re.Pattern[str] = _pattern("SPAN_GAP_RE")
 # a fragment is also a name: list openings are matched by other code too
 BULLET: str = _FRAGMENTS["bullet"]
 
