@@ -266,7 +266,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--synth", type=Path, nargs="+", help="synthetic gold JSONL file(s), scored one by one")
     ap.add_argument("--split", help="keep only rows whose 'split' is this (dev, test)")
-    ap.add_argument("--handwritten", type=Path, nargs="+", help="hand-written gold JSONL file(s), scored one by one")
+    ap.add_argument(
+        "--handwritten", type=Path, nargs="+", help="hand-written gold JSONL file(s), scored one by one"
+    )
     ap.add_argument(
         "--real-dev",
         type=Path,

@@ -86,3 +86,25 @@ def test_cystic_spaces_inside_a_lesion_are_part_of_it() -> None:
         "Serous cystadenoma in the head of the pancreas. Honeycomb structure with cystic areas and central scar."
     )
     assert len(ext.lesions) == 1 and ext.multiplicity == "single"
+
+
+def test_a_field_answered_indeterminate_is_not_stated() -> None:
+    les = run("Cyst 1:\nLocation: tail\nMaximal diameter: 14 mm\nMural nodule: indeterminate\n").lesions[0]
+    assert les.mural_nodule == "not_stated"
+
+
+def test_a_clause_without_an_organ_takes_the_organ_its_sentence_names_not_the_last_sentences() -> None:
+    text = (
+        "No focal liver lesion.\n\nA microcystic lesion in the pancreatic parenchyma measures 14 mm, compatible "
+        "with serous cystadenoma, without solid component, increased from 7 mm on 1/16/2013."
+    )
+    les = run(text).lesions[0]
+    assert (les.presumed_type, les.prior_size_mm, les.mural_nodule) == ("serous", 7.0, "absent")
+
+
+def test_two_names_of_one_lesion_keep_the_stronger_nodule_reading() -> None:
+    text = (
+        "Solid-cystic lesion in the pancreatic tail, measuring 2.4 cm, most suggestive of a solid "
+        "pseudopapillary tumor, with a 3 mm enhancing solid component."
+    )
+    assert run(text).lesions[0].mural_nodule == "enhancing"

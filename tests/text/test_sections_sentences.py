@@ -70,3 +70,9 @@ def test_never_raise(text: str) -> None:
     smap = SectionMap(text)
     smap.section(len(text) // 2)
     split_sections(text)
+
+
+def test_a_question_mark_that_opens_a_word_is_a_hedge_not_an_end() -> None:
+    text = "A 2.4 cm hypodensity (? cyst), without nodularity. Is it new? No."
+    spans = [text[a:b] for a, b in split_sentences(text, 0, len(text))]
+    assert spans == ["A 2.4 cm hypodensity (? cyst), without nodularity.", "Is it new?", "No."]

@@ -79,6 +79,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
                 and _not_an_end(text, dot, start)
             ):
                 continue
+            if ch == "?" and _hedge_mark(text, dot, start, stop):
+                continue
             cut = m.end()
         if cut > cur:
             seg = text[cur:cut]
@@ -141,3 +143,10 @@ def _newline_breaks(text: str, nl: int, stop: int) -> bool:
     while i >= 0 and text[i] in " \t\r":
         i -= 1
     return i >= 0 and text[i] in ".:;!?"
+
+
+def _hedge_mark(text: str, q: int, start: int, stop: int) -> bool:
+    """A "?" that opens a word ("(? cyst)", "? IPMN") is a hedge, not the end of a question."""
+    before = text[q - 1] if q > start else " "
+    after = text[q + 1 : q + 3]
+    return before in " (\t" and q + 1 < stop and after[:1] == " " and after[1:2].isalpha()

@@ -237,7 +237,10 @@ def organ_of(doc: Doc, a: int, b: int, lo: int, hi: int, sent: Sentence) -> str 
         return sent.heading
     if sent_best is not None:
         return sent_best[1]
-    return sent.organ
+    if sent.own_organ == "?":
+        sent.own_organ = _own_organ(doc, sent)
+    # an organ the sentence names in an earlier clause beats the one carried from the sentence before
+    return sent.own_organ if sent.own_organ is not None else sent.organ
 
 
 def _label_end(t: str, sent: Sentence) -> int:

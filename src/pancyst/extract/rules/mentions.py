@@ -15,6 +15,7 @@ from pancyst.extract.rules.model import (
     ALL_ATTRS,
     CONTINUES,
     FINDINGS,
+    RANK,
     TYPE_OF_GROUP,
     Mention,
     Sentence,
@@ -260,8 +261,12 @@ def _absorb(into: Mention, other: Mention) -> None:
     # "a 2 mm focus in the head … likely represents a small cyst": the cyst word confirms the focus
     into.provisional = into.provisional and other.provisional
     for name in ALL_ATTRS:
-        if name != "ptype" and getattr(into, name) is None and getattr(other, name) is not None:
-            setattr(into, name, getattr(other, name))
+        mine, theirs = getattr(into, name), getattr(other, name)
+        if name == "ptype" or theirs is None:
+            continue
+        rank = RANK.get(name)
+        if mine is None or (rank is not None and rank[theirs.value] > rank[mine.value]):
+            setattr(into, name, theirs)  # ranked features: the stronger reading ("enhancing" over implied)
     if other.ptype is not None and (into.ptype is None or into.ptype.value == "unspecified"):
         into.ptype = other.ptype
     into.plural = into.plural or other.plural
