@@ -82,7 +82,11 @@ def _synonyms(pairs: list[list[str]]) -> tuple[re.Pattern[str] | None, tuple[str
     if not pairs:
         return None, ()
     body = "|".join(f"({pattern})" for pattern, _ in pairs)
-    return re.compile(rf"\b(?:{body})\b"), tuple(word for _, word in pairs)
+    # every synonym opens with a letter: a look at it first spares most word starts the alternation
+    initials = "".join(sorted({pattern[0] for pattern, _ in pairs}))
+    if not initials.isalpha():
+        raise ValueError("vocabulary.yaml: every synonym pattern must open with a letter")
+    return re.compile(rf"(?=[{initials}])\b(?:{body})\b"), tuple(word for _, word in pairs)
 
 
 def _candidates(token: str, index: dict[str, tuple[str, ...]]) -> set[str]:

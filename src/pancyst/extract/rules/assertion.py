@@ -60,9 +60,15 @@ def _rules() -> tuple[re.Pattern[str], ...]:
 ) = _rules()
 # every match of the patterns above holds one of these (checked in tests/extract/test_assertion.py)
 _SUBJECT_WORDS = ("neither", "none", "no ")
-_GUIDELINE_WORDS = (
+_CITE_WORDS = (
     "acr", "american", "fukuoka", "kyoto", "aga", "european", "international", "guideline", "white",
-    "consensus", "recommendation", "cyst", "lesion", "ipmn", "worrisome", "stigmata",
+    "consensus", "recommendation", "worrisome", "stigmata",
+)  # fmt: skip
+_PLURAL_WORDS = ("cysts", "lesions", "ipmns")
+_SINGULAR_WORDS = ("cyst", "lesion")
+_COMPARATIVES = (
+    "smaller", "larger", "less", "greater", "bigger", "under", "over", "below", "above", "between", "more",
+    "<", ">", "≥", "≤",
 )  # fmt: skip
 
 
@@ -73,17 +79,38 @@ def _has_any(seg: str, words: tuple[str, ...]) -> bool:
     return False
 
 
+def _read_sentence(doc: Doc, sent: Sentence) -> None:
+    """The sentence-level readings (group denial, guideline citation, generic subjects), once per sentence."""
+    sent.assertion_done = True
+    t = doc.t
+    seg = t[sent.start : sent.end]
+    if _has_any(seg, _SUBJECT_WORDS):
+        m = NEGATIVE_SUBJECT_RE.search(t, sent.start, sent.end)
+        if m is not None:
+            stop = CONTRAST_RE.search(t, m.end(), sent.end)
+            sent.denial = (m.start(), m.end(), stop.start() if stop is not None else sent.end)
+    if may_advise(seg):
+        sent.cites = GUIDELINE_RE.search(seg) is not None
+        sent.generic = [
+            (m.start() + sent.start, m.end() + sent.start) for m in GENERIC_SUBJECT_RE.finditer(seg)
+        ]
+        sent.advice = sent.cites or bool(sent.generic)
+
+
+def may_advise(seg: str) -> bool:
+    """A substring test every guideline or generic-subject match passes (tests check it): most
+    sentences name no guideline, no plural cyst word and no comparison."""
+    if _has_any(seg, _CITE_WORDS) or _has_any(seg, _PLURAL_WORDS):
+        return True
+    return _has_any(seg, _SINGULAR_WORDS) and _has_any(seg, _COMPARATIVES)
+
+
 def denial_scope(doc: Doc, sent: Sentence) -> tuple[int, int, int] | None:
     """A quantified negative subject that denies its predicate for every lesion: (subject start,
     predicate start, predicate end), or None."""
-    t = doc.t
-    if not _has_any(t[sent.start : sent.end], _SUBJECT_WORDS):
-        return None
-    m = NEGATIVE_SUBJECT_RE.search(t, sent.start, sent.end)
-    if m is None:
-        return None
-    stop = CONTRAST_RE.search(t, m.end(), sent.end)
-    return m.start(), m.end(), stop.start() if stop is not None else sent.end
+    if not sent.assertion_done:
+        _read_sentence(doc, sent)
+    return sent.denial
 
 
 def in_denial_subject(doc: Doc, a: int, sent: Sentence) -> bool:
@@ -113,36 +140,21 @@ def feature_reading(doc: Doc, a: int, b: int, sent: Sentence) -> str:
     return AFFIRMED
 
 
-def advice_spans(doc: Doc, sent: Sentence) -> tuple[bool, list[tuple[int, int]]] | None:
-    """A sentence that cites a guideline or states a rule for cysts in general, or None.
-
-    Gives whether it cites a guideline, and the spans of its generic subjects ("cysts smaller
-    than 15 mm"): the cysts there, and every plural one in a guideline sentence, are no lesion.
-    """
-    seg = doc.t[sent.start : sent.end]
-    if not _has_any(seg, _GUIDELINE_WORDS):
-        return None
-    cites = GUIDELINE_RE.search(seg) is not None
-    generic = [(m.start() + sent.start, m.end() + sent.start) for m in GENERIC_SUBJECT_RE.finditer(seg)]
-    if not cites and not generic:
-        return None
-    return cites, generic
-
-
 def generic_cyst(doc: Doc, a: int, b: int, sent: Sentence, plural: bool) -> bool:
     """The cyst word at ``[a, b)`` names cysts in general (a guideline's), not a lesion of this report."""
-    advice = advice_spans(doc, sent)
-    if advice is None:
+    if not sent.assertion_done:
+        _read_sentence(doc, sent)
+    if not sent.advice:
         return False
-    cites, generic = advice
-    return (cites and plural) or any(s <= a < e or s <= b <= e for s, e in generic)
+    return (sent.cites and plural) or any(s <= a < e or s <= b <= e for s, e in sent.generic or ())
 
 
 def states_thresholds(doc: Doc, sent: Sentence) -> bool:
     """A sentence that cites a guideline's thresholds ("per ACR, a main duct of 7 mm or more warrants
     EUS"): its sizes are not measurements of this patient."""
-    advice = advice_spans(doc, sent)
-    return advice is not None and advice[0] and THRESHOLD_RE.search(doc.t, sent.start, sent.end) is not None
+    if not sent.assertion_done:
+        _read_sentence(doc, sent)
+    return sent.cites and THRESHOLD_RE.search(doc.t, sent.start, sent.end) is not None
 
 
 THRESHOLD_RE = re.compile(
@@ -152,7 +164,9 @@ THRESHOLD_RE = re.compile(
 
 def is_advice(doc: Doc, sent: Sentence) -> bool:
     """A sentence about cysts in general: it continues no lesion ("for cysts of 15-25 mm, MRI in 6 months")."""
-    return advice_spans(doc, sent) is not None
+    if not sent.assertion_done:
+        _read_sentence(doc, sent)
+    return sent.advice
 
 
 def in_scare_quotes(doc: Doc, a: int, b: int) -> bool:

@@ -86,6 +86,13 @@ class Sentence:
     heading: str | None
     organ: str | None = None  # the organ this sentence talks about (mentions, heading or carried over)
     own_organ: str | None = "?"  # the organ it names itself; "?" until looked up
+    # assertion.py's sentence-level readings, looked up once: a group denial's (subject start, predicate
+    # start, end) and whether it cites a guideline, with its generic subjects ("cysts < 15 mm")
+    assertion_done: bool = False
+    denial: tuple[int, int, int] | None = None
+    advice: bool = False
+    cites: bool = False
+    generic: list[tuple[int, int]] | None = None
 
 
 @dataclass(slots=True)
