@@ -60,6 +60,7 @@ run: setup
 lint: setup
 	$(BIN)/ruff check src tests bench setup.py
 	$(BIN)/ruff format --check src tests bench setup.py
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy

@@ -92,11 +92,8 @@ class HybridExtractor(Extractor):
         self, rules: Extractor | None = None, llm: Extractor | None = None, **llm_options: Any
     ) -> None:
         self.rules = rules or get_extractor("rules")
-        if llm is None:
-            from pancyst.extract.llm import LLMExtractor
-
-            llm = LLMExtractor(**llm_options)
-        self.llm = llm
+        # both come from the registry: backends never import each other (make lint checks it)
+        self.llm = llm or get_extractor("llm", **llm_options)
         self.version = f"rules={self.rules.version};llm={self.llm.version}"
 
     def _combine(
