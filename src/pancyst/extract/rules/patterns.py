@@ -9,6 +9,8 @@ use (``patterns.NODULE_RE``, ``patterns.ANCHOR_GROUPS``, ``patterns.COUNT_WORDS`
 from __future__ import annotations
 
 import re
+import re._constants as _sre
+import re._parser as _sre_parse
 from importlib import resources
 from typing import Any
 
@@ -202,7 +204,9 @@ def _pattern(name: str) -> re.Pattern[str]:
     entry = _entry(name)
     if isinstance(entry, dict) and entry.get("build") == "dispatched":
         raise ValueError(f"rules.yaml: pattern {name} is dispatched: load it with _dispatched_pattern")
-    return _build_entry(name, entry, _FRAGMENTS)[0]
+    pattern = _build_entry(name, entry, _FRAGMENTS)[0]
+    _BUILT[name] = pattern
+    return pattern
 
 
 def _dispatched_pattern(name: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
@@ -224,6 +228,221 @@ def _counts(name: str) -> dict[str, int]:
     if not isinstance(counts, dict) or not all(isinstance(v, int) for v in counts.values()):
         raise ValueError(f"rules.yaml: map {name} must map words to whole numbers")
     return {str(k): v for k, v in counts.items()}
+
+
+# --- substring pre-checks, derived from the patterns they guard -----------------------------------
+# ``has_any(seg, P.NODULE_WORDS)`` before ``P.NODULE_RE.search(...)``: a few substring tests are
+# cheaper than the search, and spare it where they fail. A pre-check is right only if every match
+# holds one of its words, so the words are read off the pattern itself (with ``re``'s own parser):
+# in each alternative, the longest run of letters every match of it must contain.
+
+_Item = tuple[Any, Any]  # one node of re._parser's tree: (opcode, argument)
+
+_ZERO_WIDTH = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+_AT_TEXT = {
+    _sre.AT_BEGINNING: "^",
+    _sre.AT_BEGINNING_STRING: "\\A",
+    _sre.AT_END: "$",
+    _sre.AT_END_STRING: "\\Z",
+    _sre.AT_BOUNDARY: "\\b",
+    _sre.AT_NON_BOUNDARY: "\\B",
+}
+_CATEGORY_TEXT = {
+    _sre.CATEGORY_DIGIT: "\\d",
+    _sre.CATEGORY_NOT_DIGIT: "\\D",
+    _sre.CATEGORY_SPACE: "\\s",
+    _sre.CATEGORY_NOT_SPACE: "\\S",
+    _sre.CATEGORY_WORD: "\\w",
+    _sre.CATEGORY_NOT_WORD: "\\W",
+}
+
+
+def _flat(items: Any) -> list[_Item]:
+    """``items`` with every group opened in place: a group's body is matched where the group stands."""
+    out: list[_Item] = []
+    for op, av in items:
+        if op is _sre.SUBPATTERN and not av[1] and not av[2]:  # (group, add_flags, del_flags, body)
+            out.extend(_flat(av[3]))
+        elif op is _sre.ATOMIC_GROUP:
+            out.extend(_flat(av))
+        else:
+            out.append((op, av))
+    return out
+
+
+def _char(op: Any, av: Any) -> str | None:
+    """The one character an item matches, if it matches exactly one."""
+    if op is _sre.LITERAL:
+        return chr(av)
+    if op is _sre.IN and len(av) == 1 and av[0][0] is _sre.LITERAL:
+        return chr(av[0][1])
+    return None
+
+
+def _escape(c: str) -> str:
+    return "\\" + c if c in ".^$*+?{}[]\\|()" else c.encode("unicode_escape").decode("ascii")
+
+
+def _unparse(items: Any) -> str:
+    """Regex text for a piece of re._parser's tree (for error messages and test reports)."""
+    out: list[str] = []
+    for op, av in items:
+        c = _char(op, av)
+        if c is not None:
+            out.append(_escape(c))
+        elif op is _sre.NOT_LITERAL:
+            out.append("[^" + _escape(chr(av)) + "]")
+        elif op is _sre.ANY:
+            out.append(".")
+        elif op is _sre.IN:
+            parts: list[str] = []
+            for iop, iav in av:
+                if iop is _sre.NEGATE:
+                    parts.append("^")
+                elif iop is _sre.LITERAL:
+                    parts.append(_escape(chr(iav)))
+                elif iop is _sre.RANGE:
+                    parts.append(_escape(chr(iav[0])) + "-" + _escape(chr(iav[1])))
+                else:
+                    parts.append(_CATEGORY_TEXT.get(iav, "?"))
+            single = len(av) == 1 and av[0][0] is _sre.CATEGORY
+            out.append(parts[0] if single else "[" + "".join(parts) + "]")
+        elif op is _sre.AT:
+            out.append(_AT_TEXT.get(av, "?"))
+        elif op is _sre.BRANCH:
+            out.append("(?:" + "|".join(_unparse(alt) for alt in av[1]) + ")")
+        elif op is _sre.SUBPATTERN:
+            out.append("(?:" + _unparse(av[3]) + ")")
+        elif op is _sre.ATOMIC_GROUP:
+            out.append("(?>" + _unparse(av) + ")")
+        elif op in _REPEATS:
+            lo, hi, body = av
+            text = _unparse(body)
+            if len(body) != 1 or body[0][0] in _REPEATS or body[0][0] in _ZERO_WIDTH:
+                text = "(?:" + text + ")"
+            if (lo, hi) == (0, 1):
+                count = "?"
+            elif (lo, hi) == (0, _sre.MAXREPEAT):
+                count = "*"
+            elif (lo, hi) == (1, _sre.MAXREPEAT):
+                count = "+"
+            elif hi == _sre.MAXREPEAT:
+                count = f"{{{lo},}}"
+            else:
+                count = f"{{{lo}}}" if lo == hi else f"{{{lo},{hi}}}"
+            lazy = {_sre.MIN_REPEAT: "?", _sre.POSSESSIVE_REPEAT: "+"}.get(op, "")
+            out.append(text + count + lazy)
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            direction, body = av
+            kind = (
+                ("=" if op is _sre.ASSERT else "!")
+                if direction > 0
+                else ("<=" if op is _sre.ASSERT else "<!")
+            )
+            out.append("(?" + kind + _unparse(body) + ")")
+        else:
+            out.append(f"<{op}>")
+    return "".join(out)
+
+
+def _context(seq: list[_Item], k: int, step: int) -> list[_Item]:
+    """The literal characters (and zero-width items) next to ``seq[k]``, before it or after it."""
+    out: list[_Item] = []
+    i = k + step
+    while 0 <= i < len(seq) and (_char(*seq[i]) is not None or seq[i][0] in _ZERO_WIDTH):
+        out.append(seq[i])
+        i += step
+    return out[::-1] if step < 0 else out
+
+
+def _choose(items: Any) -> tuple[tuple[str, ...], list[list[_Item]]] | None:
+    """Literals one of which every match of ``items`` holds, and the alternatives they were read from.
+
+    The options: a run of consecutive mandatory literal characters (zero-width assertions, which
+    consume nothing, do not break it), or a mandatory alternation whose every alternative yields
+    literals; an alternative is read together with the literal characters right around the
+    alternation, so ``co(?:mmunicat|ntiguous)`` (how ``re`` factors a shared prefix) gives
+    ``communicat`` and ``contiguous``. The option whose shortest literal is longest wins; a single
+    run wins a tie. None when no option exists.
+    """
+    seq = _flat(items)
+    best: tuple[tuple[str, ...], list[list[_Item]]] | None = None
+    score = 0
+    run = ""
+    for op, av in [*seq, (None, None)]:
+        c = _char(op, av)
+        if c is not None:
+            run += c
+        elif op not in _ZERO_WIDTH:
+            if len(run) > score:
+                best, score = ((run,), [seq]), len(run)
+            run = ""
+    for k, (op, av) in enumerate(seq):
+        if op is _sre.BRANCH:
+            before, after = _context(seq, k, -1), _context(seq, k, 1)
+            alts = [before + _flat(alt) + after for alt in av[1]]
+        elif op in _REPEATS and av[0] >= 1:
+            alts = [_flat(av[2])]
+        else:
+            continue
+        found: list[str] = []
+        for alt in alts:
+            got = _choose(alt)
+            if got is None:
+                break
+            found.extend(lit for lit in got[0] if lit not in found)
+        else:
+            if min(map(len, found)) > score:
+                best, score = (tuple(found), alts), min(map(len, found))
+    return best
+
+
+def _guard_alternatives(name: str, pattern: re.Pattern[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """Each top-level alternative of ``pattern`` (as regex text) and the literals read off it.
+
+    The top level is where the literals were found: the alternatives of the outermost alternation
+    the choice descended into, or the whole pattern when a run of it was enough.
+    """
+    if pattern.flags & re.IGNORECASE:
+        raise ValueError(f"{name}: a pre-check of literal substrings cannot guard an IGNORECASE pattern")
+    tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+    got = _choose(tree)
+    if got is None:
+        seq = _flat(tree)
+        for op, av in seq:  # name the alternative that holds no literal
+            if op is _sre.BRANCH:
+                for i, alt in enumerate(av[1]):
+                    if _choose(alt) is None:
+                        raise ValueError(
+                            f"{name}: alternative {i + 1} {_unparse(alt)!r} holds no literal that every "
+                            "match must contain, so no substring pre-check can guard the pattern"
+                        )
+        raise ValueError(f"{name}: no literal that every match must contain, so no pre-check can guard it")
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for alt in got[1]:
+        alt_got = _choose(alt)
+        assert alt_got is not None  # _choose accepted every alternative
+        out.append((_unparse(alt), alt_got[0]))
+    return out
+
+
+def _minimal(literals: list[str]) -> tuple[str, ...]:
+    """``literals`` less repeats and those that hold another of them (a text holding one holds that one)."""
+    unique = list(dict.fromkeys(literals))
+    return tuple(w for w in unique if not any(v != w and v in w for v in unique))
+
+
+_BUILT: dict[str, re.Pattern[str]] = {}
+
+
+def _guard(*names: str) -> tuple[str, ...]:
+    """The words of a pre-check for the patterns ``names``: every match of each holds one of them."""
+    literals: list[str] = []
+    for name in names:
+        for _alt, lits in _guard_alternatives(name, _BUILT[name]):
+            literals.extend(lits)
+    return _minimal(literals)
 
 
 # --- lesion anchors --------------------------------------------------------------------------------
