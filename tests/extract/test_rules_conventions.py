@@ -108,3 +108,42 @@ def test_two_names_of_one_lesion_keep_the_stronger_nodule_reading() -> None:
         "pseudopapillary tumor, with a 3 mm enhancing solid component."
     )
     assert run(text).lesions[0].mural_nodule == "enhancing"
+
+
+def test_spanish_and_portuguese_calques_name_a_cyst() -> None:
+    ext = run("Report: In the cauda of the pancreas one observes a quistic formation with 2,7 x 2,0 cm.")
+    assert ext.pcl_present and ext.lesions[0].size_mm == 27.0 and ext.lesions[0].location == "tail"
+
+
+def test_a_liquid_formation_is_a_cyst_a_fluid_collection_is_not() -> None:
+    assert run(
+        "At the level of the pancreas, one notes a liquid formation of the corpus of 32 x 25 mm."
+    ).pcl_present
+    assert not run("A peripancreatic fluid collection of 32 mm near the pancreatic body.").pcl_present
+
+
+def test_minus_and_plus_signs_answer_a_field() -> None:
+    text = "Findings:\nCystic lesion in the pancreatic uncinate process, 21mm.\nSeptum (-). Mural nodule (-). Wall thickening (+)."
+    les = run(text).lesions[0]
+    assert (les.septations, les.mural_nodule, les.wall_thickening) == ("absent", "absent", "present")
+
+
+def test_a_change_written_with_an_arrow_is_prior_then_current() -> None:
+    les = run("IMPRESSION: Cystic lesion in the pancreatic tail, increased in size (16mm -> 21mm).").lesions[
+        0
+    ]
+    assert (les.size_mm, les.prior_size_mm) == (21.0, 16.0)
+
+
+def test_a_guideline_cyst_of_a_size_range_is_no_lesion() -> None:
+    text = (
+        "CONCLUSION: Branch-duct IPMN of the pancreatic head of 16 mm. According to the ACR 2017 recommendations, "
+        "for a cyst of 15 to 19 mm communicating with the duct, a control MRI in 1 year is proposed."
+    )
+    ext = run(text)
+    assert len(ext.lesions) == 1 and ext.lesions[0].size_mm == 16.0
+
+
+def test_communication_that_is_unclear_is_not_stated() -> None:
+    les = run("Cystic lesion in the pancreatic head, 14 mm. Communication with MPD is unclear.").lesions[0]
+    assert les.mpd_communication == "not_stated"

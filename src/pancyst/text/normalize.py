@@ -44,6 +44,8 @@ class _Vocab:
     short_initials: frozenset[str]
     synonyms: re.Pattern[str] | None
     synonym_of: tuple[str, ...]
+    marks: re.Pattern[str] | None
+    mark_of: tuple[str, ...]
 
 
 def _deletes(word: str) -> set[str]:
@@ -74,7 +76,15 @@ def _vocab() -> _Vocab:
         frozenset(w[-2:] for w in long),
         frozenset(w[0] for w in short),
         *_synonyms(lex.get("synonyms") or []),
+        *_alternation(lex.get("marks") or []),
     )
+
+
+def _alternation(pairs: list[list[str]]) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+    """One pattern for all ``[pattern, reading]`` pairs (a group each) and the reading of each group."""
+    if not pairs:
+        return None, ()
+    return re.compile("|".join(f"({pattern})" for pattern, _ in pairs)), tuple(word for _, word in pairs)
 
 
 def _synonyms(pairs: list[list[str]]) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
@@ -224,8 +234,11 @@ class Normalized:
         if v.synonyms is not None:
             for m in v.synonyms.finditer(lower):
                 repl.append((m.start(), m.end(), v.synonym_of[(m.lastindex or 1) - 1]))
-            if len(repl) > 1:
-                repl.sort()
+        if v.marks is not None and "(" in lower:
+            for m in v.marks.finditer(lower):
+                repl.append((m.start(), m.end(), v.mark_of[(m.lastindex or 1) - 1]))
+        if len(repl) > 1:
+            repl.sort()
         # Fast path: a report whose distinct words need no correction needs no token walk. Words are
         # looked up by the whitespace-separated chunk that holds them ("pancreas.", "(series"): a
         # split is cheaper than a word pattern, and the chunks repeat from report to report.

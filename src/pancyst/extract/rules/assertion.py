@@ -68,7 +68,7 @@ _PLURAL_WORDS = ("cysts", "lesions", "ipmns")
 _SINGULAR_WORDS = ("cyst", "lesion")
 _COMPARATIVES = (
     "smaller", "larger", "less", "greater", "bigger", "under", "over", "below", "above", "between", "more",
-    "<", ">", "≥", "≤",
+    "<", ">", "≥", "≤", "for", "with", "in",
 )  # fmt: skip
 
 

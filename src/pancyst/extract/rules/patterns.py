@@ -561,19 +561,31 @@ INTERNAL_PART_BEFORE_RE: re.Pattern[str] = _pattern("INTERNAL_PART_BEFORE_RE")
 ADJACENT_GAP_RE: re.Pattern[str] = _pattern("ADJACENT_GAP_RE")
 OF_THE_RE: re.Pattern[str] = _pattern("OF_THE_RE")
 SPAN_GAP_RE: re.Pattern[str] = _pattern("SPAN_GAP_RE")
+ARROW_GAP_RE: re.Pattern[str] = _pattern("ARROW_GAP_RE")
 # a fragment is also a name: list openings are matched by other code too
 BULLET: str = _FRAGMENTS["bullet"]
 
 
 # --- substring pre-checks -------------------------------------------------------------------------
-# Each holds a word every match of the pattern(s) it guards must contain: ``has_any(seg, WORDS)`` is
-# a cheaper first test than the search.
-NODULE_WORDS: tuple[str, ...] = _words("NODULE_WORDS")
-SEPTA_WORDS: tuple[str, ...] = _words("SEPTA_WORDS")
-COMM_WORDS: tuple[str, ...] = _words("COMM_WORDS")
-LOCATION_WORDS: tuple[str, ...] = _words("LOCATION_WORDS")
-CYST_WORDS: tuple[str, ...] = _words("CYST_WORDS")
-DILATED_WORDS: tuple[str, ...] = _words("DILATED_WORDS")
-SOLID_VETO_WORDS: tuple[str, ...] = _words("SOLID_VETO_WORDS")
-# the words a sentence must hold (when it holds no size) to go on about the current lesion
-CONTINUATION_WORDS: tuple[str, ...] = NODULE_WORDS + SEPTA_WORDS + COMM_WORDS + _words("CONTINUATION_WORDS")
+# Derived, not written: every match of the pattern(s) each guards holds one of its words.
+_GUARDED: dict[str, tuple[str, ...]] = {
+    "NODULE_WORDS": ("NODULE_RE",),
+    "SEPTA_WORDS": ("SEPTA_ABSENT_RE", "SEPTA_PRESENT_RE"),
+    "COMM_WORDS": ("COMM_RE",),
+    "LOCATION_WORDS": ("LOCATION_RE",),
+    "CYST_WORDS": ("SIZE_OF_CYST_RE", "CYST_NEXT_RE"),
+    "DILATED_WORDS": ("DILATED_RE",),
+    "SOLID_VETO_WORDS": ("SOLID_VETO_RE",),
+}
+NODULE_WORDS: tuple[str, ...] = _guard(*_GUARDED["NODULE_WORDS"])
+SEPTA_WORDS: tuple[str, ...] = _guard(*_GUARDED["SEPTA_WORDS"])
+COMM_WORDS: tuple[str, ...] = _guard(*_GUARDED["COMM_WORDS"])
+LOCATION_WORDS: tuple[str, ...] = _guard(*_GUARDED["LOCATION_WORDS"])
+CYST_WORDS: tuple[str, ...] = _guard(*_GUARDED["CYST_WORDS"])
+DILATED_WORDS: tuple[str, ...] = _guard(*_GUARDED["DILATED_WORDS"])
+SOLID_VETO_WORDS: tuple[str, ...] = _guard(*_GUARDED["SOLID_VETO_WORDS"])
+# Not a pre-check of one pattern: a sentence with no size must hold one of these to go on about the
+# current lesion (a nodule, septa, communication or place word, or a word rules.yaml adds).
+CONTINUATION_WORDS: tuple[str, ...] = _minimal(
+    [*NODULE_WORDS, *SEPTA_WORDS, *COMM_WORDS, *LOCATION_WORDS, *_words("CONTINUATION_WORDS")]
+)

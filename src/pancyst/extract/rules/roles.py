@@ -68,8 +68,13 @@ def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int
         r"\b(?:not|rather\s+than|instead\s+of)\s+(?:\S+\s+){0,2}$", before_full[-25:]
     ):
         return "skip"
-    # nodule size
     nxt_start = ms[idx + 1].start if idx + 1 < len(ms) else hi
+    # "16 mm -> 21 mm", "(16mm → 21mm)": a change written with an arrow, before and now
+    if idx + 1 < len(ms) and P.ARROW_GAP_RE.fullmatch(t, m.end, nxt_start):
+        return "prior"
+    if idx > 0 and P.ARROW_GAP_RE.fullmatch(t, prev_end, m.start):
+        return "current"
+    # nodule size
     after = t[m.end : min(nxt_start, m.end + 60, hi)]
     # (every nodule phrase holds one of P.NODULE_WORDS: the substring test spares most searches)
     stop = min(hi, m.end + 45)
