@@ -147,3 +147,32 @@ def test_a_guideline_cyst_of_a_size_range_is_no_lesion() -> None:
 def test_communication_that_is_unclear_is_not_stated() -> None:
     les = run("Cystic lesion in the pancreatic head, 14 mm. Communication with MPD is unclear.").lesions[0]
     assert les.mpd_communication == "not_stated"
+
+
+def test_a_field_answer_covers_its_own_label_not_the_fields_before_it() -> None:
+    text = "Lesion 1: Location: head | Size: 9 mm | Septations: absent | Mural nodule: none | Communication with MPD: yes"
+    les = run("MRI PANCREAS CYST SURVEILLANCE\n\n" + text).lesions[0]
+    assert (les.location, les.size_mm, les.septations, les.mural_nodule) == ("head", 9.0, "absent", "absent")
+    assert les.mpd_communication == "present"
+
+
+def test_a_checkbox_template_reads_only_the_ticked_options() -> None:
+    text = (
+        "CT PANCREAS PROTOCOL\n\nPancreatic cystic lesion: [x] yes [ ] no\nLocation: [ ] head [ ] neck [ ] body [x] tail\n"
+        "Size: 16 mm\nSeptations: [ ] yes [x] no\nMural nodule: [ ] yes [x] no\n"
+        "Communication with MPD: [ ] yes [ ] no [x] indeterminate\n"
+    )
+    les = run(text).lesions[0]
+    assert (les.location, les.septations, les.mural_nodule, les.mpd_communication) == (
+        "tail",
+        "absent",
+        "absent",
+        "not_stated",
+    )
+    span = les.evidence[1]
+    assert "[x] tail" in text[span.start - 4 : span.end] or span.text == "tail"
+
+
+def test_a_cyst_with_no_organ_word_in_an_exam_about_the_pancreas_is_pancreatic() -> None:
+    assert run("MRCP\n\nFINDINGS: A 9 mm unilocular cyst, unchanged.").pcl_present
+    assert not run("CT ABDOMEN\n\nFINDINGS: A 9 mm unilocular cyst, unchanged.").pcl_present

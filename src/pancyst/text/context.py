@@ -95,7 +95,8 @@ def _compiled() -> tuple[re.Pattern[str], dict[str, list[tuple[tuple[str, ...], 
     return first_re, index
 
 
-_FIELD_END_RE = re.compile(r"\s*(?:[.;,\n]|$)")
+_FIELD_BREAK_RE = re.compile(r"[:|;\n]")
+_FIELD_END_RE = re.compile(r"\s*(?:[.;,\n|]|$)")
 _SPACE_ONLY_RE = re.compile(r"[\s-]*")
 
 
@@ -176,7 +177,12 @@ class ContextIndex:
             elif rule.direction == "backward" and hit.start >= end:
                 if hit.start - end > MAX_SCOPE_CHARS:
                     continue
-                if hit.field or not _terminated(hits, idx - 1, end, hit.start, rule.category, forward=False):
+                if hit.field:
+                    # a field answer ("Mural nodule: none") covers its own label only, not the fields before
+                    # it on the line ("Lesion 1: Location: head | … | Mural nodule: none")
+                    if _FIELD_BREAK_RE.search(self.text, lo + end, lo + hit.start) is None:
+                        found.add(rule.category)
+                elif not _terminated(hits, idx - 1, end, hit.start, rule.category, forward=False):
                     found.add(rule.category)
         return found
 

@@ -234,7 +234,7 @@ class Normalized:
         if v.synonyms is not None:
             for m in v.synonyms.finditer(lower):
                 repl.append((m.start(), m.end(), v.synonym_of[(m.lastindex or 1) - 1]))
-        if v.marks is not None and "(" in lower:
+        if v.marks is not None and ("(" in lower or "[" in lower):
             for m in v.marks.finditer(lower):
                 repl.append((m.start(), m.end(), v.mark_of[(m.lastindex or 1) - 1]))
         if len(repl) > 1:

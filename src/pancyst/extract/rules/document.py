@@ -44,6 +44,22 @@ class Doc:
         self.organ_groups = [P.ORGAN_GROUPS[m.lastindex or 0] for m in organs]
         self.sentences = self._sentences()
         self.exam_date: Value | bool | None = False  # False: not looked up yet
+        self._topic: str | None = "?"
+
+    @property
+    def topic(self) -> str | None:
+        """The organ the exam is about, when its title or indication names the pancreas ("MRI PANCREAS",
+        "MRCP", "Follow-up of pancreatic cyst"): a cyst or lesion that names no organ is the pancreas's."""
+        if self._topic == "?":
+            t = self.t
+            first = t[: max(t.find("\n"), 0) or len(t)][:120]
+            spans = [first] + [
+                t[to_normalized(self.norm, sec.start) : to_normalized(self.norm, sec.end)][:300]
+                for sec in self.smap.sections
+                if sec.kind in ("history", "exam")
+            ]
+            self._topic = "pancreas" if any(P.PANCREAS_TOPIC_RE.search(x) for x in spans) else None
+        return self._topic
 
     def _sentences(self) -> list[Sentence]:
         out: list[Sentence] = []

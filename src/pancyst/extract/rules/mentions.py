@@ -75,8 +75,10 @@ def sentence_mentions(
             organ = (
                 "pancreas"  # a pseudocyst is the pancreas's unless an organ names it ("splenic pseudocyst")
             )
-        if organ is None and group in ("serous", "mucinous", "pseudo", "solidcystic"):
-            organ = "pancreas"
+        if organ is None and (
+            group in ("serous", "mucinous", "pseudo", "solidcystic") or doc.topic == "pancreas"
+        ):
+            organ = "pancreas"  # a pancreatic entity, or an exam about the pancreas ("MRCP", "pancreatic cyst f/u")
         if group == "lesion" and organ != "pancreas":
             continue
         if organ != "pancreas":
