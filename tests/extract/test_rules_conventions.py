@@ -176,3 +176,42 @@ def test_a_checkbox_template_reads_only_the_ticked_options() -> None:
 def test_a_cyst_with_no_organ_word_in_an_exam_about_the_pancreas_is_pancreatic() -> None:
     assert run("MRCP\n\nFINDINGS: A 9 mm unilocular cyst, unchanged.").pcl_present
     assert not run("CT ABDOMEN\n\nFINDINGS: A 9 mm unilocular cyst, unchanged.").pcl_present
+
+
+@pytest.mark.parametrize(
+    ("duct", "dilated"),
+    [
+        ("Ductus pancreaticus not widened.", "no"),
+        ("The principal pancreatic conduct is widened to 8 mm.", "yes"),
+    ],
+)
+def test_dutch_and_german_duct_words(duct: str, dilated: str) -> None:
+    assert run(f"Pancreas: a 12 mm cyst in the pancreatic tail. {duct}").mpd_dilated == dilated
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "No communication of the lesions with the main pancreatic duct is demonstrated.",
+        "No communication of the cysts with the ductus pancreaticus is seen.",
+    ],
+)
+def test_a_denied_feature_of_the_cysts_reaches_them(denial: str) -> None:
+    ext = run(f"Pancreas: two cysts, in the head (8 mm) and the tail (12 mm). {denial}")
+    assert [les.mpd_communication for les in ext.lesions] == ["absent", "absent"]
+
+
+def test_no_nodule_in_any_of_the_cysts_and_none_is_septated() -> None:
+    text = "Pancreas: two cysts, in the head (8 mm) and the tail (12 mm). No enhancing nodules are seen in any of the cysts, and none is septated."
+    ext = run(text)
+    assert all(les.mural_nodule == "absent" and les.septations == "absent" for les in ext.lesions)
+
+
+def test_ipmn_of_secondary_branch_is_a_side_branch_ipmn() -> None:
+    les = run("Cystic lesion of 9 mm in the pancreatic tail, probable IPMN of secondary branch.").lesions[0]
+    assert (les.presumed_type, les.mpd_communication) == ("bd_ipmn", "present")
+
+
+def test_thickening_nor_enhancement_of_the_walls_is_denied_wall_thickening() -> None:
+    text = "A 14 mm cyst in the pancreatic body. There is no thickening nor pathological enhancement of the walls."
+    assert run(text).lesions[0].wall_thickening == "absent"

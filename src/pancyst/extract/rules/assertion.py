@@ -20,6 +20,7 @@ from importlib import resources
 
 import yaml
 
+from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc
 from pancyst.extract.rules.model import Sentence
 from pancyst.text.context import HYPOTHETICAL, NEGATED, UNCERTAIN
@@ -111,6 +112,12 @@ def denial_scope(doc: Doc, sent: Sentence) -> tuple[int, int, int] | None:
     if not sent.assertion_done:
         _read_sentence(doc, sent)
     return sent.denial
+
+
+def denies_a_feature_of_cysts(doc: Doc, sent: Sentence) -> bool:
+    """ "No communication of the lesions with the duct", "no nodules in any of the cysts": the negated cyst
+    word is the complement of a denied feature, so the sentence speaks about the lesions."""
+    return P.FEATURE_OF_CYST_RE.search(doc.t, sent.start, sent.end) is not None
 
 
 def in_denial_subject(doc: Doc, a: int, sent: Sentence) -> bool:

@@ -76,9 +76,12 @@ def sentence_mentions(
                 "pancreas"  # a pseudocyst is the pancreas's unless an organ names it ("splenic pseudocyst")
             )
         if organ is None and (
-            group in ("serous", "mucinous", "pseudo", "solidcystic") or doc.topic == "pancreas"
+            group in ("serous", "mucinous", "pseudo", "solidcystic")
+            or (sent.kind == "findings" and doc.topic == "pancreas")
         ):
-            organ = "pancreas"  # a pancreatic entity, or an exam about the pancreas ("MRCP", "pancreatic cyst f/u")
+            # a pancreatic entity, or a finding of an exam about the pancreas ("MRCP", "pancreatic cyst f/u");
+            # the impression's bare "simple cysts" may sum up other organs' cysts
+            organ = "pancreas"
         if group == "lesion" and organ != "pancreas":
             continue
         if organ != "pancreas":
@@ -378,7 +381,7 @@ def continuation_mention(doc: Doc, sent: Sentence, current: Mention) -> Mention 
 
 def group_denial(doc: Doc, sent: Sentence, current: Mention | None) -> Mention | None:
     """ "None of the cysts shows a nodule or septa": a denial of features for every lesion described."""
-    if current is None or A.denial_scope(doc, sent) is None:
+    if current is None or (A.denial_scope(doc, sent) is None and not A.denies_a_feature_of_cysts(doc, sent)):
         return None
     m = continuation_mention(doc, sent, current)
     if m is None:
