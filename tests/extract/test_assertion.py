@@ -166,3 +166,25 @@ def test_a_consult_notes_past_narrative_is_history(history: str) -> None:
 
 def test_a_field_answered_not_applicable_is_a_denial() -> None:
     assert not run("Pancreatic cyst present: No\nCyst location: N/A\nLargest diameter: N/A").pcl_present
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HPI: distal pancreatectomy in 2019. Pathology showed a mucinous cystic neoplasm with low-grade dysplasia.",
+        "Plan:\n1. MRI pancreas with MRCP to re-evaluate the cyst.",
+        "Clinical notes: ? pancreatic cyst on outside ultrasound.\nFindings: Pancreas: normal. No pancreatic cyst.",
+        "Pancreas: an ill-defined hypoenhancing mass lesion measuring 34 mm. Few small non-enhancing cystic areas "
+        "are noted within the mass.",
+    ],
+)
+def test_pathology_plans_indications_and_cystic_areas_of_a_mass_are_no_pcl(text: str) -> None:
+    assert not run(text).pcl_present
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(A.PAST_NARRATIVE_RE))
+def test_the_past_narrative_pre_check_admits_every_match(text: str) -> None:
+    m = A.PAST_NARRATIVE_RE.search(text.lower())
+    if m is not None:
+        assert A._has_any(m.group(0), A._PAST_WORDS)

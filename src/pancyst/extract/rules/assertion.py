@@ -66,6 +66,8 @@ _CITE_WORDS = (
     "consensus", "recommendation", "worrisome", "stigmata",
 )  # fmt: skip
 _PLURAL_WORDS = ("cysts", "lesions", "ipmns")
+# every past-narrative match holds one of these (a year, "found", "reportedly", pathology words)
+_PAST_WORDS = ("19", "20", "found", "reported", "patholog", "histolog", "specimen")
 _SINGULAR_WORDS = ("cyst", "lesion")
 _COMPARATIVES = (
     "smaller", "larger", "less", "greater", "bigger", "under", "over", "below", "above", "between", "more",
@@ -187,9 +189,7 @@ def in_scare_quotes(doc: Doc, a: int, b: int) -> bool:
 def is_past_narrative(doc: Doc, sent: Sentence) -> bool:
     """A sentence that tells the patient's history (a consult note's "In 2019 she was found to have …")."""
     seg = doc.t[sent.start : sent.end]
-    return ("19" in seg or "20" in seg or "found" in seg or "reported" in seg) and bool(
-        PAST_NARRATIVE_RE.search(seg)
-    )
+    return _has_any(seg, _PAST_WORDS) and bool(PAST_NARRATIVE_RE.search(seg))
 
 
 def retracts(doc: Doc, sent: Sentence, a: int, b: int, lo: int) -> bool:

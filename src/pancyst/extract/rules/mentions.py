@@ -130,7 +130,7 @@ def sentence_mentions(
         if group == "lesion":
             mention.group = "cyst"
             mention.provisional = not (
-                P.CYSTIC_DESCRIPTOR_RE.search(t, lo, hi)
+                _cystic_descriptor(t, lo, hi)
                 or (P.ENUMERATED_RE.match(t, a, b) and (any_confirmed or out))
                 # "Multiple cystic lesions … A 9 mm lesion in the tail is unchanged": one of that group
                 or (
@@ -391,6 +391,15 @@ def group_denial(doc: Doc, sent: Sentence, current: Mention | None) -> Mention |
     return m
 
 
+def _cystic_descriptor(t: str, lo: int, hi: int) -> bool:
+    """A word that makes a bare "lesion" cystic, other than the cystic parts of a lesion ("a mass lesion ...
+    few cystic areas within the mass" is a solid lesion)."""
+    return any(
+        not (P.PART_OF_A_LESION_RE.match(t, dm.start()) or P.INTERNAL_PART_RE.match(t, dm.start()))
+        for dm in P.CYSTIC_DESCRIPTOR_RE.finditer(t, lo, hi)
+    )
+
+
 def _part_of_a_lesion(t: str, am: re.Match[str], lo: int) -> bool:
     """ "cystic component / change", "... with cystic areas": a part of another lesion, not a lesion."""
     if anchor_group(am) != "cyst":
@@ -398,8 +407,12 @@ def _part_of_a_lesion(t: str, am: re.Match[str], lo: int) -> bool:
     a = am.start()
     if P.PART_OF_A_LESION_RE.match(t, a):
         return True
-    return bool(P.INTERNAL_PART_RE.match(t, a)) and bool(
-        P.INTERNAL_PART_BEFORE_RE.search(t, max(lo, a - 25), a)
+    part = P.INTERNAL_PART_RE.match(t, a)
+    if part is None:
+        return False
+    # "... with cystic areas", "cystic areas ... within the mass"
+    return bool(P.INTERNAL_PART_BEFORE_RE.search(t, max(lo, a - 25), a)) or bool(
+        P.WITHIN_A_LESION_AFTER_RE.match(t, part.end())
     )
 
 
