@@ -44,6 +44,7 @@ class _Vocab:
     short_initials: frozenset[str]
     synonyms: re.Pattern[str] | None
     synonym_of: tuple[str, ...]
+    synonym_stems: tuple[str, ...]
     marks: re.Pattern[str] | None
     mark_of: tuple[str, ...]
 
@@ -76,8 +77,23 @@ def _vocab() -> _Vocab:
         frozenset(w[-2:] for w in long),
         frozenset(w[0] for w in short),
         *_synonyms(lex.get("synonyms") or []),
+        _stems(lex.get("synonyms") or []),
         *_alternation(lex.get("marks") or []),
     )
+
+
+def _stems(pairs: list[list[str]]) -> tuple[str, ...]:
+    """The plain letters each synonym pattern opens with (``quist(?:e|o)s`` -> ``quist``): a report
+    that holds none of them needs no synonym scan."""
+    stems = []
+    for pattern, _ in pairs:
+        stem = re.match(r"[^\W\d_]+", pattern)
+        if stem is None:
+            raise ValueError(f"vocabulary.yaml: synonym {pattern!r} must open with a letter")
+        if len(stem.group(0)) < 4:
+            raise ValueError(f"vocabulary.yaml: synonym {pattern!r} must open with four plain letters")
+        stems.append(stem.group(0))
+    return tuple(sorted(set(stems)))
 
 
 def _alternation(pairs: list[list[str]]) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
@@ -231,10 +247,10 @@ class Normalized:
             joined = "".join(ch for ch in m.group(0) if ch.isalpha())
             if joined != m.group(0):
                 repl.append((m.start(), m.end(), joined))
-        if v.synonyms is not None:
+        if v.synonyms is not None and any(stem in lower for stem in v.synonym_stems):
             for m in v.synonyms.finditer(lower):
                 repl.append((m.start(), m.end(), v.synonym_of[(m.lastindex or 1) - 1]))
-        if v.marks is not None and ("(" in lower or "[" in lower):
+        if v.marks is not None and ("[" in lower or "(-" in lower or "(+" in lower or "( " in lower):
             for m in v.marks.finditer(lower):
                 repl.append((m.start(), m.end(), v.mark_of[(m.lastindex or 1) - 1]))
         if len(repl) > 1:

@@ -22,7 +22,7 @@ import yaml
 
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc
-from pancyst.extract.rules.model import Sentence
+from pancyst.extract.rules.model import Sentence, SentenceReading
 from pancyst.text.context import HYPOTHETICAL, NEGATED, UNCERTAIN
 
 AFFIRMED = "affirmed"
@@ -82,22 +82,38 @@ def _has_any(seg: str, words: tuple[str, ...]) -> bool:
     return False
 
 
-def _read_sentence(doc: Doc, sent: Sentence) -> None:
-    """The sentence-level readings (group denial, guideline citation, generic subjects), once per sentence."""
-    sent.assertion_done = True
-    t = doc.t
-    seg = t[sent.start : sent.end]
-    if _has_any(seg, _SUBJECT_WORDS):
-        m = NEGATIVE_SUBJECT_RE.search(t, sent.start, sent.end)
-        if m is not None:
-            stop = CONTRAST_RE.search(t, m.end(), sent.end)
-            sent.denial = (m.start(), m.end(), stop.start() if stop is not None else sent.end)
-    if may_advise(seg):
-        sent.cites = GUIDELINE_RE.search(seg) is not None
-        sent.generic = [
-            (m.start() + sent.start, m.end() + sent.start) for m in GENERIC_SUBJECT_RE.finditer(seg)
-        ]
-        sent.advice = sent.cites or bool(sent.generic)
+def _reading(sent: Sentence) -> SentenceReading:
+    r = sent.reading
+    if r is None:
+        r = sent.reading = SentenceReading()
+    return r
+
+
+def _denial(doc: Doc, sent: Sentence) -> tuple[int, int, int] | None:
+    r = _reading(sent)
+    if not r.denial_read:
+        r.denial_read = True
+        t = doc.t
+        if _has_any(t[sent.start : sent.end], _SUBJECT_WORDS):
+            m = NEGATIVE_SUBJECT_RE.search(t, sent.start, sent.end)
+            if m is not None:
+                stop = CONTRAST_RE.search(t, m.end(), sent.end)
+                r.denial = (m.start(), m.end(), stop.start() if stop is not None else sent.end)
+    return r.denial
+
+
+def _advice(doc: Doc, sent: Sentence) -> SentenceReading:
+    r = _reading(sent)
+    if not r.advice_read:
+        r.advice_read = True
+        seg = doc.t[sent.start : sent.end]
+        if may_advise(seg):
+            r.cites = GUIDELINE_RE.search(seg) is not None
+            r.generic = [
+                (m.start() + sent.start, m.end() + sent.start) for m in GENERIC_SUBJECT_RE.finditer(seg)
+            ]
+            r.advice = r.cites or bool(r.generic)
+    return r
 
 
 def may_advise(seg: str) -> bool:
@@ -111,9 +127,7 @@ def may_advise(seg: str) -> bool:
 def denial_scope(doc: Doc, sent: Sentence) -> tuple[int, int, int] | None:
     """A quantified negative subject that denies its predicate for every lesion: (subject start,
     predicate start, predicate end), or None."""
-    if not sent.assertion_done:
-        _read_sentence(doc, sent)
-    return sent.denial
+    return _denial(doc, sent)
 
 
 def denies_a_feature_of_cysts(doc: Doc, sent: Sentence) -> bool:
@@ -151,19 +165,16 @@ def feature_reading(doc: Doc, a: int, b: int, sent: Sentence) -> str:
 
 def generic_cyst(doc: Doc, a: int, b: int, sent: Sentence, plural: bool) -> bool:
     """The cyst word at ``[a, b)`` names cysts in general (a guideline's), not a lesion of this report."""
-    if not sent.assertion_done:
-        _read_sentence(doc, sent)
-    if not sent.advice:
+    r = _advice(doc, sent)
+    if not r.advice:
         return False
-    return (sent.cites and plural) or any(s <= a < e or s <= b <= e for s, e in sent.generic or ())
+    return (r.cites and plural) or any(s <= a < e or s <= b <= e for s, e in r.generic)
 
 
 def states_thresholds(doc: Doc, sent: Sentence) -> bool:
     """A sentence that cites a guideline's thresholds ("per ACR, a main duct of 7 mm or more warrants
     EUS"): its sizes are not measurements of this patient."""
-    if not sent.assertion_done:
-        _read_sentence(doc, sent)
-    return sent.cites and THRESHOLD_RE.search(doc.t, sent.start, sent.end) is not None
+    return _advice(doc, sent).cites and THRESHOLD_RE.search(doc.t, sent.start, sent.end) is not None
 
 
 THRESHOLD_RE = re.compile(
@@ -173,9 +184,7 @@ THRESHOLD_RE = re.compile(
 
 def is_advice(doc: Doc, sent: Sentence) -> bool:
     """A sentence about cysts in general: it continues no lesion ("for cysts of 15-25 mm, MRI in 6 months")."""
-    if not sent.assertion_done:
-        _read_sentence(doc, sent)
-    return sent.advice
+    return _advice(doc, sent).advice
 
 
 def in_scare_quotes(doc: Doc, a: int, b: int) -> bool:
@@ -188,8 +197,12 @@ def in_scare_quotes(doc: Doc, a: int, b: int) -> bool:
 
 def is_past_narrative(doc: Doc, sent: Sentence) -> bool:
     """A sentence that tells the patient's history (a consult note's "In 2019 she was found to have …")."""
-    seg = doc.t[sent.start : sent.end]
-    return _has_any(seg, _PAST_WORDS) and bool(PAST_NARRATIVE_RE.search(seg))
+    r = _reading(sent)
+    if not r.past_read:
+        r.past_read = True
+        seg = doc.t[sent.start : sent.end]
+        r.past = _has_any(seg, _PAST_WORDS) and PAST_NARRATIVE_RE.search(seg) is not None
+    return r.past
 
 
 def retracts(doc: Doc, sent: Sentence, a: int, b: int, lo: int) -> bool:

@@ -22,11 +22,13 @@ def duct_features(doc: Doc) -> tuple[Value | None, Value | None]:
     carry: str | None = None
     duct_heading: re.Match[str] | None = None
     for sent in doc.sentences:
-        if sent.kind in NO_LESION_SECTIONS or A.states_thresholds(doc, sent):
-            continue  # "per ACR, a main duct of 7 mm or more warrants EUS": a threshold, not this duct
+        if sent.kind in NO_LESION_SECTIONS:
+            continue
         sent_org = sentence_organ(doc, sent, carry)
         carry = sent_org
         ducts = doc.ducts_in(sent.start, sent.end)
+        if ducts and A.states_thresholds(doc, sent):
+            continue  # "per ACR, a main duct of 7 mm or more warrants EUS": a threshold, not this duct
         if not ducts:
             if duct_heading is not None and P.FIELD_RE.match(t, sent.start, sent.end):
                 ducts = [duct_heading]

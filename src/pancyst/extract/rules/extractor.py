@@ -107,8 +107,7 @@ def _extract(doc: Doc) -> Extraction:
                 current = item
                 carry = "pancreas"
                 continue
-        if current is None or A.is_advice(doc, sent):
-            # nothing to continue (and a solid topic would change nothing); advice describes no lesion
+        if current is None:  # nothing to continue (and a solid topic would change nothing)
             carry = organ
             continue
         if P.SOLID_TOPIC_RE.match(doc.t, sent.start, sent.end) or solid_veto(doc.t, sent.start, sent.end):
@@ -117,8 +116,10 @@ def _extract(doc: Doc) -> Extraction:
             current = None
             carry = organ
             continue
-        if organ == "pancreas" or carry == "pancreas" or sent.heading == "pancreas":
-            cont = continuation_mention(doc, sent, current)
+        if (organ == "pancreas" or carry == "pancreas" or sent.heading == "pancreas") and not A.is_advice(
+            doc, sent
+        ):
+            cont = continuation_mention(doc, sent, current)  # (advice describes no lesion)
             if cont is not None:
                 mentions.append(cont)
         carry = organ

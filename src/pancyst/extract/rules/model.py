@@ -86,13 +86,22 @@ class Sentence:
     heading: str | None
     organ: str | None = None  # the organ this sentence talks about (mentions, heading or carried over)
     own_organ: str | None = "?"  # the organ it names itself; "?" until looked up
-    # assertion.py's sentence-level readings, looked up once: a group denial's (subject start, predicate
-    # start, end) and whether it cites a guideline, with its generic subjects ("cysts < 15 mm")
-    assertion_done: bool = False
+    reading: SentenceReading | None = None  # assertion.py's sentence-level reading, made on first use
+
+
+@dataclass(slots=True)
+class SentenceReading:
+    """What a sentence as a whole asserts (assertion.py): a group denial's (subject start, predicate start,
+    end); whether it cites a guideline, and its generic subjects ("cysts < 15 mm"); a past narrative."""
+
+    denial_read: bool = False
     denial: tuple[int, int, int] | None = None
+    advice_read: bool = False
     advice: bool = False
     cites: bool = False
-    generic: list[tuple[int, int]] | None = None
+    generic: list[tuple[int, int]] = field(default_factory=list)
+    past_read: bool = False
+    past: bool = False
 
 
 @dataclass(slots=True)
