@@ -66,8 +66,18 @@ _CITE_WORDS = (
     "consensus", "recommendation", "worrisome", "stigmata",
 )  # fmt: skip
 _PLURAL_WORDS = ("cysts", "lesions", "ipmns")
-# every past-narrative match holds one of these (a year, "found", "reportedly", pathology words)
-_PAST_WORDS = ("19", "20", "found", "reported", "patholog", "histolog", "specimen")
+# every past-narrative match holds one of these words, or a year after "in" / "from" / a month
+_PAST_WORDS = ("found", "reported", "patholog", "histolog", "specimen")
+_PAST_YEARS = ("in 19", "in 20", "from 19", "from 20")
+
+
+def _may_be_past(seg: str) -> bool:
+    """A substring test every past-narrative match passes (tests check it)."""
+    if _has_any(seg, _PAST_WORDS) or _has_any(seg, _PAST_YEARS):
+        return True
+    return ("19" in seg or "20" in seg) and ("in" in seg or "from" in seg)
+
+
 _SINGULAR_WORDS = ("cyst", "lesion")
 _COMPARATIVES = (
     "smaller", "larger", "less", "greater", "bigger", "under", "over", "below", "above", "between", "more",
@@ -201,7 +211,7 @@ def is_past_narrative(doc: Doc, sent: Sentence) -> bool:
     if not r.past_read:
         r.past_read = True
         seg = doc.t[sent.start : sent.end]
-        r.past = _has_any(seg, _PAST_WORDS) and PAST_NARRATIVE_RE.search(seg) is not None
+        r.past = _may_be_past(seg) and PAST_NARRATIVE_RE.search(seg) is not None
     return r.past
 
 
