@@ -34,22 +34,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, get_args
 
+from pancyst.schema import FEATURE_KEYS
+
 SEED = 2020
 
-# The keys compared by invariance tests: pcl_present, the 11 SPEC features, the risk category.
-FEATURE_KEYS: tuple[str, ...] = (
-    "size_mm",
-    "location",
-    "multiplicity",
-    "mpd_diameter_mm",
-    "mpd_dilated",
-    "mural_nodule",
-    "wall_thickening",
-    "septations",
-    "mpd_communication",
-    "prior_size_mm",
-    "interval_months",
-)
+# The keys compared by invariance tests: pcl_present, the 11 SPEC features (schema.FEATURE_KEYS), the risk category.
 COMPARED_KEYS: tuple[str, ...] = ("pcl_present", *FEATURE_KEYS, "risk_category")
 NUMERIC_KEYS = frozenset({"size_mm", "mpd_diameter_mm", "prior_size_mm", "interval_months"})
 TOLERANCE_MM = 0.05
