@@ -71,7 +71,8 @@ pytest: setup-ml
 # The compiled build runs the rules-backend tests and checks its output against the sources'.
 test-compiled: setup-fast
 	$(FAST)/bin/pytest -n 2 tests/text tests/extract/test_rules.py tests/extract/test_rules_phrasing.py \
-	  tests/extract/test_rules_fast_paths.py tests/extract/test_compiled.py tests/test_pipeline.py
+	  tests/extract/test_rules_fast_paths.py tests/extract/test_compiled.py tests/test_pipeline.py \
+	  tests/extract/test_assertion.py tests/extract/test_rules_conventions.py
 
 test: setup-ml lint typecheck pytest test-compiled
 
