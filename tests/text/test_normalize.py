@@ -43,3 +43,46 @@ def test_never_raises_and_maps_inside(text: str) -> None:
     n = normalize(text)
     a, b = n.span(0, len(n.text))
     assert 0 <= a <= b <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In the cauda pancreatis a cyst.", "in the tail pancreas a cyst."),
+        ("Mural nodule (-)", "mural nodule (none)"),
+        ("Mural nodule ( + )", "mural nodule (present)"),
+        ("Nodule (\n-\n)", "nodule (none)"),
+        ("Septa: [ ] yes [x] no", "septa:  no"),
+    ],
+)
+def test_synonyms_and_marks_are_read_every_time_a_chunk_is_seen(text: str, expected: str) -> None:
+    # the chunk cache remembers chunks that need nothing: one holding a synonym or a mark never is
+    for _ in range(3):
+        normalize("a plain report that primes the chunk cache: (series 3) [image 4] tail.")
+        assert normalize(text).text == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["cyst", "(-)", "( - )", "(+)", "[x]", "[ ]", "cauda", "caput", "isthmus", "(", ")", "-", "tail."]
+        ),
+        max_size=8,
+    ),
+    st.sampled_from([" ", "\n", "  "]),
+)
+def test_the_chunk_gate_misses_no_synonym_or_mark(words: list[str], sep: str) -> None:
+    from unittest import mock
+
+    from pancyst.text import normalize as N
+
+    text = sep.join(words)
+    gated = normalize(text).text
+    real = N._passes_needed
+
+    def ungated(lower: str, v: object) -> tuple[bool, bool, bool]:
+        return real(lower, v)[0], True, True  # type: ignore[arg-type]
+
+    with mock.patch.object(N, "_passes_needed", ungated):
+        assert normalize(text).text == gated

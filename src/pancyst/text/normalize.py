@@ -29,6 +29,7 @@ _ACRONYM_RE = re.compile(f"(?:{_ACRONYM_I}|{_ACRONYM_M})(?![a-z])")
 _ACRONYM_SCANS = (re.compile(_ACRONYM_I + "(?![a-z])"), re.compile(_ACRONYM_M + "(?![a-z])"))
 # Unicode hyphens and minus signs, read as the ASCII hyphen (en and em dashes stay: ranges use them).
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2212\u2043\ufe63\uff0d"})
+_DASH_RE = re.compile("[\u2010\u2011\u2012\u2212\u2043\ufe63\uff0d]")  # translate() is slow: look first
 _SKIP_BETWEEN = frozenset({"of", "the", "in", "at", "a"})
 _CACHE_MAX = 100_000
 
@@ -198,6 +199,38 @@ def _start(m: re.Match[str]) -> int:
     return m.start()
 
 
+def _passes_needed(lower: str, v: _Vocab) -> tuple[bool, bool, bool]:
+    """Which scans a report needs: the token walk (a word that may be misspelt), the synonym scan (a
+    chunk holds a synonym's opening letters) and the mark scan ("(-)", "[x]"). Decided per
+    whitespace-separated chunk ("pancreas.", "(series"): a split is cheaper than a word pattern, chunks
+    repeat from report to report, and a chunk that needs nothing is remembered."""
+    fine = _fine_words
+    fine_chunks = _fine_chunks
+    if len(fine) > _CACHE_MAX or len(fine_chunks) > _CACHE_MAX:
+        fine.clear()
+        fine_chunks.clear()
+    look = synonyms = marks = False
+    stems = v.synonym_stems
+    for chunk in set(lower.split()) - fine_chunks:
+        c_syn = any(stem in chunk for stem in stems)
+        # every mark opens with "[" or "(": "(-)", "(+)" or "( - )" (a chunk ending in "(")
+        c_mark = "[" in chunk or "(-" in chunk or "(+" in chunk or chunk[-1] == "("
+        c_look = False
+        for w in _WORD_RE.findall(chunk):
+            if w not in fine:
+                if _needs_look(w):
+                    c_look = True
+                    break
+                fine.add(w)
+        if c_look or c_syn or c_mark:
+            look = look or c_look
+            synonyms = synonyms or c_syn
+            marks = marks or c_mark
+        else:
+            fine_chunks.add(chunk)
+    return look, synonyms, marks
+
+
 class Normalized:
     """The normalized text and the way back to original offsets."""
 
@@ -208,7 +241,7 @@ class Normalized:
         lower = original.lower()
         if len(lower) != len(original):
             lower = "".join(ch.lower()[:1] or ch for ch in original)
-        if not lower.isascii():
+        if not lower.isascii() and _DASH_RE.search(lower) is not None:
             lower = lower.translate(_DASHES)  # "25‐mm" (U+2010) reads as "25-mm"; one character for one
         self.corrections: list[tuple[int, int, str]] = []
         self._shift: tuple[list[int], list[int]] | None = None
@@ -247,33 +280,16 @@ class Normalized:
             joined = "".join(ch for ch in m.group(0) if ch.isalpha())
             if joined != m.group(0):
                 repl.append((m.start(), m.end(), joined))
-        if v.synonyms is not None and any(stem in lower for stem in v.synonym_stems):
+        look, synonyms, marks = _passes_needed(lower, v)
+        if synonyms and v.synonyms is not None:
             for m in v.synonyms.finditer(lower):
                 repl.append((m.start(), m.end(), v.synonym_of[(m.lastindex or 1) - 1]))
-        if v.marks is not None and ("[" in lower or "(-" in lower or "(+" in lower or "( " in lower):
+        if marks and v.marks is not None:
             for m in v.marks.finditer(lower):
                 repl.append((m.start(), m.end(), v.mark_of[(m.lastindex or 1) - 1]))
         if len(repl) > 1:
             repl.sort()
-        # Fast path: a report whose distinct words need no correction needs no token walk. Words are
-        # looked up by the whitespace-separated chunk that holds them ("pancreas.", "(series"): a
-        # split is cheaper than a word pattern, and the chunks repeat from report to report.
-        fine = _fine_words
-        fine_chunks = _fine_chunks
-        if len(fine) > _CACHE_MAX or len(fine_chunks) > _CACHE_MAX:
-            fine.clear()
-            fine_chunks.clear()
-        for chunk in set(lower.split()) - fine_chunks:
-            for w in _WORD_RE.findall(chunk):
-                if w not in fine:
-                    if _needs_look(w):
-                        break
-                    fine.add(w)
-            else:
-                fine_chunks.add(chunk)
-                continue
-            break
-        else:
+        if not look:
             return repl
         tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(lower)]
         for i, (a, b, tok) in enumerate(tokens):

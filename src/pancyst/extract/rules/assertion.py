@@ -66,23 +66,31 @@ _CITE_WORDS = (
     "consensus", "recommendation", "worrisome", "stigmata",
 )  # fmt: skip
 _PLURAL_WORDS = ("cysts", "lesions", "ipmns")
+_CITE_OR_PLURAL = _CITE_WORDS + _PLURAL_WORDS
 # every past-narrative match holds one of these words, or a year after "in" / "from" / a month
 _PAST_WORDS = ("found", "reported", "patholog", "histolog", "specimen")
-_PAST_YEARS = ("in 19", "in 20", "from 19", "from 20")
 
 
 def _may_be_past(seg: str) -> bool:
     """A substring test every past-narrative match passes (tests check it)."""
-    if _has_any(seg, _PAST_WORDS) or _has_any(seg, _PAST_YEARS):
+    if ("19" in seg or "20" in seg) and ("in" in seg or "from" in seg):
         return True
-    return ("19" in seg or "20" in seg) and ("in" in seg or "from" in seg)
+    return _has_any(seg, _PAST_WORDS)
 
 
 _SINGULAR_WORDS = ("cyst", "lesion")
+# a singular generic subject is compared ("any cyst larger than …") or sized after "for/in/with a"
 _COMPARATIVES = (
     "smaller", "larger", "less", "greater", "bigger", "under", "over", "below", "above", "between", "more",
-    "<", ">", "≥", "≤", "for", "with", "in",
+    "<", ">", "≥", "≤",
 )  # fmt: skip
+_PREPOSITIONS = ("for", "in", "with")
+# the tail of the "for a cyst of 20 mm" pattern, a size right after the cyst word (two patterns with a
+# literal opening each: re scans for a literal prefix far faster than for an alternation)
+_SIZED_SINGULAR = (
+    re.compile(r"cyst\s+(?:of\s+|measuring\s+)?\d"),
+    re.compile(r"lesion\s+(?:of\s+|measuring\s+)?\d"),
+)
 
 
 def _has_any(seg: str, words: tuple[str, ...]) -> bool:
@@ -119,9 +127,9 @@ def _advice(doc: Doc, sent: Sentence) -> SentenceReading:
         seg = doc.t[sent.start : sent.end]
         if may_advise(seg):
             r.cites = GUIDELINE_RE.search(seg) is not None
-            r.generic = [
+            r.generic = tuple(
                 (m.start() + sent.start, m.end() + sent.start) for m in GENERIC_SUBJECT_RE.finditer(seg)
-            ]
+            )
             r.advice = r.cites or bool(r.generic)
     return r
 
@@ -129,9 +137,13 @@ def _advice(doc: Doc, sent: Sentence) -> SentenceReading:
 def may_advise(seg: str) -> bool:
     """A substring test every guideline or generic-subject match passes (tests check it): most
     sentences name no guideline, no plural cyst word and no comparison."""
-    if _has_any(seg, _CITE_WORDS) or _has_any(seg, _PLURAL_WORDS):
+    if _has_any(seg, _CITE_OR_PLURAL):
         return True
-    return _has_any(seg, _SINGULAR_WORDS) and _has_any(seg, _COMPARATIVES)
+    if not _has_any(seg, _SINGULAR_WORDS):
+        return False
+    if _has_any(seg, _COMPARATIVES):
+        return True
+    return _has_any(seg, _PREPOSITIONS) and any(rx.search(seg) is not None for rx in _SIZED_SINGULAR)
 
 
 def denial_scope(doc: Doc, sent: Sentence) -> tuple[int, int, int] | None:
@@ -173,18 +185,27 @@ def feature_reading(doc: Doc, a: int, b: int, sent: Sentence) -> str:
     return AFFIRMED
 
 
-def generic_cyst(doc: Doc, a: int, b: int, sent: Sentence, plural: bool) -> bool:
-    """The cyst word at ``[a, b)`` names cysts in general (a guideline's), not a lesion of this report."""
+def generic_cyst(doc: Doc, a: int, b: int, sent: Sentence) -> bool:
+    """The cyst word at ``[a, b)`` names cysts in general (a guideline's plural cysts, or a generic
+    subject's), not a lesion of this report."""
     r = _advice(doc, sent)
     if not r.advice:
         return False
-    return (r.cites and plural) or any(s <= a < e or s <= b <= e for s, e in r.generic)
+    if r.cites and P.PLURAL_RE.search(doc.t, a, b) is not None:
+        return True
+    return any(s <= a < e or s <= b <= e for s, e in r.generic)
 
 
 def states_thresholds(doc: Doc, sent: Sentence) -> bool:
     """A sentence that cites a guideline's thresholds ("per ACR, a main duct of 7 mm or more warrants
     EUS"): its sizes are not measurements of this patient."""
-    return _advice(doc, sent).cites and THRESHOLD_RE.search(doc.t, sent.start, sent.end) is not None
+    r = sent.reading
+    if r is None or not r.advice_read:
+        # (a duct sentence: only a citation matters here, so the generic-subject scan can wait)
+        if not _has_any(doc.t[sent.start : sent.end], _CITE_WORDS):
+            return False
+        r = _advice(doc, sent)
+    return r.cites and THRESHOLD_RE.search(doc.t, sent.start, sent.end) is not None
 
 
 THRESHOLD_RE = re.compile(

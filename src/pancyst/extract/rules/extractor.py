@@ -116,11 +116,9 @@ def _extract(doc: Doc) -> Extraction:
             current = None
             carry = organ
             continue
-        if (organ == "pancreas" or carry == "pancreas" or sent.heading == "pancreas") and not A.is_advice(
-            doc, sent
-        ):
-            cont = continuation_mention(doc, sent, current)  # (advice describes no lesion)
-            if cont is not None:
+        if organ == "pancreas" or carry == "pancreas" or sent.heading == "pancreas":
+            cont = continuation_mention(doc, sent, current)
+            if cont is not None and not A.is_advice(doc, sent):  # (advice describes no lesion)
                 mentions.append(cont)
         carry = organ
     lesions = [les for les in merge_mentions(doc, mentions) if les.confirmed]

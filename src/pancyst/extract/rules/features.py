@@ -178,13 +178,15 @@ def _proximal_of_span(
 ) -> tuple[str, int, int]:
     """SPEC §2: one lesion spanning two segments ("in the body and tail", "head extending into the neck")
     takes the more proximal one."""
+    if len(places) == 1:
+        return best
     k = places.index(best)
     joined = [best]
     if k > 0 and P.SPAN_GAP_RE.fullmatch(t, places[k - 1][2], best[1]):
         joined.append(places[k - 1])
     if k + 1 < len(places) and P.SPAN_GAP_RE.fullmatch(t, best[2], places[k + 1][1]):
         joined.append(places[k + 1])
-    return min(joined, key=lambda p: _PROXIMAL_ORDER[p[0]])
+    return joined[0] if len(joined) == 1 else min(joined, key=lambda p: _PROXIMAL_ORDER[p[0]])
 
 
 def _field_value(answer: str, present_re: re.Pattern[str]) -> str | None:

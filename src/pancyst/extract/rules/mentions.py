@@ -105,7 +105,7 @@ def sentence_mentions(
             continue
         if A.in_denial_subject(doc, a, sent):
             continue  # "none of the cysts shows a nodule": denies a feature, names no new lesion
-        if A.generic_cyst(doc, a, b, sent, bool(P.PLURAL_RE.search(t, a, b))):
+        if A.generic_cyst(doc, a, b, sent):
             continue  # "cysts smaller than 15 mm are followed at one year": the guideline's cysts, not a lesion
         label = t[max(lo, a - 25) : a]
         if ("number" in label or "no." in label or "count" in label) and P.COUNT_LABEL_RE.search(label):

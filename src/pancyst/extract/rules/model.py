@@ -99,7 +99,7 @@ class SentenceReading:
     advice_read: bool = False
     advice: bool = False
     cites: bool = False
-    generic: list[tuple[int, int]] = field(default_factory=list)
+    generic: tuple[tuple[int, int], ...] = ()
     past_read: bool = False
     past: bool = False
 
