@@ -146,6 +146,21 @@ def test_a_final_no_pancreatic_cyst_retracts_a_lesion_named_earlier() -> None:
     assert run(kept).pcl_present
 
 
+@pytest.mark.parametrize(
+    "impression",
+    [
+        "IMPRESSION: 36 mm septated cyst in the pancreatic tail. No enhancement of the cyst.",
+        "IMPRESSION: 36 mm septated cyst in the pancreatic tail. No communication of the cyst with the duct.",
+        "IMPRESSION: 36 mm cyst in the pancreatic tail. Dilated main duct without obstructing lesion.",
+        "IMPRESSION: 36 mm cyst in the pancreatic tail. No solid pancreatic lesion.",
+    ],
+)
+def test_a_denied_feature_of_the_cyst_or_another_kind_of_lesion_retracts_nothing(impression: str) -> None:
+    ext = run(impression)
+    assert ext.pcl_present
+    assert ext.lesions[0].size_mm == 36.0
+
+
 def test_a_cyst_another_reading_gave_in_scare_quotes_is_no_finding() -> None:
     text = "IMPRESSION: The pancreatic head 'cyst' reported on the outside CT is a duodenal diverticulum."
     assert not run(text).pcl_present

@@ -12,6 +12,7 @@ from pancyst.text.normalize import normalize, to_normalized
         ("tale of the pancreas", "tail of the pancreas"),
         ("Mural module present.", "mural nodule present."),
         ("Likely IP MN", "likely ipmn"),
+        ("branch duct IPNM in the head", "branch duct ipmn in the head"),
         ("I.P.M.N. of the uncinate", "ipmn of the uncinate"),
         ("pancraetic cyst with septatoins", "pancreatic cyst with septations"),
         # real words are left alone

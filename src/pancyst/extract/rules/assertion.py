@@ -47,6 +47,7 @@ def _rules() -> tuple[re.Pattern[str], ...]:
         _compile(lex["quoted"]),
         _compile(lex["quoted_after"]),
         _compile(lex["past_narrative"]),
+        _compile(lex["not_a_retraction_before"]),
     )
 
 
@@ -58,6 +59,7 @@ def _rules() -> tuple[re.Pattern[str], ...]:
     QUOTED_RE,
     QUOTED_AFTER_RE,
     PAST_NARRATIVE_RE,
+    NOT_A_RETRACTION_BEFORE_RE,
 ) = _rules()
 # every match of the patterns above holds one of these (checked in tests/extract/test_assertion.py)
 _SUBJECT_WORDS = ("neither", "none", "no ")
@@ -241,7 +243,6 @@ def retracts(doc: Doc, sent: Sentence, a: int, b: int, lo: int) -> bool:
     every lesion (SPEC §2: the current exam as finally reported); "no other / new cyst" does not."""
     if sent.kind not in ("impression", "addendum") or denial_scope(doc, sent) is not None:
         return False
-    return not OTHER_BEFORE_RE.search(doc.t, max(lo, a - 30), a)
-
-
-OTHER_BEFORE_RE = re.compile(r"\b(?:other|new|additional|further|second|suspicious|worrisome|dominant)\b")
+    if any(m.start() <= a < m.end() for m in P.FEATURE_OF_CYST_RE.finditer(doc.t, sent.start, sent.end)):
+        return False  # "No enhancement of the cyst.": the feature is denied, the cyst is its complement
+    return not NOT_A_RETRACTION_BEFORE_RE.search(doc.t, max(lo, a - 30), a)
