@@ -13,6 +13,8 @@ from pancyst.text.normalize import normalize, to_normalized
         ("Mural module present.", "mural nodule present."),
         ("Likely IP MN", "likely ipmn"),
         ("branch duct IPNM in the head", "branch duct ipmn in the head"),
+        ("two branch duct IPMNs in the head", "two branch duct ipmns in the head"),
+        ("IMP: duct normal. IRM pancreas", "imp: duct normal. irm pancreas"),
         ("I.P.M.N. of the uncinate", "ipmn of the uncinate"),
         ("pancraetic cyst with septatoins", "pancreatic cyst with septations"),
         # real words are left alone
