@@ -55,13 +55,14 @@ def check_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str | None:
 
 
 def compute_interval(lesion: Lesion, exam_date: dt.date | None) -> float | None:
-    """SPEC §2 row 11: months between the prior exam and this one; null without a prior size."""
+    """SPEC §2 row 11: months between the prior exam and this one; null without a prior size.
+
+    A prior dated on or after this exam gives an interval <= 0, kept as computed: the guideline engine
+    reports it as outside its scope (no schedule) instead of the date being silently dropped."""
     if lesion.prior_size_mm is None:
         return None
     if lesion.prior_exam_date is not None and exam_date is not None:
-        days = (exam_date - lesion.prior_exam_date).days
-        if days >= 0:
-            return round(days / DAYS_PER_MONTH, 2)
+        return round((exam_date - lesion.prior_exam_date).days / DAYS_PER_MONTH, 2)
     if lesion.stated_interval_months is not None:
         return float(lesion.stated_interval_months)
     return None
@@ -140,6 +141,7 @@ class Pipeline:
             jaundice=report.jaundice,
             patient_age=report.patient_age,
             profile=self.profile,
+            surgical_candidate=report.surgical_candidate,
         )
         index = lesions[derived.index_lesion] if derived.index_lesion is not None and lesions else None
         multiplicity = extraction.multiplicity
@@ -215,6 +217,7 @@ def categorize_features(
     patient_age: float | None = None,
     jaundice: bool | None = None,
     profile: Profile | str = "acr2017",
+    surgical_candidate: bool | None = None,
 ) -> tuple[Features, list[Lesion], Derived]:
     """Categorize a flat feature dict from elsewhere (``pancyst categorize``): one lesion, no evidence.
 
@@ -232,5 +235,6 @@ def categorize_features(
         jaundice=jaundice,
         patient_age=patient_age,
         profile=prof,
+        surgical_candidate=surgical_candidate,
     )
     return feats, lesions, derived

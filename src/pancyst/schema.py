@@ -145,6 +145,9 @@ class Recommendation(_Strict):
         default_factory=list, description="[[interval_months, count], ...]"
     )
     text: str = ""
+    alternatives: list[Action] = Field(
+        default_factory=list, description="Actions the guideline offers instead ('or EUS-FNA now')."
+    )
 
 
 class TraceEntry(_Strict):
@@ -188,6 +191,9 @@ class ReportInput(_Strict):
     patient_age: float | None = None
     modality: str | None = None
     jaundice: bool | None = None
+    surgical_candidate: bool | None = Field(
+        default=None, description="Fit for pancreatic surgery (None: unknown); matters at age >= 80."
+    )
 
 
 class Extraction(_Strict):

@@ -16,6 +16,7 @@ def run(
     jaundice: bool | None = None,
     age: float | None = 50,
     profile: str = "acr2017",
+    candidate: bool | None = None,
 ) -> Derived:
     """Evaluate a report built from plain dicts (one dict = one lesion)."""
     if lesions is None:
@@ -31,4 +32,5 @@ def run(
         jaundice=jaundice,
         patient_age=age,
         profile=load_profile(profile),
+        surgical_candidate=candidate,
     )

@@ -314,9 +314,12 @@ def test_trace_has_one_entry_per_rule_per_lesion_and_the_decision() -> None:
     growth = [e for e in derived.trace if e.rule == "growth_status"]
     assert [e.lesion for e in growth] == [0, 1]
     decisions = [e for e in derived.trace if e.rule.startswith("recommendation.")]
-    assert [e.fired for e in decisions] == [False, False, True]  # no_pcl, pseudocyst, override
+    # no_pcl, pseudocyst, not_a_surgical_candidate, override_age_80, override
+    assert [e.fired for e in decisions] == [False, False, False, False, True]
     assert decisions[-1].rule == "recommendation.override"
-    assert decisions[-1].effect == "recommendation: eus_fna_and_surgical_evaluation"
+    assert decisions[-1].effect.startswith(
+        "recommendation: eus_fna_and_surgical_evaluation (The action comes"
+    )
     assert all(e.lesion == 1 for e in decisions)
     index = next(e for e in derived.trace if e.rule == "index_lesion")
     assert index.lesion == 1 and index.inputs == {"categories": [1, 2], "sizes_mm": [12.0, 8.0]}

@@ -25,7 +25,15 @@ from pancyst.schema import GuidelineRef, NameVersion, ResultLine
 __all__ = ["app", "categorize_lines"]
 
 EXTERNAL = NameVersion(name="external", version="-")
-_KNOWN_KEYS = {"report_id", "pcl_present", "features", "exam_date", "patient_age", "jaundice"}
+_KNOWN_KEYS = {
+    "report_id",
+    "pcl_present",
+    "features",
+    "exam_date",
+    "patient_age",
+    "jaundice",
+    "surgical_candidate",
+}
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -78,9 +86,19 @@ def _one(n: int, raw: str, ref: GuidelineRef, profile: Profile, seen: dict[str, 
         return error(report_id, "patient_age must be a number of years (0-130)", exam_date=exam_date)
     if jaundice is not None and not isinstance(jaundice, bool):
         return error(report_id, "jaundice must be true, false or null", exam_date=exam_date)
+    candidate = data.get("surgical_candidate")
+    if candidate is not None and not isinstance(candidate, bool):
+        return error(
+            report_id, "surgical_candidate must be true, false or null (unknown)", exam_date=exam_date
+        )
     try:
         feats, lesions, derived = categorize_features(
-            features, pcl_present=pcl, patient_age=age, jaundice=jaundice, profile=profile
+            features,
+            pcl_present=pcl,
+            patient_age=age,
+            jaundice=jaundice,
+            profile=profile,
+            surgical_candidate=candidate,
         )
     except ValidationError as exc:
         return error(report_id, f"invalid features: {_validation_message(exc)}", exam_date=exam_date)

@@ -260,6 +260,7 @@ def _gold_category(line: GoldLine, profile: str) -> Category:
         patient_age=extra.get("patient_age"),
         jaundice=extra.get("jaundice"),
         profile=profile,
+        surgical_candidate=extra.get("surgical_candidate"),
     )
     return parse_category(getattr(derived, "risk_category", None))
 

@@ -48,6 +48,7 @@ FEATURE_KINDS: dict[str, str | tuple[str, ...]] = {
     "mpd_diameter_mm": NUMBER,
     "mpd_dilated": get_args(YesNo),
     "jaundice": BOOL,
+    "surgical_candidate": BOOL,
     "patient_age": NUMBER,
     # computed by the engine before the rules run
     "growth": get_args(Growth),

@@ -26,7 +26,7 @@ from pancyst.schema import Action, Derived, Lesion, Recommendation, TraceEntry, 
 _DECIMALS = 6
 _PACKAGE = "pancyst.guideline"
 # Trace entries the engine writes itself; profile rules may not take these ids.
-RESERVED_RULE_IDS = frozenset({"growth_status", "category", "index_lesion"})
+RESERVED_RULE_IDS = frozenset({"growth_status", "category", "index_lesion", "input_scope"})
 
 
 class ProfileError(ValueError):
@@ -89,6 +89,8 @@ class RecommendationRule(_Frozen):
     stratum: str
     schedule: list[tuple[int, int]] = Field(default_factory=list)
     text: str
+    alternatives: list[Action] = Field(default_factory=list)
+    note: str = ""  # for the trace: which rule sets the action, and why the category may differ
 
     @field_validator("when")
     @classmethod
@@ -103,7 +105,16 @@ class RecommendationRule(_Frozen):
             raise ValueError(f"rule {self.id!r}: only surveillance has a schedule (SPEC §4)")
         if any(months <= 0 or count <= 0 for months, count in self.schedule):
             raise ValueError(f"rule {self.id!r}: schedule intervals and counts must be positive")
+        if self.action in self.alternatives:
+            raise ValueError(f"rule {self.id!r}: an alternative must differ from the action")
         return self
+
+
+class Scope(_Frozen):
+    """The patients a guideline speaks for (ACR 2017: asymptomatic adults)."""
+
+    min_age: float = 18
+    max_age: float = 120
 
 
 class Profile(_Frozen):
@@ -114,6 +125,7 @@ class Profile(_Frozen):
     description: str = ""
     source: str = ""
     growth: GrowthSpec
+    scope: Scope = Field(default_factory=Scope)
     high_risk_stigmata: list[Rule]
     worrisome_features: list[Rule]
     recommendation_from: str | None = None
@@ -224,6 +236,39 @@ def _num(value: float | None) -> float | None:
     return round(float(value), _DECIMALS)
 
 
+def _positive(value: float | None) -> float | None:
+    """A size, diameter or interval the rules may use: a number <= 0 is no measurement (input_scope
+    reports it), so a prior of 0 mm never makes a cyst "grow"."""
+    v = _num(value)
+    return v if v is not None and v > 0 else None
+
+
+def scope_problems(
+    lesions: list[Lesion], mpd_diameter_mm: float | None, patient_age: float | None, profile: Profile
+) -> list[str]:
+    """Why a case is outside what the guideline can answer: impossible numbers, or a patient outside its
+    age range (ACR 2017 covers adults). Any problem means no schedule."""
+    problems: list[str] = []
+    age = _num(patient_age)
+    lo, hi = profile.scope.min_age, profile.scope.max_age
+    if age is not None and not lo <= age <= hi:
+        problems.append(f"patient_age {age:g} is outside the guideline's {lo:g}-{hi:g} years")
+    mpd = _num(mpd_diameter_mm)
+    if mpd is not None and mpd <= 0:
+        problems.append(f"mpd_diameter_mm must be > 0 (got {mpd:g})")
+    for n, lesion in enumerate(lesions):
+        for key in ("size_mm", "prior_size_mm", "nodule_size_mm"):
+            v = _num(getattr(lesion, key))
+            if v is not None and v <= 0:
+                problems.append(f"lesion {n}: {key} must be > 0 (got {v:g})")
+        iv = _num(lesion.interval_months)
+        if iv is not None and iv <= 0:
+            problems.append(
+                f"lesion {n}: interval_months must be > 0 (got {iv:g}): the prior exam is not before this one"
+            )
+    return problems
+
+
 def growth_threshold_mm(prior_mm: float, profile: Profile) -> float:
     """The size at or above which a lesion of this prior size has grown (SPEC §3)."""
     for band in profile.growth.bands:
@@ -266,12 +311,13 @@ def _lesion_context(lesion: Lesion | None, report: Mapping[str, Any]) -> dict[st
                 ctx[key] = None
         ctx.update(growth=None, growth_mm=None, growth_rate_mm_per_year=None)
         return ctx
-    size, prior, interval = _num(lesion.size_mm), _num(lesion.prior_size_mm), _num(lesion.interval_months)
+    size, prior = _positive(lesion.size_mm), _positive(lesion.prior_size_mm)
+    interval = _positive(lesion.interval_months)
     ctx.update(
         size_mm=size,
         location=lesion.location,
         mural_nodule=lesion.mural_nodule,
-        nodule_size_mm=_num(lesion.nodule_size_mm),
+        nodule_size_mm=_positive(lesion.nodule_size_mm),
         wall_thickening=lesion.wall_thickening,
         septations=lesion.septations,
         mpd_communication=lesion.mpd_communication,
@@ -381,8 +427,14 @@ def _recommend(
             )
         )
         if hit:
+            if rule.note:
+                trace[-1] = trace[-1].model_copy(update={"effect": f"{trace[-1].effect} ({rule.note})"})
             return Recommendation(
-                action=rule.action, stratum=rule.stratum, schedule=list(rule.schedule), text=rule.text
+                action=rule.action,
+                stratum=rule.stratum,
+                schedule=list(rule.schedule),
+                text=rule.text,
+                alternatives=list(rule.alternatives),
             )
     return Recommendation(
         action="not_applicable",
@@ -399,19 +451,22 @@ def evaluate_report(
     jaundice: bool | None,
     patient_age: float | None,
     profile: Profile,
+    surgical_candidate: bool | None = None,
 ) -> Derived:
     """Categorize every lesion with the report-level duct features, pick the index lesion, recommend."""
     report: dict[str, Any] = {
         "pcl_present": bool(lesions),
-        "mpd_diameter_mm": _num(mpd_diameter_mm),
+        "mpd_diameter_mm": _positive(mpd_diameter_mm),
         "mpd_dilated": mpd_dilated,
         "jaundice": jaundice,
+        "surgical_candidate": surgical_candidate,
         "patient_age": _num(patient_age),
     }
     trace: list[TraceEntry] = []
     if not lesions:
         rec = _recommend(_lesion_context(None, report), None, profile, trace)
         return Derived(recommendation=rec, trace=trace)
+    problems = scope_problems(lesions, mpd_diameter_mm, patient_age, profile)
     results = [_evaluate_lesion(n, lesion, report, profile, trace) for n, lesion in enumerate(lesions)]
     categories = [r.category for r in results]
     index = index_lesion(list(categories), [r.ctx["size_mm"] for r in results])
@@ -435,6 +490,25 @@ def evaluate_report(
         risk_category=best.category,
         index_lesion=index,
         lesion_categories=categories,
-        recommendation=_recommend(best.ctx, index, profile, trace),
+        recommendation=_out_of_scope(problems, profile, trace)
+        if problems
+        else _recommend(best.ctx, index, profile, trace),
         trace=trace,
+    )
+
+
+def _out_of_scope(problems: list[str], profile: Profile, trace: list[TraceEntry]) -> Recommendation:
+    trace.append(
+        _trace(
+            rule="input_scope",
+            inputs={"problems": problems},
+            fired=True,
+            lesion=None,
+            effect="recommendation: not_applicable (outside the guideline's scope)",
+        )
+    )
+    return Recommendation(
+        action="not_applicable",
+        stratum="outside the guideline's scope",
+        text=f"Outside the scope of {profile.name} {profile.version}: {'; '.join(problems)}. No schedule is given.",
     )

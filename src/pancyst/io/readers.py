@@ -21,7 +21,7 @@ from typing import IO, Any, BinaryIO
 from pancyst.schema import BadRow, ReportInput
 
 FORMATS: tuple[str, ...] = ("csv", "tsv", "jsonl", "parquet", "txt")
-OPTIONAL_COLUMNS: tuple[str, ...] = ("exam_date", "patient_age", "modality", "jaundice")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("exam_date", "patient_age", "modality", "jaundice", "surgical_candidate")
 _SUFFIXES: dict[str, str] = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -67,7 +67,7 @@ def read_reports(
     """Rows of ``source`` in input order; ``'-'`` reads stdin.
 
     ``columns`` maps canonical names (``exam_date``, ``patient_age``, ``modality``,
-    ``jaundice``, also ``report_id``/``text``) to the source's column names. The file's
+    ``jaundice``, ``surgical_candidate``, also ``report_id``/``text``) to the source's column names. The file's
     existence and format are checked now, so :class:`InputError` / ``FileNotFoundError``
     surface before the caller starts writing output.
     """
@@ -405,4 +405,5 @@ _PARSERS = {
     "patient_age": parse_age,
     "modality": parse_modality,
     "jaundice": parse_bool,
+    "surgical_candidate": parse_bool,
 }

@@ -26,7 +26,7 @@ from pancyst.schema import SCHEMA_VERSION, Extraction, Features, GoldLine, Repor
 
 log = logging.getLogger(__name__)
 
-_INPUT_KEYS = ("report_id", "text", "exam_date", "patient_age", "modality", "jaundice")
+_INPUT_KEYS = ("report_id", "text", "exam_date", "patient_age", "modality", "jaundice", "surgical_candidate")
 
 
 def read_items(path: Path, *, split: str | None = None, limit: int | None = None) -> list[LabelItem]:
