@@ -149,3 +149,31 @@ def test_profiles_command() -> None:
     assert result.exit_code == 0
     rows = [line.split("\t") for line in result.stdout.splitlines()]
     assert [(r[0], r[1]) for r in rows] == [("acr2017", "1.0.0"), ("fukuoka2017", "1.0.0")]
+
+
+def test_categorize_takes_surgical_candidacy_and_rejects_a_bad_value(tmp_path: Path) -> None:
+    src = tmp_path / "c.jsonl"
+    feats = {"size_mm": 12, "location": "body"}
+    src.write_text(
+        "\n".join(
+            json.dumps({"report_id": rid, "pcl_present": True, "features": feats, "patient_age": 85, **extra})
+            for rid, extra in [
+                ("no", {"surgical_candidate": False}),
+                ("unknown", {}),
+                ("bad", {"surgical_candidate": "perhaps"}),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.jsonl"
+    result = runner.invoke(app, ["categorize", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = {
+        r.report_id: r for r in (ResultLine.model_validate_json(x) for x in out.read_text().splitlines())
+    }
+    assert lines["no"].derived is not None and lines["no"].derived.recommendation is not None
+    assert lines["no"].derived.recommendation.action == "no_surveillance"
+    assert lines["unknown"].derived is not None and lines["unknown"].derived.recommendation is not None
+    assert lines["unknown"].derived.recommendation.schedule == [(24, 2)]
+    assert lines["bad"].errors and "surgical_candidate" in lines["bad"].errors[0]

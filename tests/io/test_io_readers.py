@@ -326,3 +326,16 @@ def test_any_bytes_never_raise(tmp_path_factory: pytest.TempPathFactory, data: b
         for row in read_reports(path):
             assert isinstance(row, ReportInput | BadRow)
     assert len(list(read_reports("-", stdin=io.BytesIO(data)))) >= 0
+
+
+def test_surgical_candidate_is_an_optional_yes_no_column(tmp_path: Path) -> None:
+    path = _write_csv(
+        tmp_path / "r.csv",
+        ["report_id", "text", "patient_age", "fit_for_surgery"],
+        [["a1", "cyst", "84", "no"], ["a2", "cyst", "84", ""]],
+    )
+    rows = list(read_reports(path, columns={"surgical_candidate": "fit_for_surgery"}))
+    assert rows == [
+        ReportInput(report_id="a1", text="cyst", patient_age=84.0, surgical_candidate=False),
+        ReportInput(report_id="a2", text="cyst", patient_age=84.0),
+    ]

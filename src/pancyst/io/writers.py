@@ -240,6 +240,7 @@ FLAT_COLUMNS: tuple[tuple[str, Any], ...] = (
     ("recommendation_stratum", _STR),
     ("recommendation_schedule", _STR),
     ("recommendation_text", _STR),
+    ("recommendation_alternatives", _STR),
     ("n_lesions", lambda pa: pa.int32()),
     ("index_lesion", lambda pa: pa.int32()),
     ("exam_date", lambda pa: pa.date32()),
@@ -292,6 +293,7 @@ def flat_row(result: ResultLine) -> dict[str, Any]:
                 recommendation_stratum=rec.stratum or None,
                 recommendation_schedule=format_schedule(rec.schedule) or None,
                 recommendation_text=rec.text or None,
+                recommendation_alternatives=LIST_SEP.join(rec.alternatives) or None,
             )
     return row
 
