@@ -14,6 +14,7 @@ from typing import Any
 
 from pancyst.extract.base import Extractor
 from pancyst.guideline import Profile, evaluate_report, load_profile
+from pancyst.guideline.conditions import CLINICAL_INPUTS
 from pancyst.schema import (
     REPORT_LEVEL_FEATURES,
     BadRow,
@@ -52,6 +53,11 @@ def check_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str | None:
     if bad > max(8, len(sample) // 20):
         return "not text: too many control or undecodable characters (binary data?)"
     return None
+
+
+def clinical_inputs(report: ReportInput) -> dict[str, Any]:
+    """The optional clinical inputs some guideline profiles read (kyoto2024, european2018)."""
+    return {key: getattr(report, key) for key in CLINICAL_INPUTS}
 
 
 def compute_interval(lesion: Lesion, exam_date: dt.date | None) -> float | None:
@@ -142,6 +148,7 @@ class Pipeline:
             patient_age=report.patient_age,
             profile=self.profile,
             surgical_candidate=report.surgical_candidate,
+            clinical=clinical_inputs(report),
         )
         index = lesions[derived.index_lesion] if derived.index_lesion is not None and lesions else None
         multiplicity = extraction.multiplicity
@@ -218,6 +225,7 @@ def categorize_features(
     jaundice: bool | None = None,
     profile: Profile | str = "acr2017",
     surgical_candidate: bool | None = None,
+    clinical: dict[str, Any] | None = None,
 ) -> tuple[Features, list[Lesion], Derived]:
     """Categorize a flat feature dict from elsewhere (``pancyst categorize``): one lesion, no evidence.
 
@@ -236,5 +244,6 @@ def categorize_features(
         patient_age=patient_age,
         profile=prof,
         surgical_candidate=surgical_candidate,
+        clinical=clinical,
     )
     return feats, lesions, derived

@@ -169,6 +169,10 @@ class Derived(_Strict):
     index_lesion: int | None = None
     lesion_categories: list[Literal[1, 2, 3]] = Field(default_factory=list)
     recommendation: Recommendation | None = None
+    assumed_absent: list[str] = Field(
+        default_factory=list,
+        description="Clinical inputs the profile reads that were not given, so its rules took them as absent.",
+    )
     trace: list[TraceEntry] = Field(default_factory=list)
 
 
@@ -194,6 +198,10 @@ class ReportInput(_Strict):
     surgical_candidate: bool | None = Field(
         default=None, description="Fit for pancreatic surgery (None: unknown); matters at age >= 80."
     )
+    # clinical inputs some profiles use (kyoto2024, european2018); reports rarely state them
+    ca19_9: float | None = Field(default=None, description="Serum CA19-9, U/mL.")
+    acute_pancreatitis: bool | None = None
+    new_onset_diabetes: bool | None = None
 
 
 class Extraction(_Strict):

@@ -17,6 +17,7 @@ def run(
     age: float | None = 50,
     profile: str = "acr2017",
     candidate: bool | None = None,
+    clinical: dict[str, Any] | None = None,
 ) -> Derived:
     """Evaluate a report built from plain dicts (one dict = one lesion)."""
     if lesions is None:
@@ -33,4 +34,5 @@ def run(
         patient_age=age,
         profile=load_profile(profile),
         surgical_candidate=candidate,
+        clinical=clinical,
     )

@@ -92,7 +92,7 @@ def test_one_line_per_record_and_bad_lines_become_error_lines(tmp_path: Path) ->
     good = by_pos[0]
     assert not good.errors
     assert good.extractor.name == "external" and good.extractor.version == "-"
-    assert (good.guideline.profile, good.guideline.version) == ("acr2017", "1.0.0")
+    assert (good.guideline.profile, good.guideline.version) == ("acr2017", "1.1.0")
     assert good.derived is not None and good.derived.risk_category == 2
     assert good.derived.worrisome_features == ["growth"]
     assert good.derived.recommendation is not None and good.derived.recommendation.action == "eus_fna"
@@ -148,7 +148,12 @@ def test_profiles_command() -> None:
     result = runner.invoke(app, ["profiles"])
     assert result.exit_code == 0
     rows = [line.split("\t") for line in result.stdout.splitlines()]
-    assert [(r[0], r[1]) for r in rows] == [("acr2017", "1.0.0"), ("fukuoka2017", "1.0.0")]
+    assert [(r[0], r[1]) for r in rows] == [
+        ("acr2017", "1.1.0"),
+        ("european2018", "1.0.0"),
+        ("fukuoka2017", "1.1.0"),
+        ("kyoto2024", "1.0.0"),
+    ]
 
 
 def test_categorize_takes_surgical_candidacy_and_rejects_a_bad_value(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Issue 14: the ACR 2017 profile over its whole discretized input space.
+"""Issue 14: every packaged profile over its discretized input space (ACR 2017 in full).
 
 Every size at and around each threshold, every age-stratum boundary (and the scope's edges), growth
 grew / not grown / no prior, each candidacy, communication, type, calcification, and every
@@ -16,7 +16,7 @@ import pytest
 from pancyst.guideline import evaluate_report, load_profile
 from pancyst.schema import Action, Derived, Lesion
 
-PROFILE = load_profile("acr2017")
+PROFILES = {name: load_profile(name) for name in ("acr2017", "fukuoka2017", "kyoto2024", "european2018")}
 SIZES = [None, 3, 4.9, 5, 14.9, 15, 19.9, 20, 25, 25.1, 29.9, 30, 40, 40.1]
 AGES = [None, 17, 18, 64, 65, 79, 80, 120, 121]
 IN_SCOPE_AGES = [a for a in AGES if a is not None and 18 <= a <= 120]
@@ -36,10 +36,36 @@ ADDED: list[tuple[dict[str, Any], dict[str, Any]]] = [
     ({}, {"dilated": "yes"}),
     ({}, {"jaundice": True}),
 ]
+# clinical inputs (metadata) the kyoto2024 and european2018 profiles read
+CLINICAL: list[tuple[dict[str, Any], dict[str, Any]]] = [
+    ({}, {"ca19_9": 40.0}),
+    ({}, {"acute_pancreatitis": True}),
+    ({}, {"new_onset_diabetes": True}),
+]
+# what each profile's grid varies: ACR 2017 every age boundary, calcification and communication; the
+# profiles without age strata (or sharing ACR's decision list) fewer ages, the others' own inputs
+GRIDS: dict[str, dict[str, list[Any]]] = {
+    "acr2017": {"ages": AGES, "calcification": CALCIFICATION, "communication": COMMUNICATION},
+    "fukuoka2017": {
+        "ages": [None, 17, 50, 70, 85],
+        "calcification": CALCIFICATION,
+        "communication": COMMUNICATION,
+    },
+    "kyoto2024": {
+        "ages": [None, 17, 50, 121],
+        "calcification": ["not_stated"],
+        "communication": ["not_stated"],
+    },
+    "european2018": {
+        "ages": [None, 17, 50, 121],
+        "calcification": ["not_stated"],
+        "communication": ["not_stated"],
+    },
+}
 # how intensive an action is; not_applicable and age_needed are not on the scale
 RANK = {"no_surveillance": 0, "surveillance": 1, "eus_fna": 2, "eus_fna_and_surgical_evaluation": 3}
 # the words a text uses for each schedule interval
-INTERVAL_WORDS = {6: "6 months", 12: "year", 24: "2 years"}
+INTERVAL_WORDS = {6: "6 months", 12: "year", 18: "18 months", 24: "2 years"}
 
 
 def _prior(size: float | None, growth: str) -> float | None:
@@ -51,7 +77,7 @@ def _prior(size: float | None, growth: str) -> float | None:
     return round(size / 2.5, 3) if growth == "grew" else size
 
 
-def evaluate(case: dict[str, Any]) -> Derived:
+def evaluate(case: dict[str, Any], profile: str = "acr2017") -> Derived:
     lesion = {k: case[k] for k in ("mural_nodule", "wall_thickening", "mpd_communication", "presumed_type")}
     lesion.update(
         size_mm=case["size"],
@@ -66,15 +92,17 @@ def evaluate(case: dict[str, Any]) -> Derived:
         mpd_dilated=case["dilated"],
         jaundice=case["jaundice"],
         patient_age=case["age"],
-        profile=PROFILE,
+        profile=PROFILES[profile],
         surgical_candidate=case["candidate"],
+        clinical={k: case.get(k) for k in ("ca19_9", "acute_pancreatitis", "new_onset_diabetes")},
     )
 
 
-def base_cases(size: float | None) -> list[dict[str, Any]]:
+def base_cases(size: float | None, profile: str = "acr2017") -> list[dict[str, Any]]:
+    grid = GRIDS[profile]
     out = []
     for growth, age, candidate, comm, kind, calc in itertools.product(
-        GROWTH, AGES, CANDIDATE, COMMUNICATION, TYPES, CALCIFICATION
+        GROWTH, grid["ages"], CANDIDATE, grid["communication"], TYPES, grid["calcification"]
     ):
         out.append(
             dict(
@@ -90,7 +118,7 @@ def with_added(case: dict[str, Any], lesion: dict[str, Any], report: dict[str, A
     return {**case, **lesion, **report}
 
 
-def check_one(case: dict[str, Any], d: Derived) -> None:
+def check_one(case: dict[str, Any], d: Derived, profile: str = "acr2017") -> None:
     rec = d.recommendation
     assert rec is not None and rec.action in get_args(Action)
     decided = [
@@ -106,6 +134,9 @@ def check_one(case: dict[str, Any], d: Derived) -> None:
         assert rec.action == "not_applicable" and rec.stratum == "outside the guideline's scope"
     if rec.action == "age_needed":
         assert case["age"] is None
+    if case["pcl"] and rec.stratum != "outside the guideline's scope":
+        reads = PROFILES[profile].optional_inputs
+        assert d.assumed_absent == [k for k in reads if case.get(k) is None]
 
 
 def _text_states_the_fields(action: str, schedule: list[tuple[int, int]], alts: list[str], text: str) -> None:
@@ -124,17 +155,19 @@ def _text_states_the_fields(action: str, schedule: list[tuple[int, int]], alts: 
             assert f"x {count}" in low, (count, text)
 
 
+@pytest.mark.parametrize("profile", list(PROFILES))
 @pytest.mark.parametrize("size", SIZES, ids=[f"size={s}" for s in SIZES])
-def test_acr2017_invariants_over_the_input_space(size: float | None) -> None:
-    for case in base_cases(size):
-        d = evaluate(case)
-        check_one(case, d)
+def test_invariants_over_the_input_space(profile: str, size: float | None) -> None:
+    added = ADDED + (CLINICAL if PROFILES[profile].optional_inputs else [])
+    for case in base_cases(size, profile):
+        d = evaluate(case, profile)
+        check_one(case, d, profile)
         assert d.recommendation is not None
         base = d.recommendation.action
-        for lesion, report in ADDED:
+        for lesion, report in added:
             varied = with_added(case, lesion, report)
-            dv = evaluate(varied)
-            check_one(varied, dv)
+            dv = evaluate(varied, profile)
+            check_one(varied, dv, profile)
             assert dv.recommendation is not None
             worse = dv.recommendation.action
             if base in RANK and worse in RANK:
@@ -144,21 +177,27 @@ def test_acr2017_invariants_over_the_input_space(size: float | None) -> None:
             excluded = case["presumed_type"] == "pseudocyst" or (
                 case["age"] is not None and case["age"] >= 80 and case["candidate"] is False
             )
-            if in_scope and not excluded and (size is None or size > 0):
+            if (
+                profile == "acr2017"
+                and in_scope
+                and not excluded
+                and (lesion or "mpd" in report or "jaundice" in report or "dilated" in report)
+            ):
                 # SPEC §4: any override feature (jaundice at any location) -> EUS-FNA and surgery
                 assert worse == "eus_fna_and_surgical_evaluation", (case, lesion, report)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"size={s}" for s in SIZES])
-def test_age_is_asked_exactly_where_the_answer_depends_on_it(size: float | None) -> None:
-    for case in base_cases(size):
+@pytest.mark.parametrize("profile", list(PROFILES))
+def test_age_is_asked_exactly_where_the_answer_depends_on_it(profile: str, size: float | None) -> None:
+    for case in base_cases(size, profile):
         if case["age"] is not None or case["candidate"] is not None:
             continue
-        unknown = evaluate(case).recommendation
+        unknown = evaluate(case, profile).recommendation
         assert unknown is not None
         answers = set()
         for age in IN_SCOPE_AGES:
-            rec = evaluate({**case, "age": age}).recommendation
+            rec = evaluate({**case, "age": age}, profile).recommendation
             assert rec is not None
             answers.add((rec.action, tuple(rec.schedule)))
         if unknown.action == "age_needed":
@@ -182,7 +221,8 @@ def test_candidacy_matters_only_at_80_and_over(size: float | None) -> None:
         assert len(recs) == 1
 
 
-def test_no_pcl_has_no_category_and_no_schedule_whatever_else_is_given() -> None:
+@pytest.mark.parametrize("profile", list(PROFILES))
+def test_no_pcl_has_no_category_and_no_schedule_whatever_else_is_given(profile: str) -> None:
     for age, jaundice, mpd in itertools.product(AGES, [None, True], [None, 7.0, 12.0]):
         case = dict(
             pcl=False, size=None, growth="no_prior", age=age, candidate=None, mpd_communication="not_stated",
@@ -190,6 +230,6 @@ def test_no_pcl_has_no_category_and_no_schedule_whatever_else_is_given() -> None
             mural_nodule="not_stated", wall_thickening="not_stated", mpd=mpd, dilated="not_stated",
             jaundice=jaundice,
         )  # fmt: skip
-        d = evaluate(case)
-        check_one(case, d)
+        d = evaluate(case, profile)
+        check_one(case, d, profile)
         assert d.recommendation is not None and d.recommendation.action == "not_applicable"

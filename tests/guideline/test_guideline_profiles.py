@@ -15,7 +15,7 @@ PACKAGED = Path(__file__).resolve().parents[2] / "src" / "pancyst" / "guideline"
 
 
 def test_packaged_profiles() -> None:
-    assert list_profiles() == ["acr2017", "fukuoka2017"]
+    assert list_profiles() == ["acr2017", "european2018", "fukuoka2017", "kyoto2024"]
     for name in list_profiles():
         profile = load_profile(name)
         assert profile.name == name
@@ -150,7 +150,7 @@ def test_undecodable_file(tmp_path: Path) -> None:
 
 
 def test_unknown_profile_lists_the_packaged_ones() -> None:
-    with pytest.raises(ProfileError, match=r"unknown guideline profile 'acr2018'.*acr2017, fukuoka2017"):
+    with pytest.raises(ProfileError, match=r"unknown guideline profile 'acr2018'.*acr2017, european2018, fukuoka2017, kyoto2024"):
         load_profile("acr2018")
 
 
@@ -167,3 +167,20 @@ def test_recommendation_from_a_relative_file_and_cycles(tmp_path: Path) -> None:
     loop_path = _write(tmp_path, loop, "loop.yaml")
     with pytest.raises(ProfileError, match="circular"):
         _parse(loop_path, ())
+
+
+def test_an_optional_input_must_be_a_known_clinical_input(tmp_path: Path) -> None:
+    data = _acr_data()
+    data["optional_inputs"] = ["ca19_9", "blood_pressure"]
+    path = _write(tmp_path, data, "bad.yaml")
+    with pytest.raises(ProfileError, match=r"optional_inputs.*blood_pressure"):
+        load_profile(str(path))
+
+
+def test_an_alternative_must_differ_from_the_action(tmp_path: Path) -> None:
+    data = _acr_data()
+    rule = next(r for r in data["recommendation"] if r.get("action") == "surveillance")
+    rule["alternatives"] = ["surveillance"]
+    path = _write(tmp_path, data, "bad.yaml")
+    with pytest.raises(ProfileError, match=r"alternative must differ"):
+        load_profile(str(path))

@@ -25,15 +25,11 @@ from pancyst.schema import GuidelineRef, NameVersion, ResultLine
 __all__ = ["app", "categorize_lines"]
 
 EXTERNAL = NameVersion(name="external", version="-")
+_CLINICAL = ("ca19_9", "acute_pancreatitis", "new_onset_diabetes")
 _KNOWN_KEYS = {
-    "report_id",
-    "pcl_present",
-    "features",
-    "exam_date",
-    "patient_age",
-    "jaundice",
-    "surgical_candidate",
-}
+    "report_id", "pcl_present", "features", "exam_date", "patient_age", "jaundice", "surgical_candidate",
+    *_CLINICAL,
+}  # fmt: skip
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -91,6 +87,13 @@ def _one(n: int, raw: str, ref: GuidelineRef, profile: Profile, seen: dict[str, 
         return error(
             report_id, "surgical_candidate must be true, false or null (unknown)", exam_date=exam_date
         )
+    clinical = {k: data.get(k) for k in _CLINICAL}
+    for key in ("acute_pancreatitis", "new_onset_diabetes"):
+        if clinical[key] is not None and not isinstance(clinical[key], bool):
+            return error(report_id, f"{key} must be true, false or null", exam_date=exam_date)
+    ca = clinical["ca19_9"]
+    if ca is not None and (isinstance(ca, bool) or not isinstance(ca, int | float) or ca < 0):
+        return error(report_id, "ca19_9 must be a number >= 0 (U/mL) or null", exam_date=exam_date)
     try:
         feats, lesions, derived = categorize_features(
             features,
@@ -99,6 +102,7 @@ def _one(n: int, raw: str, ref: GuidelineRef, profile: Profile, seen: dict[str, 
             jaundice=jaundice,
             profile=profile,
             surgical_candidate=candidate,
+            clinical=clinical,
         )
     except ValidationError as exc:
         return error(report_id, f"invalid features: {_validation_message(exc)}", exam_date=exam_date)

@@ -261,6 +261,7 @@ def _gold_category(line: GoldLine, profile: str) -> Category:
         jaundice=extra.get("jaundice"),
         profile=profile,
         surgical_candidate=extra.get("surgical_candidate"),
+        clinical={k: extra.get(k) for k in ("ca19_9", "acute_pancreatitis", "new_onset_diabetes")},
     )
     return parse_category(getattr(derived, "risk_category", None))
 

@@ -50,11 +50,18 @@ FEATURE_KINDS: dict[str, str | tuple[str, ...]] = {
     "jaundice": BOOL,
     "surgical_candidate": BOOL,
     "patient_age": NUMBER,
+    "ca19_9": NUMBER,
+    "acute_pancreatitis": BOOL,
+    "new_onset_diabetes": BOOL,
     # computed by the engine before the rules run
     "growth": get_args(Growth),
     "growth_mm": NUMBER,
     "growth_rate_mm_per_year": NUMBER,
+    # for recommendation rules only: the lesion's category from the profile's own stigmata and features
+    "risk_category": NUMBER,
 }
+# Clinical metadata a profile may read (ReportInput fields; evaluate_report's ``clinical``).
+CLINICAL_INPUTS = ("ca19_9", "acute_pancreatitis", "new_onset_diabetes")
 
 COMPARISONS = ("gt", "gte", "lt", "lte")
 OPERATORS = ("eq", "ne", "in", "not_in", *COMPARISONS)

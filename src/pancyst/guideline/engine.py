@@ -18,7 +18,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from pancyst.guideline.conditions import ConditionError, check_condition, evaluate, features_of
+from pancyst.guideline.conditions import (
+    CLINICAL_INPUTS,
+    ConditionError,
+    check_condition,
+    evaluate,
+    features_of,
+)
 from pancyst.schema import Action, Derived, Lesion, Recommendation, TraceEntry, construct
 
 # Numbers are rounded to this many decimals before rules compare them, so that 2.9999999999 mm
@@ -26,7 +32,7 @@ from pancyst.schema import Action, Derived, Lesion, Recommendation, TraceEntry, 
 _DECIMALS = 6
 _PACKAGE = "pancyst.guideline"
 # Trace entries the engine writes itself; profile rules may not take these ids.
-RESERVED_RULE_IDS = frozenset({"growth_status", "category", "index_lesion", "input_scope"})
+RESERVED_RULE_IDS = frozenset({"growth_status", "category", "index_lesion", "input_scope", "assumed_absent"})
 
 
 class ProfileError(ValueError):
@@ -130,6 +136,19 @@ class Profile(_Frozen):
     worrisome_features: list[Rule]
     recommendation_from: str | None = None
     recommendation: list[RecommendationRule] = Field(min_length=1)
+    # clinical inputs the rules read that reports rarely state: a missing one is taken as absent, and
+    # the output says so (derived.assumed_absent)
+    optional_inputs: list[str] = Field(default_factory=list)
+
+    @field_validator("optional_inputs")
+    @classmethod
+    def _known_inputs(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - set(CLINICAL_INPUTS))
+        if unknown:
+            raise ValueError(
+                f"unknown optional input(s) {', '.join(unknown)}; known: {', '.join(CLINICAL_INPUTS)}"
+            )
+        return v
 
     @field_validator("version", mode="before")
     @classmethod
@@ -452,9 +471,15 @@ def evaluate_report(
     patient_age: float | None,
     profile: Profile,
     surgical_candidate: bool | None = None,
+    clinical: Mapping[str, Any] | None = None,
 ) -> Derived:
-    """Categorize every lesion with the report-level duct features, pick the index lesion, recommend."""
+    """Categorize every lesion with the report-level duct features, pick the index lesion, recommend.
+
+    ``clinical`` holds the optional clinical inputs (CA19-9, pancreatitis, new-onset diabetes) that
+    some profiles read; one the profile reads and that is missing is listed in ``assumed_absent``."""
+    clinical = clinical or {}
     report: dict[str, Any] = {
+        **{key: clinical.get(key) for key in CLINICAL_INPUTS},
         "pcl_present": bool(lesions),
         "mpd_diameter_mm": _positive(mpd_diameter_mm),
         "mpd_dilated": mpd_dilated,
@@ -481,6 +506,18 @@ def evaluate_report(
         )
     )
     best = results[index]
+    best.ctx["risk_category"] = best.category
+    assumed = [key for key in profile.optional_inputs if report.get(key) is None]
+    if assumed:
+        trace.append(
+            _trace(
+                rule="assumed_absent",
+                inputs={k: None for k in assumed},
+                fired=True,
+                lesion=None,
+                effect=f"not given, taken as absent: {', '.join(assumed)}",
+            )
+        )
     rate = best.ctx["growth_rate_mm_per_year"]
     return Derived(
         growth=best.ctx["growth"],
@@ -490,6 +527,7 @@ def evaluate_report(
         risk_category=best.category,
         index_lesion=index,
         lesion_categories=categories,
+        assumed_absent=assumed,
         recommendation=_out_of_scope(problems, profile, trace)
         if problems
         else _recommend(best.ctx, index, profile, trace),

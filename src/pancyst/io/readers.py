@@ -21,7 +21,16 @@ from typing import IO, Any, BinaryIO
 from pancyst.schema import BadRow, ReportInput
 
 FORMATS: tuple[str, ...] = ("csv", "tsv", "jsonl", "parquet", "txt")
-OPTIONAL_COLUMNS: tuple[str, ...] = ("exam_date", "patient_age", "modality", "jaundice", "surgical_candidate")
+OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "exam_date",
+    "patient_age",
+    "modality",
+    "jaundice",
+    "surgical_candidate",
+    "ca19_9",
+    "acute_pancreatitis",
+    "new_onset_diabetes",
+)
 _SUFFIXES: dict[str, str] = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -372,6 +381,21 @@ def parse_age(raw: Any) -> float | None:
     return age
 
 
+def parse_lab_value(raw: Any) -> float | None:
+    """A non-negative lab value (CA19-9 in U/mL): ``37``, ``"37"``, ``"37,5"``."""
+    if _blank(raw):
+        return None
+    if isinstance(raw, bool):
+        raise ValueError(f"not a lab value: {raw!r}")
+    try:
+        value = float(raw.replace(",", ".").strip()) if isinstance(raw, str) else float(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"cannot read {_show(raw)} as a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"lab value {value:g} must be a number >= 0")
+    return value
+
+
 def parse_bool(raw: Any) -> bool | None:
     """true/false, yes/no, y/n, 1/0 in any case."""
     if _blank(raw):
@@ -406,4 +430,7 @@ _PARSERS = {
     "modality": parse_modality,
     "jaundice": parse_bool,
     "surgical_candidate": parse_bool,
+    "ca19_9": parse_lab_value,
+    "acute_pancreatitis": parse_bool,
+    "new_onset_diabetes": parse_bool,
 }

@@ -26,7 +26,10 @@ from pancyst.schema import SCHEMA_VERSION, Extraction, Features, GoldLine, Repor
 
 log = logging.getLogger(__name__)
 
-_INPUT_KEYS = ("report_id", "text", "exam_date", "patient_age", "modality", "jaundice", "surgical_candidate")
+_INPUT_KEYS = (
+    "report_id", "text", "exam_date", "patient_age", "modality", "jaundice", "surgical_candidate",
+    "ca19_9", "acute_pancreatitis", "new_onset_diabetes",
+)  # fmt: skip
 
 
 def read_items(path: Path, *, split: str | None = None, limit: int | None = None) -> list[LabelItem]:
