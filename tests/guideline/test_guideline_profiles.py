@@ -150,7 +150,10 @@ def test_undecodable_file(tmp_path: Path) -> None:
 
 
 def test_unknown_profile_lists_the_packaged_ones() -> None:
-    with pytest.raises(ProfileError, match=r"unknown guideline profile 'acr2018'.*acr2017, european2018, fukuoka2017, kyoto2024"):
+    with pytest.raises(
+        ProfileError,
+        match=r"unknown guideline profile 'acr2018'.*acr2017, european2018, fukuoka2017, kyoto2024",
+    ):
         load_profile("acr2018")
 
 
