@@ -161,6 +161,15 @@ def test_a_denied_feature_of_the_cyst_or_another_kind_of_lesion_retracts_nothing
     assert ext.lesions[0].size_mm == 36.0
 
 
+def test_a_guideline_sentences_range_gives_no_duct_size() -> None:
+    text = (
+        "FINDINGS: 17 mm cyst in the uncinate process. Pancreatic duct not dilated.\n"
+        "IMPRESSION: According to ACR 2017 for cysts of 15-25 mm without proven duct communication: MRI in 6 months."
+    )
+    ext = run(text)
+    assert ext.pcl_present and ext.mpd_diameter_mm is None
+
+
 def test_a_cyst_another_reading_gave_in_scare_quotes_is_no_finding() -> None:
     text = "IMPRESSION: The pancreatic head 'cyst' reported on the outside CT is a duodenal diverticulum."
     assert not run(text).pcl_present
