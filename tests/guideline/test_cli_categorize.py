@@ -74,7 +74,7 @@ def _run(tmp_path: Path, *args: str) -> tuple[int, list[ResultLine], str]:
 
 def test_one_line_per_record_and_bad_lines_become_error_lines(tmp_path: Path) -> None:
     code, lines, output = _run(tmp_path)
-    assert code == 0, output
+    assert code == 1, output  # as extract: some lines carry errors, the output is still complete
     assert [line.report_id for line in lines] == [
         "r1",
         "line-2",
@@ -116,13 +116,14 @@ def test_one_line_per_record_and_bad_lines_become_error_lines(tmp_path: Path) ->
         assert by_pos[n].derived is None and by_pos[n].pcl_present is None
     jaundiced = by_pos[10]
     assert jaundiced.derived is not None and jaundiced.derived.risk_category == 3
-    assert jaundiced.warnings == ["ignored key(s): extra"]
+    assert jaundiced.warnings[0] == "ignored key(s): extra"
+    assert jaundiced.warnings[1].startswith("missing feature key(s), read as not stated: multiplicity")
     assert "11 line(s)" in output and "8 with errors" in output
 
 
 def test_profile_option(tmp_path: Path) -> None:
     code, lines, _ = _run(tmp_path, "--profile", "fukuoka2017")
-    assert code == 0
+    assert code == 1  # the shared input holds malformed lines
     assert lines[0].guideline.profile == "fukuoka2017"
     # growth 5 mm in 12 months is a Fukuoka worrisome feature; ACR's percentage growth is not
     assert lines[0].derived is not None and lines[0].derived.worrisome_features == ["growth_5mm_in_2y"]
@@ -173,7 +174,7 @@ def test_categorize_takes_surgical_candidacy_and_rejects_a_bad_value(tmp_path: P
     )
     out = tmp_path / "o.jsonl"
     result = runner.invoke(app, ["categorize", str(src), "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # the "bad" line
     lines = {
         r.report_id: r for r in (ResultLine.model_validate_json(x) for x in out.read_text().splitlines())
     }
@@ -182,3 +183,44 @@ def test_categorize_takes_surgical_candidacy_and_rejects_a_bad_value(tmp_path: P
     assert lines["unknown"].derived is not None and lines["unknown"].derived.recommendation is not None
     assert lines["unknown"].derived.recommendation.schedule == [(24, 2)]
     assert lines["bad"].errors and "surgical_candidate" in lines["bad"].errors[0]
+
+
+def test_categorize_refuses_to_overwrite_its_input_by_path_or_hard_link(tmp_path: Path) -> None:
+    src = tmp_path / "g.jsonl"
+    src.write_text(LINES[0] + "\n", encoding="utf-8")
+    before = src.read_bytes()
+    result = runner.invoke(app, ["categorize", str(src), "-o", str(src)])
+    assert result.exit_code == 2 and "would overwrite the input" in result.output
+    link = tmp_path / "h.jsonl"
+    link.hardlink_to(src)
+    result = runner.invoke(app, ["categorize", str(link), "-o", str(src)])
+    assert result.exit_code == 2 and "would overwrite the input" in result.output
+    assert src.read_bytes() == before
+
+
+def test_extract_refuses_a_hard_link_to_its_input_as_output(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"report_id": "a", "text": "5 mm cyst in the pancreatic tail."}) + "\n")
+    before = src.read_bytes()
+    link = tmp_path / "h.jsonl"
+    link.hardlink_to(src)
+    result = runner.invoke(app, ["extract", str(link), "-o", str(src), "--quiet"])
+    assert result.exit_code == 2 and "would overwrite the input" in result.output
+    assert src.read_bytes() == before
+
+
+def test_categorize_rejects_true_as_a_size_and_names_missing_keys(tmp_path: Path) -> None:
+    src = tmp_path / "c.jsonl"
+    src.write_text(
+        json.dumps({"report_id": "t", "pcl_present": True, "features": {"size_mm": True}})
+        + "\n"
+        + json.dumps({"report_id": "m", "pcl_present": True, "features": {"size_mm": 12, "location": "tail"}})
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.jsonl"
+    result = runner.invoke(app, ["categorize", str(src), "-o", str(out)])
+    assert result.exit_code == 1
+    t, m = (ResultLine.model_validate_json(x) for x in out.read_text().splitlines())
+    assert t.errors and "size_mm must be a number" in t.errors[0]
+    assert not m.errors and any("missing feature key(s)" in w and "mural_nodule" in w for w in m.warnings)

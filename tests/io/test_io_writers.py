@@ -215,3 +215,24 @@ def test_jsonl_to_stdout(capsys: pytest.CaptureFixture[str], results: list[Resul
         writer.write(results[1])
     out = capsys.readouterr().out
     assert json.loads(out)["report_id"] == "b"
+
+
+@pytest.mark.parametrize("opener", ["=", "+", "-", "@", "\t"])
+def test_csv_outputs_neutralize_formula_cells_and_parquet_keeps_them(tmp_path: Path, opener: str) -> None:
+    rid = f"{opener}HYPERLINK(1)"
+    text = f"{opener}cmd| 2.3 cm cyst in the pancreatic tail."
+    reports = [ReportInput(report_id=rid, text=text)]
+    lines = list(Pipeline(FakeExtractor()).run(reports))
+    for fmt, name in (("csv", "flat.csv"), ("note_nlp", "nlp.csv")):
+        path = tmp_path / name
+        with open_writer(path, fmt, now=NOW) as writer:
+            writer.write(lines[0], text)
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        cells = [v for row in rows for v in row.values() if v]
+        assert not any(v.startswith(("=", "+", "-", "@", "\t")) for v in cells), (fmt, cells)
+        assert any(v == "'" + rid for v in cells)
+    pq_path = tmp_path / "flat.parquet"
+    with open_writer(pq_path, "parquet", now=NOW) as writer:
+        writer.write(lines[0], text)
+    assert pq.read_table(pq_path).column("report_id").to_pylist() == [rid]

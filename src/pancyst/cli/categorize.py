@@ -19,12 +19,17 @@ from pydantic import ValidationError
 
 from pancyst.cli._app import app
 from pancyst.guideline import Profile, ProfileError, list_profiles, load_profile
+from pancyst.io.readers import same_file
 from pancyst.pipeline import categorize_features
-from pancyst.schema import GuidelineRef, NameVersion, ResultLine
+from pancyst.schema import FEATURE_KEYS, Features, GuidelineRef, NameVersion, ResultLine
 
 __all__ = ["app", "categorize_lines"]
 
 EXTERNAL = NameVersion(name="external", version="-")
+# numeric features: JSON true/false there is a mistake, not a number (pydantic would read true as 1.0)
+_NUMBER_FEATURES = frozenset(
+    name for name, field in Features.model_fields.items() if field.annotation in (float | None, int | None)
+)
 _CLINICAL = ("ca19_9", "acute_pancreatitis", "new_onset_diabetes")
 _KNOWN_KEYS = {
     "report_id", "pcl_present", "features", "exam_date", "patient_age", "jaundice", "surgical_candidate",
@@ -73,6 +78,11 @@ def _one(n: int, raw: str, ref: GuidelineRef, profile: Profile, seen: dict[str, 
     features = data.get("features") or {}
     if not isinstance(features, dict):
         return error(report_id, "features must be a JSON object")
+    flags = sorted(k for k, v in features.items() if isinstance(v, bool) and k in _NUMBER_FEATURES)
+    if flags:
+        return error(
+            report_id, f"invalid features: {', '.join(flags)} must be a number or null, not true/false"
+        )
     try:
         exam_date = dt.date.fromisoformat(data["exam_date"]) if data.get("exam_date") else None
     except (TypeError, ValueError):
@@ -107,6 +117,7 @@ def _one(n: int, raw: str, ref: GuidelineRef, profile: Profile, seen: dict[str, 
     except ValidationError as exc:
         return error(report_id, f"invalid features: {_validation_message(exc)}", exam_date=exam_date)
     unknown = sorted(set(data) - _KNOWN_KEYS)
+    missing = [k for k in FEATURE_KEYS if k not in features] if pcl else []
     return ResultLine(
         report_id=report_id,
         pcl_present=pcl,
@@ -117,7 +128,8 @@ def _one(n: int, raw: str, ref: GuidelineRef, profile: Profile, seen: dict[str, 
         guideline=ref,
         exam_date=exam_date,
         patient_age=age,
-        warnings=[f"ignored key(s): {', '.join(unknown)}"] if unknown else [],
+        warnings=[f"ignored key(s): {', '.join(unknown)}"] * bool(unknown)
+        + [f"missing feature key(s), read as not stated: {', '.join(missing)}"] * bool(missing),
     )
 
 
@@ -155,6 +167,9 @@ def categorize(
     if features != "-" and not Path(features).is_file():
         typer.echo(f"error: no such file: {features}", err=True)
         raise typer.Exit(2)
+    if features != "-" and same_file(output, features):
+        typer.echo(f"error: the output {output} would overwrite the input", err=True)
+        raise typer.Exit(2)
     total = errors = 0
     with _open_input(features) as src, output.open("w", encoding="utf-8") as out:
         for line in categorize_lines(src, prof):
@@ -165,6 +180,8 @@ def categorize(
         f"{total} line(s) written to {output} ({errors} with errors; profile {prof.name} {prof.version})",
         err=True,
     )
+    if errors:
+        raise typer.Exit(1)  # as extract: some lines have errors, the output is still complete
 
 
 @app.command()

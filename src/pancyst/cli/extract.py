@@ -7,7 +7,6 @@ import sys
 import time
 from collections import Counter
 from contextlib import nullcontext
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -16,7 +15,7 @@ from pancyst.cli._app import app
 from pancyst.extract import available_backends, get_extractor
 from pancyst.io.parallel import ParallelPipeline, Prepared, available_cores
 from pancyst.io.readers import FORMATS as INPUT_FORMATS
-from pancyst.io.readers import OPTIONAL_COLUMNS, InputError, read_reports
+from pancyst.io.readers import OPTIONAL_COLUMNS, InputError, read_reports, same_file
 from pancyst.io.writers import OUTPUT_FORMATS, Writer, detect_output_format, open_writer
 from pancyst.pipeline import DEFAULT_MAX_CHARS, Pipeline
 from pancyst.schema import BadRow, ReportInput
@@ -136,7 +135,7 @@ def extract(
             raise ValueError(f"only jsonl can be written to stdout ('-'), not {out_fmt}")
     except ValueError as exc:
         raise _fail(str(exc)) from None
-    if output != "-" and input_path != "-" and Path(output).resolve() == Path(input_path).resolve():
+    if output != "-" and input_path != "-" and same_file(output, input_path):
         raise _fail(f"the output {output} would overwrite the input")
     if backend not in available_backends():
         raise _fail(f"unknown backend {backend!r}; choose one of {', '.join(available_backends())}")

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import math
+import os
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -379,6 +380,15 @@ def parse_age(raw: Any) -> float | None:
     if not math.isfinite(age) or not 0 <= age <= 130:
         raise ValueError(f"age {age:g} is out of range 0-130")
     return age
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name one file: the same device and inode (a hard link or a symlink counts), or,
+    when either does not exist yet, the same resolved path."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()
 
 
 def parse_lab_value(raw: Any) -> float | None:

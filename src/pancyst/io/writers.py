@@ -210,9 +210,17 @@ class _Table:
             self._handle.close()
 
 
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): report ids and snippets are
+# untrusted text. CSV cells that open with one of these get a leading apostrophe; Parquet and JSONL keep
+# the exact value.
+_FORMULA_OPENERS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(_FORMULA_OPENERS) else value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
