@@ -168,6 +168,11 @@ def test_a_guideline_sentences_range_gives_no_duct_size() -> None:
     )
     ext = run(text)
     assert ext.pcl_present and ext.mpd_diameter_mm is None
+    # a sentence that only cites the guideline still measures this patient's duct
+    cited = run(
+        "FINDINGS: 17 mm cyst in the pancreatic body. The main pancreatic duct measures 8 mm, a worrisome feature per ACR 2017."
+    )
+    assert cited.mpd_diameter_mm == 8.0
 
 
 def test_a_cyst_another_reading_gave_in_scare_quotes_is_no_finding() -> None:

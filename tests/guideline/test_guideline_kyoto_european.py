@@ -181,8 +181,17 @@ EUROPEAN: list[
 ]
 
 
-def _check(profile: str, lesion: dict[str, Any], report: dict[str, Any], category: int | None,
-           fired: str | None, action: str, schedule: list[tuple[int, int]]) -> None:  # fmt: skip
+BRANCHES = [("kyoto2024", *case) for case in KYOTO] + [("european2018", *case) for case in EUROPEAN]
+
+
+@pytest.mark.parametrize(
+    ("profile", "name", "lesion", "report", "category", "fired", "action", "schedule"),
+    BRANCHES,
+    ids=[f"{c[0]}:{c[1]}" for c in BRANCHES],
+)
+def test_every_branch(profile: str, name: str, lesion: dict[str, Any], report: dict[str, Any],
+                      category: int | None, fired: str | None, action: str,
+                      schedule: list[tuple[int, int]]) -> None:  # fmt: skip
     d = run(lesion, profile=profile, **report)
     assert d.risk_category == category
     if fired is not None:
@@ -191,24 +200,6 @@ def _check(profile: str, lesion: dict[str, Any], report: dict[str, Any], categor
         assert d.high_risk_stigmata == d.worrisome_features == []
     assert d.recommendation is not None
     assert (d.recommendation.action, d.recommendation.schedule) == (action, schedule)
-
-
-@pytest.mark.parametrize(
-    ("name", "lesion", "report", "category", "fired", "action", "schedule"), KYOTO, ids=[c[0] for c in KYOTO]
-)
-def test_kyoto2024_branches(name: str, lesion: dict[str, Any], report: dict[str, Any], category: int | None,
-                            fired: str | None, action: str, schedule: list[tuple[int, int]]) -> None:  # fmt: skip
-    _check("kyoto2024", lesion, report, category, fired, action, schedule)
-
-
-@pytest.mark.parametrize(
-    ("name", "lesion", "report", "category", "fired", "action", "schedule"),
-    EUROPEAN,
-    ids=[c[0] for c in EUROPEAN],
-)
-def test_european2018_branches(name: str, lesion: dict[str, Any], report: dict[str, Any], category: int | None,
-                               fired: str | None, action: str, schedule: list[tuple[int, int]]) -> None:  # fmt: skip
-    _check("european2018", lesion, report, category, fired, action, schedule)
 
 
 def test_a_relative_indication_lists_surveillance_as_the_alternative() -> None:

@@ -252,6 +252,7 @@ def _gold_category(line: GoldLine, profile: str) -> Category:
     extra = line.model_extra or {}
     if "gold_category" in extra:
         return parse_category(extra["gold_category"])
+    from pancyst.guideline.conditions import CLINICAL_INPUTS
     from pancyst.pipeline import categorize_features  # lazy: gold_category alone needs no engine
 
     _, _, derived = categorize_features(
@@ -261,7 +262,7 @@ def _gold_category(line: GoldLine, profile: str) -> Category:
         jaundice=extra.get("jaundice"),
         profile=profile,
         surgical_candidate=extra.get("surgical_candidate"),
-        clinical={k: extra.get(k) for k in ("ca19_9", "acute_pancreatitis", "new_onset_diabetes")},
+        clinical={k: extra.get(k) for k in CLINICAL_INPUTS},
     )
     return parse_category(getattr(derived, "risk_category", None))
 

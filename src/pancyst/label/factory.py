@@ -26,10 +26,7 @@ from pancyst.schema import SCHEMA_VERSION, Extraction, Features, GoldLine, Repor
 
 log = logging.getLogger(__name__)
 
-_INPUT_KEYS = (
-    "report_id", "text", "exam_date", "patient_age", "modality", "jaundice", "surgical_candidate",
-    "ca19_9", "acute_pancreatitis", "new_onset_diabetes",
-)  # fmt: skip
+_INPUT_KEYS = tuple(ReportInput.model_fields)  # one input schema: a new metadata field is read here too
 
 
 def read_items(path: Path, *, split: str | None = None, limit: int | None = None) -> list[LabelItem]:

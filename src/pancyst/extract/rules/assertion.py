@@ -215,6 +215,13 @@ THRESHOLD_RE = re.compile(
 )
 
 
+def states_a_rule_for_cysts(doc: Doc, sent: Sentence) -> bool:
+    """A sentence whose subject is cysts in general ("for cysts of 15-25 mm without duct communication ..."):
+    its numbers are the rule's. A sentence that only cites a guideline ("MPD 8 mm, a worrisome feature per
+    ACR") still measures this patient."""
+    return bool(_advice(doc, sent).generic)
+
+
 def is_advice(doc: Doc, sent: Sentence) -> bool:
     """A sentence about cysts in general: it continues no lesion ("for cysts of 15-25 mm, MRI in 6 months")."""
     return _advice(doc, sent).advice

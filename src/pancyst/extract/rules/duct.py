@@ -27,7 +27,7 @@ def duct_features(doc: Doc) -> tuple[Value | None, Value | None]:
         sent_org = sentence_organ(doc, sent, carry)
         carry = sent_org
         ducts = doc.ducts_in(sent.start, sent.end)
-        if ducts and (A.states_thresholds(doc, sent) or A.is_advice(doc, sent)):
+        if ducts and (A.states_thresholds(doc, sent) or A.states_a_rule_for_cysts(doc, sent)):
             # "per ACR, a main duct of 7 mm or more warrants EUS", "for cysts of 15-25 mm without duct
             # communication: MRI in 6 months": a rule's numbers, not this duct's
             continue
