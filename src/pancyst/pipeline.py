@@ -9,8 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, cast
 
 from pancyst.extract.base import Extractor
 from pancyst.guideline import Profile, evaluate_report, load_profile
@@ -105,6 +108,31 @@ def _evidence(extraction: Extraction, index: Lesion | None) -> dict[str, list[Sp
     return evidence
 
 
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One admitted input row: ``seq`` is its position; ``line`` is set when admission already
+    decided it (bad row, empty or duplicate report), else ``report`` waits for extraction."""
+
+    seq: int
+    report: ReportInput | None
+    line: ResultLine | None = None
+
+    @property
+    def text(self) -> str | None:
+        return self.report.text if self.report is not None else None
+
+    @property
+    def seq_id(self) -> str:
+        return self.report.report_id if self.report is not None else f"row-{self.seq + 1}"
+
+
+def batched(items: Iterable[Job], size: int) -> Iterator[list[Job]]:
+    """Consecutive lists of at most ``size`` items (streaming)."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
 class Pipeline:
     """Runs one backend over reports and assembles result lines."""
 
@@ -173,32 +201,62 @@ class Pipeline:
             meta={k: v for k, v in extraction.meta.items() if k != "flags"},
         )
 
+    def admit(self, rows: Iterable[ReportInput | BadRow]) -> Iterator[Job]:
+        """The admission step: one :class:`Job` per row, in order, streaming.
+
+        A bad row, an unreadable text or a repeated report id is decided here (an error line);
+        everything else waits for extraction. Only the ids seen so far are kept, so memory does
+        not grow with the texts."""
+        seen: dict[str, int] = {}
+        for n, row in enumerate(rows):
+            if isinstance(row, BadRow):
+                yield Job(n, None, self.error_line(row.report_id, [f"row {row.row}: {row.error}"]))
+                continue
+            problem = check_text(row.text, self.max_chars)
+            first = seen.setdefault(row.report_id, n)
+            if first != n:
+                dup = f"duplicate report_id {row.report_id!r} (first seen at row {first + 1})"
+                problem = f"{problem}; {dup}" if problem else dup
+            yield Job(n, row, None if problem is None else self.error_line(row.report_id, [problem], row))
+
+    def finish_stream(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, ResultLine]]:
+        """The per-report finish: extract the jobs that wait, assemble, yield every job in order.
+
+        One lazy ``extract_many`` call sees the whole stream, so a server backend keeps its
+        concurrency across batches; decided jobs are held back only until the report before
+        them is done."""
+        pending: deque[Job] = deque()
+
+        def waiting() -> Iterator[ReportInput]:
+            for job in jobs:
+                pending.append(job)
+                if job.line is None and job.report is not None:
+                    yield job.report
+
+        for outcome in self.extractor.extract_many(waiting()):
+            while pending:
+                job = pending.popleft()
+                if job.line is not None:
+                    yield job, job.line
+                    continue
+                yield job, self.finish(cast(ReportInput, job.report), outcome)
+                break
+        for job in pending:  # decided jobs after the last report (or a backend that stopped early)
+            yield (
+                job,
+                job.line
+                or self.error_line(
+                    job.seq_id, ["extraction failed: the backend returned no result"], job.report
+                ),
+            )
+
+    def finish_jobs(self, jobs: Sequence[Job]) -> list[ResultLine]:
+        """:meth:`finish_stream` over one batch (what a worker process runs)."""
+        return [line for _, line in self.finish_stream(jobs)]
+
     def run(self, rows: Iterable[ReportInput | BadRow]) -> Iterator[ResultLine]:
         """Exactly one line per row, in input order; a bad row or failed report yields an error line."""
-        seen: dict[str, int] = {}
-        pending: list[tuple[int, ReportInput | BadRow, str | None]] = []
-        for n, row in enumerate(rows):
-            problem = None
-            if isinstance(row, ReportInput):
-                problem = check_text(row.text, self.max_chars)
-                if row.report_id in seen:
-                    dup = (
-                        f"duplicate report_id {row.report_id!r} (first seen at row {seen[row.report_id] + 1})"
-                    )
-                    problem = f"{problem}; {dup}" if problem else dup
-                else:
-                    seen[row.report_id] = n
-            pending.append((n, row, problem))
-        good = [row for _, row, problem in pending if isinstance(row, ReportInput) and problem is None]
-        outcomes = iter(self.extractor.extract_many(good))
-        for _, row, problem in pending:
-            if isinstance(row, BadRow):
-                yield self.error_line(row.report_id, [f"row {row.row}: {row.error}"])
-                continue
-            if problem is not None:
-                yield self.error_line(row.report_id, [problem], row)
-                continue
-            yield self.finish(row, next(outcomes))
+        return (line for _, line in self.finish_stream(self.admit(rows)))
 
     def finish(self, report: ReportInput, outcome: Extraction | BaseException) -> ResultLine:
         """Turn one backend outcome into a result line; never raises."""

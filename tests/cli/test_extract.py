@@ -3,7 +3,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "io"))  # the fa
 from fake_extractor_io import register_fake
 
 from pancyst.cli import app
-from pancyst.io.parallel import Prepared
 from pancyst.schema import ResultLine
 
 BACKEND = register_fake()
@@ -113,15 +111,20 @@ def test_workers_give_identical_output(tmp_path: Path, suffix: str) -> None:
         assert len(lines) == 45 and sum(1 for line in lines if line.errors) >= 8
 
 
-def _as_json(items: Iterable[ResultLine | Prepared]) -> list[str]:
-    return [item.payload if isinstance(item, Prepared) else item.model_dump_json() for item in items]
-
-
-def test_parallel_pipeline_small_chunks_same_as_serial() -> None:
+def _through(executor: Any, reports: list[Any], profile: str = "acr2017") -> list[str]:
     from fake_extractor_io import FakeExtractor
 
-    from pancyst.io.parallel import ParallelPipeline
     from pancyst.pipeline import Pipeline
+
+    jobs = Pipeline(FakeExtractor(), profile=profile).admit(reports)
+    return [done.payload for done in executor.map(jobs)]
+
+
+def test_process_executor_small_batches_same_as_serial() -> None:
+    from fake_extractor_io import FakeExtractor
+
+    from pancyst.pipeline import Pipeline
+    from pancyst.run import ProcessExecutor, WorkerSpec
     from pancyst.schema import ReportInput
 
     reports = [
@@ -129,24 +132,26 @@ def test_parallel_pipeline_small_chunks_same_as_serial() -> None:
     ]
     reports.append(ReportInput(report_id="1", text="duplicate of the first"))
     serial = list(Pipeline(FakeExtractor(), profile="fukuoka2017").run(reports))
-    par = ParallelPipeline(BACKEND, {}, 2, name="fake", version="1.0", profile="fukuoka2017", chunk_size=1)
-    assert _as_json(par.run_prepared(reports)) == [line.model_dump_json() for line in serial]
+    spec = WorkerSpec.of(BACKEND, {}, profile="fukuoka2017")
+    assert _through(ProcessExecutor(spec, 2, batch=1), reports, "fukuoka2017") == [
+        line.model_dump_json() for line in serial
+    ]
     assert serial[0].guideline.profile == "fukuoka2017" and serial[1].errors and serial[-1].errors
 
 
-def test_parallel_pipeline_falls_back_when_workers_cannot_start() -> None:
+def test_process_executor_falls_back_when_workers_cannot_start() -> None:
     import os
 
     from fake_extractor_io import FakeExtractor
 
-    from pancyst.io.parallel import ParallelPipeline
     from pancyst.pipeline import Pipeline
+    from pancyst.run import ProcessExecutor, WorkerSpec
     from pancyst.schema import ReportInput
 
     reports = [ReportInput(report_id=str(i), text=f"{i} mm cyst body") for i in range(1, 5)]
-    par = ParallelPipeline(BACKEND, {"only_pid": os.getpid()}, 2, name="fake", version="1.0", chunk_size=1)
+    spec = WorkerSpec.of(BACKEND, {"only_pid": os.getpid()})
     serial = list(Pipeline(FakeExtractor()).run(reports))
-    assert _as_json(par.run_prepared(reports)) == [line.model_dump_json() for line in serial]
+    assert _through(ProcessExecutor(spec, 2, batch=1), reports) == [line.model_dump_json() for line in serial]
 
 
 def test_output_formats(tmp_path: Path) -> None:
@@ -216,20 +221,20 @@ def test_help_documents_exit_codes() -> None:
 
 
 def test_workers_zero_uses_every_available_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pancyst.io import parallel
+    from pancyst.run import ProcessExecutor, available_cores
 
-    assert parallel.available_cores() >= 1
+    assert available_cores() >= 1
     src = _many_reports(tmp_path / "in.csv")
     one, every = tmp_path / "one.jsonl", tmp_path / "every.jsonl"
     used: list[int] = []
-    real = parallel.ParallelPipeline.__init__
+    real = ProcessExecutor.__init__
 
-    def spy(self: Any, backend: str, options: Any, workers: int, **kw: Any) -> None:
+    def spy(self: Any, spec: Any, workers: int, **kw: Any) -> None:
         used.append(workers)
-        real(self, backend, options, workers, **kw)
+        real(self, spec, workers, **kw)
 
     monkeypatch.setattr("pancyst.cli.extract.available_cores", lambda: 2)
-    monkeypatch.setattr(parallel.ParallelPipeline, "__init__", spy)
+    monkeypatch.setattr(ProcessExecutor, "__init__", spy)
     _run(str(src), "-o", str(one), "-b", BACKEND)
     _run(str(src), "-o", str(every), "-b", BACKEND, "--workers", "0")
     assert used == [2]

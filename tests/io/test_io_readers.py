@@ -339,3 +339,16 @@ def test_surgical_candidate_is_an_optional_yes_no_column(tmp_path: Path) -> None
         ReportInput(report_id="a1", text="cyst", patient_age=84.0, surgical_candidate=False),
         ReportInput(report_id="a2", text="cyst", patient_age=84.0),
     ]
+
+
+@pytest.mark.parametrize("first", [b'{"report_id": "a", "te', b"[1]", b"null", b'"just a string"'])
+def test_stdin_jsonl_with_a_bad_first_line_gives_that_line_an_error(first: bytes) -> None:
+    data = first + b'\n{"report_id": "b", "text": "4 mm cyst"}\n'
+    rows = list(read_reports("-", stdin=io.BytesIO(data)))
+    assert isinstance(rows[0], BadRow) and rows[0].row == 1
+    assert [r.report_id for r in rows[1:]] == ["b"]
+
+
+def test_stdin_free_text_that_opens_with_a_bracket_is_one_report() -> None:
+    text = b"[Addendum] 4 mm cyst in the pancreatic tail.\nNo duct dilatation.\n"
+    assert list(read_reports("-", stdin=io.BytesIO(text))) == [ReportInput(report_id="stdin", text=text.decode())]

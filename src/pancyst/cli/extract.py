@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
+import signal
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable
 from contextlib import nullcontext
 from typing import Annotated, Any
 
@@ -13,16 +17,31 @@ import typer
 
 from pancyst.cli._app import app
 from pancyst.extract import available_backends, get_extractor
-from pancyst.io.parallel import ParallelPipeline, Prepared, available_cores
 from pancyst.io.readers import FORMATS as INPUT_FORMATS
-from pancyst.io.readers import OPTIONAL_COLUMNS, InputError, read_reports, same_file
-from pancyst.io.writers import OUTPUT_FORMATS, Writer, detect_output_format, open_writer
+from pancyst.io.readers import OPTIONAL_COLUMNS, InputError, input_fingerprint, read_reports, same_file
+from pancyst.io.writers import OUTPUT_FORMATS, Preparer, detect_output_format, open_writer
 from pancyst.pipeline import DEFAULT_MAX_CHARS, Pipeline
+from pancyst.run import (
+    DirectOutput,
+    Executor,
+    ProcessExecutor,
+    ResumeError,
+    SerialExecutor,
+    WorkerSpec,
+    WorkingOutput,
+    available_cores,
+    needs_direct,
+    run_batch,
+    work_dir,
+)
+from pancyst.run.output import Resumed
 from pancyst.schema import BadRow, ReportInput
 
 __all__ = ["app", "extract", "parse_options"]
 
 EXIT_OK, EXIT_REPORT_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT / SIGTERM, as shells report them
+ENGINES = ("local", "ray")
 
 _HELP = f"""Extract PCL features, evidence and risk categories from radiology reports.
 
@@ -32,9 +51,14 @@ or '-' for stdin (JSON lines, or else one report). OUT's format follows its exte
 Every input row gives exactly one output line, in input order; rows that cannot be read
 or processed give a line with `errors`.
 
+The output appears at OUT only when it is complete: until then rows go to OUT.part/, and a
+run that was stopped (Ctrl-C, SIGTERM, SIGKILL, a full disk) continues from there with
+--resume, giving the same bytes as an uninterrupted run.
+
 Exit codes: {EXIT_OK} every report processed; {EXIT_REPORT_ERRORS} some reports have errors
-(the output is still complete); {EXIT_USAGE} usage or input problem (missing file, unknown
-format, unknown backend or profile, bad option), nothing written.
+(the output is still complete); {EXIT_USAGE} usage, input or output problem (missing file,
+unknown format, backend or profile, bad option, cannot write, disk full), no output written;
+{EXIT_INTERRUPTED} / {EXIT_TERMINATED} stopped by Ctrl-C / SIGTERM (resume with --resume).
 """
 
 
@@ -99,9 +123,23 @@ def extract(
     workers: Annotated[
         int,
         typer.Option(
-            min=0, help="Processes for CPU backends; 0 = one per available core (same output as 1)."
+            min=0,
+            help="Processes (or Ray actors) for CPU backends; 0 = one per available core (same output as 1).",
         ),
     ] = 1,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue an interrupted run of the same OUT (see OUT.part/).")
+    ] = False,
+    engine: Annotated[
+        str, typer.Option(help="local (this machine's processes) or ray (Ray actors; the [ray] extra).")
+    ] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="Ray cluster to join (default: start one here).")
+    ] = None,
+    nlp_date: Annotated[
+        dt.datetime | None,
+        typer.Option("--nlp-date", help="Run time recorded in NOTE_NLP (default: now; kept on --resume)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
     model: Annotated[str | None, typer.Option(help="Model name or path (llm/hybrid backends).")] = None,
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server URL (llm backends).")] = None,
@@ -140,10 +178,12 @@ def extract(
     if backend not in available_backends():
         raise _fail(f"unknown backend {backend!r}; choose one of {', '.join(available_backends())}")
 
+    if resume and (output == "-" or needs_direct(output)):
+        raise _fail("--resume needs an output file (not stdout or a device)")
+    if engine not in ENGINES:
+        raise _fail(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     try:
-        rows = list(
-            read_reports(input_path, fmt=input_format, id_col=id_col, text_col=text_col, columns=columns)
-        )
+        rows = read_reports(input_path, fmt=input_format, id_col=id_col, text_col=text_col, columns=columns)
     except (InputError, FileNotFoundError) as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
@@ -158,89 +198,194 @@ def extract(
             pipeline = Pipeline(extractor, profile=profile, max_chars=max_chars)
         except Exception as exc:
             raise _fail(f"cannot load profile {profile!r}: {exc}") from None
-        try:
-            writer = open_writer(output, out_fmt)
-        except (OSError, ValueError) as exc:
-            raise _fail(f"cannot write {output}: {exc}") from None
-        if workers == 0:
-            workers = available_cores()
-        if workers > 1 and len(rows) > 1:
-            pipeline = ParallelPipeline(
-                backend,
-                options,
-                workers,
-                name=extractor.name,
-                version=extractor.version,
-                profile=profile,
-                max_chars=max_chars,
-                preparer=writer.preparer,
-            )
+        now = nlp_date or dt.datetime.now().replace(microsecond=0)
+        settings = _settings(
+            pipeline, input_path, input_format, id_col, text_col, columns, max_chars, options
+        )
+        sink, resumed = _open_output(output, out_fmt, settings, now, resume=resume)
+        preparer = Preparer(_preparer_kind(output, out_fmt), now)
+        executor = _executor(
+            engine, pipeline, preparer, backend, options, workers, ray_address, profile, max_chars
+        )
         started = time.perf_counter()
-        with writer:
-            stats = _run(pipeline, rows, writer, show_progress=not quiet and sys.stderr.isatty())
+        stats = _run(rows, pipeline, executor, sink, resumed, show_progress=not quiet and sys.stderr.isatty())
         elapsed = time.perf_counter() - started
         if not quiet:
-            typer.echo(_summary(stats, elapsed, output, extractor.run_summary()), err=True)
+            typer.echo(_summary(stats, elapsed, output, extractor.run_summary(), resumed), err=True)
     finally:
         extractor.close()
     raise typer.Exit(EXIT_REPORT_ERRORS if stats["errors"] else EXIT_OK)
 
 
+def _settings(
+    pipeline: Pipeline,
+    input_path: str,
+    input_format: str | None,
+    id_col: str,
+    text_col: str,
+    columns: dict[str, str],
+    max_chars: int,
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """What a resumed run must share with the interrupted one (the working folder's manifest)."""
+    source: dict[str, Any] = {"stdin": True} if input_path == "-" else input_fingerprint(input_path)
+    return {
+        "input": source,
+        "reading": {"format": input_format, "id_col": id_col, "text_col": text_col, "columns": columns},
+        "backend": {"name": pipeline.extractor_ref.name, "version": pipeline.extractor_ref.version},
+        "options": {k: v for k, v in sorted(options.items()) if k not in _NOT_IN_OUTPUT},
+        "profile": {"name": pipeline.guideline_ref.profile, "version": pipeline.guideline_ref.version},
+        "max_chars": max_chars,
+    }
+
+
+# Backend options that change how fast a run goes, not what it writes: a resume may change them.
+_NOT_IN_OUTPUT = frozenset({"concurrency", "base_url", "api_key_env", "timeout", "max_retries"})
+
+
+def _preparer_kind(output: str, fmt: str) -> str:
+    return "flat" if fmt in ("csv", "parquet") else fmt
+
+
+def _open_output(
+    output: str, fmt: str, settings: dict[str, Any], now: dt.datetime, *, resume: bool
+) -> tuple[DirectOutput | WorkingOutput, Resumed | None]:
+    """The run's output and, for ``--resume``, where the interrupted run stopped."""
+    try:
+        if needs_direct(output):
+            return DirectOutput(open_writer(output, fmt, now=now)), None
+        work = WorkingOutput(output, fmt, settings, now)
+        done = work.interrupted_rows()
+        if done is not None and not resume:
+            raise _fail(
+                f"an interrupted run of {output} is in {work.dir} ({done:,} rows done): add --resume to "
+                f"continue it, or remove {work.dir} to start over"
+            )
+        if done is not None:
+            return work, work.resume()
+        work.start()
+        return work, None
+    except ResumeError as exc:
+        raise _fail(str(exc)) from None
+    except (OSError, ValueError) as exc:
+        raise _fail(f"cannot write {output}: {_os_reason(exc)}") from None
+
+
+def _os_reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _executor(
+    engine: str,
+    pipeline: Pipeline,
+    preparer: Preparer,
+    backend: str,
+    options: dict[str, Any],
+    workers: int,
+    ray_address: str | None,
+    profile: str,
+    max_chars: int,
+) -> Executor:
+    workers = workers or available_cores()
+    spec = WorkerSpec.of(backend, options, profile=profile, max_chars=max_chars, preparer=preparer)
+    if engine == "ray":
+        from pancyst.run.ray_engine import RayExecutor, RayUnavailable
+
+        try:
+            return RayExecutor(spec, actors=workers, address=ray_address)
+        except RayUnavailable as exc:
+            raise _fail(str(exc)) from None
+    if workers > 1:
+        return ProcessExecutor(spec, workers)
+    return SerialExecutor(pipeline, preparer)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into the same orderly stop as Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Terminated()
+
+
 def _run(
-    pipeline: Pipeline, rows: list[ReportInput | BadRow], writer: Writer, *, show_progress: bool
+    rows: Iterable[ReportInput | BadRow],
+    pipeline: Pipeline,
+    executor: Executor,
+    sink: DirectOutput | WorkingOutput,
+    resumed: Resumed | None,
+    *,
+    show_progress: bool,
 ) -> Counter[str]:
-    stats: Counter[str] = Counter()
+    """Run to the end and put the output in place; on Ctrl-C, SIGTERM or a write error, stop cleanly."""
     progress: Any = nullcontext()
-    task = None
+    advance = None
     if show_progress:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         progress = Progress(
-            TextColumn("extracting"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
+            SpinnerColumn(),
+            TextColumn("extracting {task.completed:,} reports"),
+            TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=True,
         )
-    with progress:
-        if show_progress:
-            task = progress.add_task("extract", total=len(rows))
-        results = (
-            pipeline.run_prepared(rows) if isinstance(pipeline, ParallelPipeline) else pipeline.run(rows)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    skip = resumed.rows if resumed else 0
+    try:
+        with progress:
+            if show_progress:
+                task = progress.add_task("extract", total=None, completed=skip)
+                advance = lambda: progress.advance(task)  # noqa: E731
+            stats = run_batch(
+                rows,
+                pipeline,
+                executor,
+                sink,
+                skip=skip,
+                stats=resumed.stats if resumed else None,
+                on_done=advance,
+            )
+        sink.commit()
+        return stats
+    except KeyboardInterrupt as exc:
+        _abort(sink)
+        kept = f"; continue with --resume ({work_dir(sink.output)} keeps the finished rows)"
+        typer.echo(f"interrupted{kept if sink.resumable else ''}", err=True)
+        raise typer.Exit(EXIT_TERMINATED if isinstance(exc, _Terminated) else EXIT_INTERRUPTED) from None
+    except OSError as exc:
+        _abort(sink)
+        kept = f"; the finished rows are kept in {work_dir(sink.output)} for --resume"
+        typer.echo(
+            f"error: cannot write {sink.output}: {_os_reason(exc)}{kept if sink.resumable else ''}", err=True
         )
-        for row, result in zip(rows, results, strict=True):
-            if isinstance(result, Prepared):  # formatted in a worker process
-                writer.write_prepared(result.payload)
-                _count(stats, result.has_errors, result.pcl_present, result.risk_category)
-            else:
-                writer.write(result, row.text if isinstance(row, ReportInput) else None)
-                category = result.derived.risk_category if result.derived is not None else None
-                _count(stats, bool(result.errors), result.pcl_present, category)
-            if task is not None:
-                progress.advance(task)
-    return stats
+        raise typer.Exit(EXIT_USAGE) from None
+    finally:
+        executor.close()
+        signal.signal(signal.SIGTERM, previous)
 
 
-def _count(stats: Counter[str], has_errors: bool, pcl_present: bool | None, category: int | None) -> None:
-    stats["reports"] += 1
-    if has_errors:
-        stats["errors"] += 1
-    if pcl_present:
-        stats["pcl"] += 1
-    if category is not None:
-        stats[f"category {category}"] += 1
+def _abort(sink: DirectOutput | WorkingOutput) -> None:
+    with contextlib.suppress(OSError):  # closing a file on a full disk fails again
+        sink.abort()
 
 
-def _summary(stats: Counter[str], elapsed: float, output: str, extra: dict[str, Any]) -> str:
+def _summary(
+    stats: Counter[str], elapsed: float, output: str, extra: dict[str, Any], resumed: Resumed | None
+) -> str:
     n = stats["reports"]
-    rate = n / elapsed if elapsed > 0 else 0.0
+    fresh = n - (resumed.rows if resumed else 0)
+    rate = fresh / elapsed if elapsed > 0 else 0.0
     cats = ", ".join(f"{k}: {stats[k]}" for k in ("category 1", "category 2", "category 3"))
     line = (
         f"{n:,} reports, {stats['pcl']:,} with PCL, {stats['errors']:,} with errors; {cats}; "
         f"{rate:,.1f} reports/s; wrote {'stdout' if output == '-' else output}"
     )
+    if resumed is not None:
+        line += f"; resumed after {resumed.rows:,} rows"
     if extra:
         line += "; " + ", ".join(f"{k}={v}" for k, v in extra.items())
     return line

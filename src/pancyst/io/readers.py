@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import math
@@ -126,13 +127,20 @@ def _read_stdin(data: bytes, fmt: str | None, mapping: dict[str, str]) -> Iterat
     return _read_csv(handle, mapping, delimiter="\t" if fmt == "tsv" else ",")
 
 
-def _looks_like_jsonl(text: str) -> bool:
-    for line in text.splitlines():
-        if line.strip():
-            try:
-                return isinstance(json.loads(line), dict)
-            except ValueError:
-                return False
+def _looks_like_jsonl(text: str, probe: int = 20) -> bool:
+    """JSON lines, not one free-text report: the stream opens with ``{`` or one of its first ``probe``
+    lines is a JSON object, so a truncated or non-object first line gets its own error line."""
+    lines = (line for line in text.splitlines() if line.strip())
+    for n, line in enumerate(lines):
+        if n >= probe:
+            break
+        if n == 0 and line.lstrip().startswith("{"):
+            return True
+        try:
+            if isinstance(json.loads(line), dict):
+                return True
+        except ValueError:
+            continue
     return False
 
 
@@ -444,3 +452,30 @@ _PARSERS = {
     "acute_pancreatitis": parse_bool,
     "new_onset_diabetes": parse_bool,
 }
+
+
+def input_fingerprint(source: str | Path) -> dict[str, Any]:
+    """What identifies an input for ``--resume``: its path, size, modification time and a hash of
+    its first and last 64 KiB (of each file's name and size, for a folder of .txt files)."""
+    path = Path(source).resolve()
+    if path.is_dir():
+        digest = hashlib.sha256()
+        for item in sorted(path.glob("*.txt")):
+            digest.update(f"{item.name}\0{item.stat().st_size}\0{item.stat().st_mtime_ns}\n".encode())
+        return {"path": str(path), "folder": digest.hexdigest()}
+    stat = path.stat()
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        digest.update(handle.read(_FINGERPRINT_BYTES))
+        if stat.st_size > _FINGERPRINT_BYTES:
+            handle.seek(max(_FINGERPRINT_BYTES, stat.st_size - _FINGERPRINT_BYTES))
+            digest.update(handle.read(_FINGERPRINT_BYTES))
+    return {
+        "path": str(path),
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "sha256": digest.hexdigest(),
+    }
+
+
+_FINGERPRINT_BYTES = 65_536

@@ -15,7 +15,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import IO, Any
 
-from pancyst.io.writers import Preparer, Writer, open_text, report_value
+from pancyst.io.writers import Preparer, Writer, flushed_size, open_text, report_value
 from pancyst.schema import FEATURE_KEYS, LESION_FEATURES, OPTIONAL_FEATURE_KEYS, ResultLine
 
 MAX_SHOWN_CHARS = 300_000  # a 5 MB "report" (an error line) should not make the page unusable
@@ -334,11 +334,15 @@ def page_tail() -> str:
 class HtmlWriter(Writer):
     """Streams sections to one file; the filter script at the end counts what it finds."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, append: bool = False) -> None:
         super().__init__(path)
         self.preparer = Preparer("html")
-        self._handle: IO[str] | None = open_text(path)
-        self._handle.write(page_head())
+        self._handle: IO[str] | None = open_text(path, append)
+        if not append:
+            self._handle.write(page_head())
+
+    def flush(self) -> int | None:
+        return None if self._handle is None else flushed_size(self._handle)
 
     def write_prepared(self, payload: Any) -> None:
         if self._handle is None:

@@ -8,6 +8,7 @@ loaders can rely on them; docs/outputs.md documents every column.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -95,6 +96,17 @@ class Writer(ABC):
     def close(self) -> None:
         """Flush and close; safe to call twice."""
 
+    def flush(self) -> int | None:
+        """Push what was written to the operating system; the file's size in bytes, where it has one."""
+        return None
+
+    def state(self) -> dict[str, Any]:
+        """What a resumed writer needs besides the bytes already written (NOTE_NLP's next id)."""
+        return {}
+
+    def restore(self, state: dict[str, Any]) -> None:  # noqa: B027 - optional hook
+        """Continue from :meth:`state` (``--resume``)."""
+
     def __enter__(self) -> Writer:
         return self
 
@@ -104,11 +116,15 @@ class Writer(ABC):
         self.close()
 
 
-def open_writer(path: str | Path, fmt: str | None = None, *, now: dt.datetime | None = None) -> Writer:
+def open_writer(
+    path: str | Path, fmt: str | None = None, *, now: dt.datetime | None = None, append: bool = False
+) -> Writer:
     """A writer for ``fmt`` (inferred from the extension when None).
 
     ``note_nlp`` writes Parquet for a ``.parquet``/``.pq`` path and CSV otherwise. ``now``
-    fixes NOTE_NLP's ``nlp_date``/``nlp_datetime`` (tests); it defaults to the time of opening.
+    fixes NOTE_NLP's ``nlp_date``/``nlp_datetime``; it defaults to the time of opening.
+    ``append`` continues a text file (JSONL, CSV, HTML) without writing its header again
+    (``--resume``); Parquet cannot be appended to.
     """
     fmt = fmt or detect_output_format(path)
     if fmt not in OUTPUT_FORMATS:
@@ -116,33 +132,51 @@ def open_writer(path: str | Path, fmt: str | None = None, *, now: dt.datetime | 
     if str(path) == "-" and fmt != "jsonl":
         raise ValueError(f"only jsonl can be written to stdout ('-'), not {fmt}")
     if fmt == "jsonl":
-        return JsonlWriter(path)
+        return JsonlWriter(path, append=append)
     if fmt == "html":
         from pancyst.io.review import HtmlWriter
 
-        return HtmlWriter(path)
-    parquet = Path(path).suffix.lower() in (".parquet", ".pq")
-    if fmt == "csv" and parquet:
+        return HtmlWriter(path, append=append)
+    parquet = is_parquet_output(path, fmt)
+    if fmt == "csv" and Path(path).suffix.lower() in (".parquet", ".pq"):
         raise ValueError(f"{Path(path).name} ends in .parquet but --format is csv")
+    if parquet and append:
+        raise ValueError("a Parquet file cannot be appended to")
     if fmt == "note_nlp":
-        return NoteNlpWriter(path, parquet=parquet, now=now)
-    return FlatWriter(path, parquet=fmt == "parquet")
+        return NoteNlpWriter(path, parquet=parquet, now=now, append=append)
+    return FlatWriter(path, parquet=parquet, append=append)
 
 
-def open_text(path: str | Path) -> IO[str]:
+def is_parquet_output(path: str | Path, fmt: str) -> bool:
+    """Whether ``fmt`` at ``path`` writes Parquet (``parquet``, or ``note_nlp`` to a .parquet/.pq path)."""
+    return fmt == "parquet" or (fmt == "note_nlp" and Path(path).suffix.lower() in (".parquet", ".pq"))
+
+
+def open_text(path: str | Path, append: bool = False) -> IO[str]:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    return target.open("w", encoding="utf-8", errors="replace", newline="")
+    return target.open("a" if append else "w", encoding="utf-8", errors="replace", newline="")
+
+
+def flushed_size(handle: IO[str]) -> int:
+    """Flush a text handle and return the file's length in bytes (``tell`` on text is a cookie)."""
+    handle.flush()
+    return os.lseek(handle.fileno(), 0, os.SEEK_CUR)
 
 
 class JsonlWriter(Writer):
     """The full nested result, one line each, flushed as it goes: a crash keeps what was written."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, append: bool = False) -> None:
         super().__init__(path)
         self.preparer = Preparer("jsonl")
         self._stdout = str(path) == "-"
-        self._handle: IO[str] | None = sys.stdout if self._stdout else open_text(path)
+        self._handle: IO[str] | None = sys.stdout if self._stdout else open_text(path, append)
+
+    def flush(self) -> int | None:
+        if self._handle is None or self._stdout:
+            return None
+        return flushed_size(self._handle)
 
     def write_prepared(self, payload: Any) -> None:
         if self._handle is None:
@@ -163,7 +197,9 @@ class JsonlWriter(Writer):
 class _Table:
     """Rows of fixed columns to CSV (streamed) or Parquet (explicit schema, written in batches)."""
 
-    def __init__(self, path: str | Path, columns: Sequence[tuple[str, Any]], parquet: bool) -> None:
+    def __init__(
+        self, path: str | Path, columns: Sequence[tuple[str, Any]], parquet: bool, append: bool = False
+    ) -> None:
         self.names = [name for name, _ in columns]
         self.parquet = parquet
         self._rows: list[dict[str, Any]] = []
@@ -180,9 +216,10 @@ class _Table:
         else:
             import csv
 
-            self._handle = open_text(path)
+            self._handle = open_text(path, append)
             self._csv = csv.writer(self._handle, lineterminator="\n")
-            self._csv.writerow(self.names)
+            if not append:
+                self._csv.writerow(self.names)
 
     def add(self, row: dict[str, Any]) -> None:
         if self.parquet:
@@ -191,6 +228,9 @@ class _Table:
                 self._flush()
         else:
             self._csv.writerow([_csv_cell(row.get(name)) for name in self.names])
+
+    def flush(self) -> int | None:
+        return None if self.parquet or self._closed else flushed_size(self._handle)
 
     def _flush(self) -> None:
         if self._rows:
@@ -314,10 +354,13 @@ def format_schedule(schedule: Sequence[Sequence[int]]) -> str:
 class FlatWriter(Writer):
     """One row per report, every report (error lines too), fixed column order and types."""
 
-    def __init__(self, path: str | Path, *, parquet: bool) -> None:
+    def __init__(self, path: str | Path, *, parquet: bool, append: bool = False) -> None:
         super().__init__(path)
         self.preparer = Preparer("flat")
-        self._table = _Table(path, FLAT_COLUMNS, parquet)
+        self._table = _Table(path, FLAT_COLUMNS, parquet, append)
+
+    def flush(self) -> int | None:
+        return self._table.flush()
 
     def write_prepared(self, payload: Any) -> None:
         self._table.add(payload)
@@ -456,12 +499,23 @@ def note_nlp_rows(result: ResultLine, text: str | None, *, now: dt.datetime) -> 
 class NoteNlpWriter(Writer):
     """OMOP CDM v5.4 NOTE_NLP-shaped rows; concept ids are 0 (unmapped), note_id is the report id."""
 
-    def __init__(self, path: str | Path, *, parquet: bool, now: dt.datetime | None = None) -> None:
+    def __init__(
+        self, path: str | Path, *, parquet: bool, now: dt.datetime | None = None, append: bool = False
+    ) -> None:
         super().__init__(path)
         self.now = now or dt.datetime.now()
         self.preparer = Preparer("note_nlp", self.now)
-        self._table = _Table(path, NOTE_NLP_COLUMNS, parquet)
+        self._table = _Table(path, NOTE_NLP_COLUMNS, parquet, append)
         self._next_id = 1
+
+    def flush(self) -> int | None:
+        return self._table.flush()
+
+    def state(self) -> dict[str, Any]:
+        return {"next_note_nlp_id": self._next_id}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self._next_id = int(state.get("next_note_nlp_id", 1))
 
     def write_prepared(self, payload: Any) -> None:
         for row in payload:
