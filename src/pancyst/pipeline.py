@@ -41,6 +41,7 @@ DEFAULT_MAX_CHARS = 2_000_000
 
 # Control characters other than whitespace, and the replacement character of a failed decode.
 _BAD_CHARS = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
+_WINDOW = 20_000
 
 
 def check_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str | None:
@@ -49,12 +50,12 @@ def check_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str | None:
         return "empty report: no text to read"
     if len(text) > max_chars:
         return f"report too long: {len(text):,} characters (limit {max_chars:,}; see --max-chars)"
-    sample = text[:20_000]
-    if "\x00" in sample:
+    if "\x00" in text:
         return "not text: the report contains NUL bytes (binary data?)"
-    bad = len(_BAD_CHARS.findall(sample))
-    if bad > max(8, len(sample) // 20):
-        return "not text: too many control or undecodable characters (binary data?)"
+    for start in range(0, len(text), _WINDOW):  # every window: binary data may follow a text header
+        window = text[start : start + _WINDOW]
+        if len(_BAD_CHARS.findall(window)) > max(8, len(window) // 20):
+            return "not text: too many control or undecodable characters (binary data?)"
     return None
 
 
@@ -209,13 +210,18 @@ class Pipeline:
         not grow with the texts."""
         seen: dict[str, int] = {}
         for n, row in enumerate(rows):
+            first = seen.setdefault(row.report_id, n)  # a bad row's id counts: made up or not, it is output
+            dup = (
+                f"duplicate report_id {row.report_id!r} (first seen at row {first + 1})"
+                if first != n
+                else None
+            )
             if isinstance(row, BadRow):
-                yield Job(n, None, self.error_line(row.report_id, [f"row {row.row}: {row.error}"]))
+                messages = [f"row {row.row}: {row.error}", *([dup] if dup else [])]
+                yield Job(n, None, self.error_line(row.report_id, messages))
                 continue
             problem = check_text(row.text, self.max_chars)
-            first = seen.setdefault(row.report_id, n)
-            if first != n:
-                dup = f"duplicate report_id {row.report_id!r} (first seen at row {first + 1})"
+            if dup:
                 problem = f"{problem}; {dup}" if problem else dup
             yield Job(n, row, None if problem is None else self.error_line(row.report_id, [problem], row))
 

@@ -199,6 +199,8 @@ def test_backend_options_are_passed(tmp_path: Path) -> None:
         (["in.csv", "-o", "o.jsonl", "--option", "novalue"], "KEY=VALUE"),
         (["in.csv", "-o", "o.jsonl", "--column", "age=Age"], "mapping"),
         (["in.csv", "-o", "./in.csv"], "overwrite the input"),
+        (["in.csv", "-o", "o.jsonl", "--text-col", "body"], "no 'body' column for the text"),
+        (["in.csv", "-o", "o.jsonl", "--id-col", "acc"], "no 'acc' column for the report_id"),
     ],
 )
 def test_usage_errors_exit_2(

@@ -98,3 +98,49 @@ def test_agreement_cli_json(tmp_path: Path) -> None:
     # R1 vs R2: p_o 1/2, p_e (1*1 + 1*0 + 0*1)/4 = 1/4 -> (1/2 - 1/4)/(3/4) = 1/3
     assert abs(data["kappa_matrix"]["matrix"][0][1] - 1 / 3) < 1e-12
     assert data["kappa_matrix"]["readers"] == ["R1", "R2", "M"]
+
+
+def test_evaluate_names_every_malformed_line_with_its_number(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        "\n".join(
+            json.dumps(line)
+            for line in [
+                GOLD[0],
+                {**GOLD[1], "patient_age": "seventy"},
+                {**GOLD[3], "jaundice": "yes"},  # would read as no jaundice
+                {"report_id": "e", "pcl_present": True},  # a PCL with no features to score against
+            ]
+        )
+        + "\n\n"  # a blank line is skipped and still counted
+        + json.dumps({**GOLD[2], "ca19_9": -4})
+        + "\n"
+    )
+    pred = write_jsonl(tmp_path / "pred.jsonl", [PRED[0], {**PRED[1], "errors": 5}, PRED[2]])
+    res = runner.invoke(app, ["evaluate", "--gold", str(gold), "--pred", str(pred), "--n-boot", "0"])
+    assert res.exit_code == 1
+    assert "Traceback" not in res.output
+    for message in (
+        "gold line 2: patient_age must be a number of years",
+        "gold line 3: jaundice must be true, false or null",
+        "gold line 6: ca19_9 must be a number >= 0",
+        "prediction line 2: errors must be a list of messages, got int",
+    ):
+        assert message in res.output
+    assert "gold line 1:" not in res.output and "prediction line 1:" not in res.output
+    assert "gold line 4" not in res.output  # a PCL without features is no error: it is warned about
+
+
+def test_evaluate_warns_about_gold_lines_that_leave_out_feature_keys(tmp_path: Path) -> None:
+    gold = write_jsonl(tmp_path / "gold.jsonl", GOLD)  # a, b and d label only size and location
+    pred = write_jsonl(tmp_path / "pred.jsonl", PRED)
+    res = runner.invoke(app, ["evaluate", "--gold", str(gold), "--pred", str(pred), "--n-boot", "0"])
+    assert res.exit_code == 0, res.output
+    assert "3 gold PCL line(s) leave out feature keys, scored as not stated (first: 'a' without" in res.output
+    bare = write_jsonl(tmp_path / "bare.jsonl", [{"report_id": "a", "pcl_present": True, "gold_category": 1}])
+    res = runner.invoke(app, ["evaluate", "--gold", str(bare), "--pred", str(pred), "--n-boot", "0"])
+    assert res.exit_code == 0, res.output
+    assert (
+        "1 gold PCL line(s) have no features ('a'): their features are scored against not stated"
+        in res.output
+    )

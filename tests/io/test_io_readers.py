@@ -85,12 +85,13 @@ def test_csv_bad_rows_become_badrows_in_order(tmp_path: Path) -> None:
     assert isinstance(rows[6], ReportInput) and rows[6].text == "last"
 
 
-def test_csv_missing_text_column_names_the_columns(tmp_path: Path) -> None:
+def test_csv_missing_text_column_is_a_usage_error_naming_the_columns(tmp_path: Path) -> None:
     path = _write_csv(tmp_path / "r.csv", ["report_id", "body"], [["r1", "x"], ["r2", "y"]])
-    rows = list(read_reports(path))
-    assert [type(r) for r in rows] == [BadRow, BadRow]
-    assert isinstance(rows[0], BadRow)
-    assert rows[0].report_id == "r1" and "no 'text' column" in rows[0].error and "'body'" in rows[0].error
+    with pytest.raises(InputError, match=r"no 'text' column .*'report_id', 'body'.*--text-col"):
+        read_reports(path)  # raised before the first row is asked for
+    with pytest.raises(InputError, match=r"no 'accession' column .*--id-col"):
+        read_reports(path, id_col="accession", text_col="body")
+    assert [r.report_id for r in read_reports(path, text_col="body")] == ["r1", "r2"]
 
 
 def test_csv_not_utf8_still_gives_lines(tmp_path: Path) -> None:
@@ -163,11 +164,23 @@ def test_parquet_streams_batches_and_maps_columns(tmp_path: Path) -> None:
     assert rows[-1].report_id == f"p{n - 1}"
 
 
-def test_parquet_without_text_column_gives_one_badrow_per_row(tmp_path: Path) -> None:
+def test_parquet_without_text_column_names_the_columns_it_has(tmp_path: Path) -> None:
     path = tmp_path / "r.parquet"
     pq.write_table(pa.table({"report_id": ["a", "b"], "note": ["x", "y"]}), path)
-    rows = list(read_reports(path))
-    assert [(r.report_id, type(r)) for r in rows] == [("a", BadRow), ("b", BadRow)]
+    with pytest.raises(InputError, match=r"no 'text' column .*columns: 'report_id', 'note'"):
+        read_reports(path)
+    assert [r.text for r in read_reports(path, text_col="note") if isinstance(r, ReportInput)] == ["x", "y"]
+
+
+def test_a_fifo_named_txt_is_an_error_row_not_a_hang(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "a.txt").write_text("first report", encoding="utf-8")
+    os.mkfifo(tmp_path / "b.txt")  # nobody writes to it: opening it would block forever
+    (tmp_path / "c.txt").write_text("third report", encoding="utf-8")
+    rows = list(read_reports(tmp_path))
+    assert [r.report_id for r in rows] == ["a", "b", "c"]
+    assert isinstance(rows[1], BadRow) and "not a regular file" in rows[1].error
 
 
 def test_txt_folder_sorted_and_binary_file(tmp_path: Path) -> None:
@@ -323,7 +336,12 @@ def test_any_bytes_never_raise(tmp_path_factory: pytest.TempPathFactory, data: b
     for suffix in (".csv", ".jsonl", ".txt"):
         path = folder / f"r{suffix}"
         path.write_bytes(data)
-        for row in read_reports(path):
+        try:
+            rows = read_reports(path)
+        except InputError as exc:  # a CSV whose header lacks the id or text column: named, exit 2
+            assert suffix == ".csv" and ("column" in str(exc) or "header" in str(exc))
+            continue
+        for row in rows:
             assert isinstance(row, ReportInput | BadRow)
     assert len(list(read_reports("-", stdin=io.BytesIO(data)))) >= 0
 
@@ -351,4 +369,6 @@ def test_stdin_jsonl_with_a_bad_first_line_gives_that_line_an_error(first: bytes
 
 def test_stdin_free_text_that_opens_with_a_bracket_is_one_report() -> None:
     text = b"[Addendum] 4 mm cyst in the pancreatic tail.\nNo duct dilatation.\n"
-    assert list(read_reports("-", stdin=io.BytesIO(text))) == [ReportInput(report_id="stdin", text=text.decode())]
+    assert list(read_reports("-", stdin=io.BytesIO(text))) == [
+        ReportInput(report_id="stdin", text=text.decode())
+    ]

@@ -41,6 +41,18 @@ def test_series_image_reference_is_not_a_size() -> None:
     assert found[0].values_mm == (10.0, 8.0)
 
 
+@pytest.mark.parametrize("text", ["-12 mm cyst", "change: -2 mm", "size \u221212 mm", "(-3 mm)"])
+def test_a_signed_number_is_not_a_size(text: str) -> None:
+    assert find_measurements(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("8-12 mm", 12.0), ("- 12 mm cyst", 12.0), ("T2-12 mm", 12.0)]
+)
+def test_a_dash_that_is_no_sign_keeps_the_size(text: str, expected: float) -> None:
+    assert parse_size_mm(text) == expected
+
+
 def test_range_and_upto_kinds() -> None:
     assert [m.kind for m in find_measurements("ranging 2-5 mm, up to 7 mm")] == ["range", "upto"]
 

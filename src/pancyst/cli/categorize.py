@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from pancyst.cli._app import app
 from pancyst.guideline import Profile, ProfileError, list_profiles, load_profile
 from pancyst.guideline.conditions import CLINICAL_INPUTS
+from pancyst.guideline.inputs import PATIENT_KEYS, input_problem
 from pancyst.io.readers import same_file
 from pancyst.pipeline import categorize_features
 from pancyst.schema import FEATURE_KEYS, Features, GuidelineRef, NameVersion, ResultLine
@@ -31,8 +32,7 @@ EXTERNAL = NameVersion(name="external", version="-")
 _NUMBER_FEATURES = frozenset(
     name for name, field in Features.model_fields.items() if field.annotation in (float | None, int | None)
 )
-_FLAGS = ("jaundice", "surgical_candidate", "acute_pancreatitis", "new_onset_diabetes")  # true/false/null
-_KNOWN_KEYS = {"report_id", "pcl_present", "features", "exam_date", "patient_age", *_FLAGS, *CLINICAL_INPUTS}
+_KNOWN_KEYS = {"report_id", "pcl_present", "features", "exam_date", *PATIENT_KEYS}
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -85,16 +85,11 @@ def _one(n: int, raw: str, ref: GuidelineRef, profile: Profile, seen: dict[str, 
         exam_date = dt.date.fromisoformat(data["exam_date"]) if data.get("exam_date") else None
     except (TypeError, ValueError):
         return error(report_id, "exam_date is not an ISO date (YYYY-MM-DD)")
+    problem = input_problem(data)
+    if problem is not None:
+        return error(report_id, problem, exam_date=exam_date)
     age = data.get("patient_age")
-    if age is not None and (isinstance(age, bool) or not isinstance(age, int | float) or not 0 <= age < 130):
-        return error(report_id, "patient_age must be a number of years (0-130)", exam_date=exam_date)
-    for key in _FLAGS:
-        if data.get(key) is not None and not isinstance(data[key], bool):
-            return error(report_id, f"{key} must be true, false or null (unknown)", exam_date=exam_date)
     clinical = {k: data.get(k) for k in CLINICAL_INPUTS}
-    ca = clinical["ca19_9"]
-    if ca is not None and (isinstance(ca, bool) or not isinstance(ca, int | float) or ca < 0):
-        return error(report_id, "ca19_9 must be a number >= 0 (U/mL) or null", exam_date=exam_date)
     try:
         feats, lesions, derived = categorize_features(
             features,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pancyst.cli._app import app
@@ -20,7 +21,7 @@ _err = Console(stderr=True)
 
 
 def _fail(message: str) -> typer.Exit:
-    _err.print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
+    _err.print(f"[red]error:[/red] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
     return typer.Exit(1)
 
 
@@ -53,12 +54,18 @@ def evaluate_cmd(
     """Score predictions against gold labels: feature accuracy, PCL detection, risk-category macro-F1."""
     try:
         result = evaluate(
-            read_jsonl(str(gold)), read_jsonl(str(pred)), n_boot=n_boot, seed=seed, profile=profile
+            read_jsonl(str(gold), keep_blank=True),
+            read_jsonl(str(pred), keep_blank=True),
+            n_boot=n_boot,
+            seed=seed,
+            profile=profile,
         )
     except (ValueError, OSError) as exc:
         raise _fail(str(exc)) from None
     for warning in result.warnings:
-        _err.print(f"[yellow]warning:[/yellow] {warning}", markup=True, highlight=False)
+        _err.print(
+            f"[yellow]warning:[/yellow] {escape(warning)}", markup=True, highlight=False, soft_wrap=True
+        )
     Console().print(render_table(result))
     if outdir is not None:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -114,7 +121,9 @@ def agreement_cmd(
     except (ValueError, OSError) as exc:
         raise _fail(str(exc)) from None
     for warning in result.warnings:
-        _err.print(f"[yellow]warning:[/yellow] {warning}", markup=True, highlight=False)
+        _err.print(
+            f"[yellow]warning:[/yellow] {escape(warning)}", markup=True, highlight=False, soft_wrap=True
+        )
     console = Console()
     console.print(_fleiss_table(result))
     console.print(_agreement_table(result))

@@ -11,11 +11,12 @@ import logging
 import math
 import random
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
+from pancyst.guideline.inputs import input_problem
 from pancyst.schema import (
     FEATURE_KEYS,
     NUMERIC_FEATURES,
@@ -198,17 +199,24 @@ def _pred_from_dict(raw: Mapping[str, Any], lenient: list[str]) -> _Pred:
         return _pred_from_result(ResultLine.model_validate(raw))
     except ValidationError:
         pass
-    report_id = str(raw.get("report_id", ""))
-    if not report_id:
-        raise ValueError("prediction line without report_id")
-    errors = [str(e) for e in raw.get("errors") or []]
+    report_id = raw.get("report_id")
+    if not isinstance(report_id, str | int) or isinstance(report_id, bool) or str(report_id) == "":
+        raise ValueError("report_id missing or not a string")
+    report_id = str(report_id)
+    raw_errors = raw.get("errors") or []
+    if not isinstance(raw_errors, list):
+        raise ValueError(f"errors must be a list of messages, got {type(raw_errors).__name__}")
+    errors = [str(e) for e in raw_errors]
     features: Features | None = None
-    if raw.get("features") is not None:
+    raw_features = raw.get("features")
+    if raw_features is not None and not isinstance(raw_features, Mapping):
+        raise ValueError(f"features must be a JSON object or null, got {type(raw_features).__name__}")
+    if raw_features is not None:
         try:
             features = Features.model_validate(
-                {k: v for k, v in raw["features"].items() if k in Features.model_fields}
+                {k: v for k, v in raw_features.items() if k in Features.model_fields}
             )
-        except (ValidationError, AttributeError):
+        except ValidationError:
             errors.append("features do not validate")
     derived = raw.get("derived") or {}
     try:
@@ -228,7 +236,7 @@ def _pred_from_dict(raw: Mapping[str, Any], lenient: list[str]) -> _Pred:
 
 
 class _Gold:
-    __slots__ = ("category", "features", "labelled_optional", "pcl_present", "report_id")
+    __slots__ = ("category", "features", "labelled_optional", "pcl_present", "report_id", "unlabelled")
 
     def __init__(
         self,
@@ -237,7 +245,9 @@ class _Gold:
         features: Features,
         category: Category,
         labelled_optional: frozenset[str],
+        unlabelled: tuple[str, ...] = (),
     ) -> None:
+        self.unlabelled = unlabelled  # feature keys a PCL line leaves out: scored as not_stated
         self.report_id = report_id
         self.pcl_present = pcl_present
         self.features = features
@@ -268,13 +278,19 @@ def _gold_category(line: GoldLine, profile: str) -> Category:
 
 
 def _gold_from(item: GoldLine | Mapping[str, Any], profile: str) -> _Gold:
+    if not isinstance(item, GoldLine):
+        problem = input_problem(item)  # GoldLine keeps these as untyped extras
+        if problem is not None:
+            raise ValueError(problem)
     line = item if isinstance(item, GoldLine) else GoldLine.model_validate(item)
     labelled = frozenset(
         key
         for key in OPTIONAL_FEATURE_KEYS
         if key in line.features.model_fields_set and getattr(line.features, key) is not None
     )
-    return _Gold(line.report_id, line.pcl_present, line.features, _gold_category(line, profile), labelled)
+    unlabelled = tuple(k for k in FEATURE_KEYS if k not in line.features.model_fields_set) * line.pcl_present
+    category = _gold_category(line, profile)
+    return _Gold(line.report_id, line.pcl_present, line.features, category, labelled, unlabelled)
 
 
 # ---------------------------------------------------------------- per-report count table
@@ -482,35 +498,82 @@ def percentile_ci(values: Sequence[float | None], level: float = 0.95) -> tuple[
 
 # ---------------------------------------------------------------- the entry point
 
+_MAX_PROBLEMS = 10  # malformed lines listed in one error; the rest are counted
+_T = TypeVar("_T")
+
+
+def _read_lines(kind: str, items: Iterable[Any], read: Callable[[Any], _T], problems: list[str]) -> list[_T]:
+    """Every line read, or its problem noted with its line number (None items are blank lines)."""
+    out: list[_T] = []
+    for number, item in enumerate(items, start=1):
+        if item is None:
+            continue
+        try:
+            out.append(read(item))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "(line)"
+            problems.append(f"{kind} line {number}: {where}: {first['msg']}")
+        except ValueError as exc:
+            problems.append(f"{kind} line {number}: {exc}")
+    return out
+
+
+def _unlabelled_warnings(golds: Sequence[_Gold]) -> list[str]:
+    """Gold PCL lines that label no feature, or only some, score the rest against not_stated: say so."""
+    bare = [g.report_id for g in golds if len(g.unlabelled) == len(FEATURE_KEYS)]
+    partial = [g for g in golds if g.unlabelled and len(g.unlabelled) < len(FEATURE_KEYS)]
+    out = []
+    if bare:
+        shown = ", ".join(repr(r) for r in bare[:5]) + (", ..." if len(bare) > 5 else "")
+        out.append(
+            f"{len(bare)} gold PCL line(s) have no features ({shown}): "
+            "their features are scored against not stated"
+        )
+    if partial:
+        out.append(
+            f"{len(partial)} gold PCL line(s) leave out feature keys, scored as not stated "
+            f"(first: {partial[0].report_id!r} without {', '.join(partial[0].unlabelled)})"
+        )
+    return out
+
 
 def evaluate(
-    gold: Sequence[GoldLine | Mapping[str, Any]],
-    pred: Sequence[ResultLine | Mapping[str, Any]],
+    gold: Sequence[GoldLine | Mapping[str, Any] | None],
+    pred: Sequence[ResultLine | Mapping[str, Any] | None],
     *,
     n_boot: int = 1000,
     seed: int = 0,
     profile: str = "acr2017",
     use_numpy: bool | None = None,
 ) -> EvalResult:
-    """Score predictions against gold labels (SPEC §5)."""
+    """Score predictions against gold labels (SPEC §5).
+
+    A None item is a blank line (``read_jsonl(keep_blank=True)``): skipped, but counted, so
+    that every malformed line is named by its line number in the one ValueError raised."""
     warnings: list[str] = []
-    golds: list[_Gold] = []
-    for number, item in enumerate(gold, start=1):
-        try:
-            golds.append(_gold_from(item, profile))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            raise ValueError(f"gold line {number}: {where}: {first['msg']}") from exc
+    problems: list[str] = []
+    golds = _read_lines("gold", gold, lambda item: _gold_from(item, profile), problems)
+    lenient: list[str] = []
+    pred_items = _read_lines(
+        "prediction",
+        pred,
+        lambda line: (
+            _pred_from_result(line) if isinstance(line, ResultLine) else _pred_from_dict(line, lenient)
+        ),
+        problems,
+    )
+    if problems:
+        more = f"\n... and {len(problems) - _MAX_PROBLEMS} more" if len(problems) > _MAX_PROBLEMS else ""
+        raise ValueError("\n".join(problems[:_MAX_PROBLEMS]) + more)
     gold_ids = [g.report_id for g in golds]
     dup_gold = sorted(k for k, v in Counter(gold_ids).items() if v > 1)
     if dup_gold:
         raise ValueError(f"duplicate report_id in gold: {', '.join(dup_gold[:5])}")
+    warnings += _unlabelled_warnings(golds)
     preds: dict[str, _Pred] = {}
     dup_pred: set[str] = set()
-    lenient: list[str] = []
-    for line in pred:
-        p = _pred_from_result(line) if isinstance(line, ResultLine) else _pred_from_dict(line, lenient)
+    for p in pred_items:
         if p.report_id in preds:
             dup_pred.add(p.report_id)
             continue
@@ -586,12 +649,17 @@ def evaluate(
     )
 
 
-def read_jsonl(path: str) -> list[dict[str, Any]]:
-    """Lines of a JSONL file as dicts; a bad line is an error naming its line number."""
-    out: list[dict[str, Any]] = []
+def read_jsonl(path: str, keep_blank: bool = False) -> list[dict[str, Any] | None]:
+    """Lines of a JSONL file as dicts; a bad line is an error naming its line number.
+
+    ``keep_blank`` keeps a None for each blank line, so that positions are line numbers in the
+    messages :func:`evaluate` writes."""
+    out: list[dict[str, Any] | None] = []
     with open(path, encoding="utf-8") as fh:
         for number, line in enumerate(fh, start=1):
             if not line.strip():
+                if keep_blank:
+                    out.append(None)
                 continue
             try:
                 obj = json.loads(line)

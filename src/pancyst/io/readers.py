@@ -106,11 +106,22 @@ def read_reports(
 
 
 def _read_path_text(path: Path, fmt: str, mapping: dict[str, str]) -> Iterator[ReportInput | BadRow]:
-    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
-        if fmt == "jsonl":
-            yield from _read_jsonl(handle, mapping)
-        else:
-            yield from _read_csv(handle, mapping, delimiter="\t" if fmt == "tsv" else ",")
+    handle = path.open("r", encoding="utf-8-sig", errors="replace", newline="")
+    try:
+        rows = _read_jsonl(handle, mapping) if fmt == "jsonl" else _read_csv(handle, mapping, _delimiter(fmt))
+    except BaseException:
+        handle.close()
+        raise
+    return _closing(handle, rows)
+
+
+def _closing(handle: IO[str], rows: Iterator[ReportInput | BadRow]) -> Iterator[ReportInput | BadRow]:
+    with handle:
+        yield from rows
+
+
+def _delimiter(fmt: str) -> str:
+    return "\t" if fmt == "tsv" else ","
 
 
 def _read_stdin(data: bytes, fmt: str | None, mapping: dict[str, str]) -> Iterator[ReportInput | BadRow]:
@@ -124,7 +135,7 @@ def _read_stdin(data: bytes, fmt: str | None, mapping: dict[str, str]) -> Iterat
     handle = io.StringIO(text, newline="")
     if fmt == "jsonl":
         return _read_jsonl(handle, mapping)
-    return _read_csv(handle, mapping, delimiter="\t" if fmt == "tsv" else ",")
+    return _read_csv(handle, mapping, _delimiter(fmt))
 
 
 def _looks_like_jsonl(text: str, probe: int = 20) -> bool:
@@ -163,6 +174,9 @@ def _read_txt(folder: Path) -> Iterator[ReportInput | BadRow]:
         [folder] if folder.is_file() else sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt")
     )
     for n, path in enumerate(files, start=1):
+        if not path.is_file():  # a FIFO or device named *.txt would block the run, or never end
+            yield BadRow(report_id=path.stem, row=n, error=f"{path.name} is not a regular file; not read")
+            continue
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -194,15 +208,28 @@ def _json_reason(exc: ValueError) -> str:
 
 
 def _read_csv(handle: IO[str], mapping: dict[str, str], delimiter: str) -> Iterator[ReportInput | BadRow]:
+    """Reads and checks the header now: a wrong --id-col/--text-col is a usage error (exit 2)
+    before any output, not one error line per row."""
     _raise_field_limit()
     reader = csv.reader(handle, delimiter=delimiter)
     try:
-        header = next(reader)
+        header = [h.strip() for h in next(reader)]
     except StopIteration:
-        return
-    except csv.Error:
-        header = []
-    header = [h.strip() for h in header]
+        return iter(())
+    except csv.Error as exc:
+        raise InputError(f"cannot read the CSV header: {exc}") from None
+    _require_columns(header, mapping)
+    return _csv_rows(reader, header, mapping)
+
+
+def _require_columns(names: list[str], mapping: dict[str, str]) -> None:
+    for key, option in (("report_id", "--id-col"), ("text", "--text-col")):
+        if mapping[key] not in names:
+            shown = ", ".join(repr(n) for n in names[:12]) or "none"
+            raise InputError(f"no {mapping[key]!r} column for the {key} (columns: {shown}; see {option})")
+
+
+def _csv_rows(reader: Any, header: list[str], mapping: dict[str, str]) -> Iterator[ReportInput | BadRow]:
     n = 0
     while True:
         n += 1
@@ -248,7 +275,9 @@ def _read_parquet(source: Path | BinaryIO, mapping: dict[str, str]) -> Iterator[
         parquet = pq.ParquetFile(source)
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
         raise InputError(f"not a readable Parquet file: {type(exc).__name__}") from None
-    wanted = [c for c in mapping.values() if c in parquet.schema_arrow.names]
+    names = list(parquet.schema_arrow.names)
+    _require_columns(names, mapping)
+    wanted = [c for c in dict.fromkeys(mapping.values()) if c in names]
     return _parquet_rows(parquet, wanted, mapping)
 
 

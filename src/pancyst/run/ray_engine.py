@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -39,10 +40,12 @@ def actor_cpus(actors: int, cpus: float) -> float:
     """CPUs to reserve per actor: a whole one when the machine has enough, else an equal share.
 
     Ray schedules an actor only where its reservation fits; asking a 2-core machine for three
-    1-CPU actors would leave one waiting forever and stall the ordered output."""
+    1-CPU actors would leave one waiting forever and stall the ordered output. The share is
+    rounded down (to Ray's 1/10,000 resource grain): rounded to nearest, three actors of
+    0.667 CPU ask for 2.001 of 2 CPUs and the third never starts."""
     if actors < 1:
         raise ValueError("actors must be at least 1")
-    return 1.0 if cpus >= actors else round(cpus / actors, 3)
+    return 1.0 if cpus >= actors else math.floor(cpus / actors * 10_000) / 10_000
 
 
 class _Finisher:

@@ -3,7 +3,9 @@
 Handles decimal commas ("2,3 cm"), leading decimals (".8 cm"), 1-3 dimensions
 ("2.1 x 1.5 x 1.2 cm", "12 by 8 mm"), ranges ("2-5 mm", "2 to 5 mm"), "up to", hyphenated
 adjectives ("12-mm cyst") and spelled-out units. A number without a unit (series/image
-references such as "(series 3, image 45)" or "4:33") is never a size.
+references such as "(series 3, image 45)" or "4:33") is never a size, nor is a signed one
+("-2 mm" is a change, "−12 mm" a typo: a size cannot be negative); "8-12 mm" stays a range and
+"- 12 mm" a list item.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ _BY = r"\s*(?:x|×|\*|by)\s*"
 _UNIT_AT = r"[\s-]*(?P<u{n}>" + _UNIT + r")"
 
 MEASURE_RE = re.compile(
-    r"(?=[\d.,<≤ulamUL])(?<![\w.,/:])(?:(?P<upto>up\s+to|upto|<|≤|less\s+than|under|at\s+most|max(?:imum)?(?:\s+of)?)\s*)?"
+    r"(?=[\d.,<≤ulamUL])(?<![\w.,/:\u2212])(?<!(?<!\w)-)(?:(?P<upto>up\s+to|upto|<|≤|less\s+than|under|at\s+most|max(?:imum)?(?:\s+of)?)\s*)?"
     r"(?P<n1>" + _NUM + r")(?:" + _UNIT_AT.format(n=1) + r")?"
     r"(?:"
     r"(?P<rng>\s*(?:-|–|—|to)\s*)(?P<r2>"
