@@ -271,6 +271,13 @@ class BadRow(_Strict):
     error: str
 
 
+class ExtractionError(RuntimeError):
+    """A backend could not produce a valid extraction for one report (the batch goes on).
+
+    Defined with the contract, not with the backends, so that the LLM client layer can raise
+    it without importing the extractors that sit above it."""
+
+
 class SpanError(ValueError):
     """Evidence that does not match the report text (SPEC §2: an error, not a warning)."""
 

@@ -13,7 +13,7 @@ from rich.table import Table
 from pancyst.cli._app import app
 from pancyst.evaluate.agreement import AgreementResult, agreement, read_readings
 from pancyst.evaluate.metrics import evaluate, read_jsonl
-from pancyst.evaluate.report import render_table
+from pancyst.evaluate.report import render_markdown, render_table
 
 __all__ = ["app"]
 
@@ -70,7 +70,7 @@ def evaluate_cmd(
     if outdir is not None:
         outdir.mkdir(parents=True, exist_ok=True)
         (outdir / "metrics.json").write_text(result.to_json() + "\n", encoding="utf-8")
-        (outdir / "report.md").write_text(result.to_markdown(max_errors=max_errors), encoding="utf-8")
+        (outdir / "report.md").write_text(render_markdown(result, max_errors=max_errors), encoding="utf-8")
         _err.print(f"wrote {outdir / 'metrics.json'} and {outdir / 'report.md'}", highlight=False)
 
 

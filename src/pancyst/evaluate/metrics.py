@@ -152,11 +152,6 @@ class EvalResult(BaseModel):
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(indent=indent)
 
-    def to_markdown(self, max_errors: int = 25) -> str:
-        from pancyst.evaluate.report import render_markdown
-
-        return render_markdown(self, max_errors=max_errors)
-
 
 # ---------------------------------------------------------------- normalized inputs
 

@@ -11,11 +11,16 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pancyst.schema import Extraction, ReportInput
+from pancyst.schema import Extraction, ExtractionError, ReportInput
 
-
-class ExtractionError(RuntimeError):
-    """A backend could not produce a valid extraction for one report (the batch goes on)."""
+__all__ = [
+    "ExtractionError",
+    "Extractor",
+    "available_backends",
+    "backend_target",
+    "get_extractor",
+    "register",
+]
 
 
 class Extractor(ABC):

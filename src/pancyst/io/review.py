@@ -15,7 +15,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import IO, Any
 
-from pancyst.io.writers import Preparer, Writer, flushed_size, open_text, report_value
+from pancyst.io.base import Writer, flushed_size, open_text, report_value
 from pancyst.schema import FEATURE_KEYS, LESION_FEATURES, OPTIONAL_FEATURE_KEYS, ResultLine
 
 MAX_SHOWN_CHARS = 300_000  # a 5 MB "report" (an error line) should not make the page unusable
@@ -336,7 +336,7 @@ class HtmlWriter(Writer):
 
     def __init__(self, path: str | Path, *, append: bool = False) -> None:
         super().__init__(path)
-        self.preparer = Preparer("html")
+        self.preparer = render_report
         self._handle: IO[str] | None = open_text(path, append)
         if not append:
             self._handle.write(page_head())

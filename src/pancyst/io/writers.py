@@ -8,16 +8,43 @@ loaders can rely on them; docs/outputs.md documents every column.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
-from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Any
 
+from pancyst.io.base import Writer, flushed_size, open_text, report_value
+from pancyst.io.review import HtmlWriter, render_report
 from pancyst.schema import FEATURE_KEYS, OPTIONAL_FEATURE_KEYS, ResultLine, Span
+
+__all__ = [  # Writer, HtmlWriter and the file helpers are re-exported: callers import them from here
+    "ERROR_SEP",
+    "FLAT_COLUMNS",
+    "FLAT_COLUMN_NAMES",
+    "LIST_SEP",
+    "NOTE_NLP_COLUMNS",
+    "NOTE_NLP_COLUMN_NAMES",
+    "OMOP_TEXT_MAX",
+    "OUTPUT_FORMATS",
+    "SNIPPET_CONTEXT",
+    "FlatWriter",
+    "HtmlWriter",
+    "JsonlWriter",
+    "NoteNlpWriter",
+    "Preparer",
+    "Writer",
+    "detect_output_format",
+    "flat_row",
+    "flushed_size",
+    "format_schedule",
+    "is_parquet_output",
+    "note_nlp_rows",
+    "open_text",
+    "open_writer",
+    "report_value",
+    "snippet",
+]
 
 OUTPUT_FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet", "note_nlp", "html")
 _SUFFIXES: dict[str, str] = {
@@ -69,51 +96,8 @@ class Preparer:
         if self.kind == "note_nlp":
             return note_nlp_rows(result, text, now=self.now or dt.datetime.now())
         if self.kind == "html":
-            from pancyst.io.review import render_report
-
             return render_report(result, text)
         raise ValueError(f"unknown writer kind {self.kind!r}")
-
-
-class Writer(ABC):
-    """Takes result lines in input order; a context manager that closes what it opened."""
-
-    preparer: Preparer
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = path
-        self.count = 0
-
-    def write(self, result: ResultLine, text: str | None = None) -> None:
-        """Write one result; ``text`` is the report it came from, when there is one."""
-        self.write_prepared(self.preparer(result, text))
-
-    @abstractmethod
-    def write_prepared(self, payload: Any) -> None:
-        """Append what :attr:`preparer` made of one result."""
-
-    @abstractmethod
-    def close(self) -> None:
-        """Flush and close; safe to call twice."""
-
-    def flush(self) -> int | None:
-        """Push what was written to the operating system; the file's size in bytes, where it has one."""
-        return None
-
-    def state(self) -> dict[str, Any]:
-        """What a resumed writer needs besides the bytes already written (NOTE_NLP's next id)."""
-        return {}
-
-    def restore(self, state: dict[str, Any]) -> None:  # noqa: B027 - optional hook
-        """Continue from :meth:`state` (``--resume``)."""
-
-    def __enter__(self) -> Writer:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 def open_writer(
@@ -134,8 +118,6 @@ def open_writer(
     if fmt == "jsonl":
         return JsonlWriter(path, append=append)
     if fmt == "html":
-        from pancyst.io.review import HtmlWriter
-
         return HtmlWriter(path, append=append)
     parquet = is_parquet_output(path, fmt)
     if fmt == "csv" and Path(path).suffix.lower() in (".parquet", ".pq"):
@@ -150,18 +132,6 @@ def open_writer(
 def is_parquet_output(path: str | Path, fmt: str) -> bool:
     """Whether ``fmt`` at ``path`` writes Parquet (``parquet``, or ``note_nlp`` to a .parquet/.pq path)."""
     return fmt == "parquet" or (fmt == "note_nlp" and Path(path).suffix.lower() in (".parquet", ".pq"))
-
-
-def open_text(path: str | Path, append: bool = False) -> IO[str]:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return target.open("a" if append else "w", encoding="utf-8", errors="replace", newline="")
-
-
-def flushed_size(handle: IO[str]) -> int:
-    """Flush a text handle and return the file's length in bytes (``tell`` on text is a cookie)."""
-    handle.flush()
-    return os.lseek(handle.fileno(), 0, os.SEEK_CUR)
 
 
 class JsonlWriter(Writer):
@@ -402,17 +372,6 @@ def _value_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-def report_value(result: ResultLine, key: str) -> Any:
-    """The value a report-level evidence key supports (a feature, pcl_present, exam_date)."""
-    if key == "pcl_present":
-        return result.pcl_present
-    if key == "exam_date":
-        return result.exam_date
-    if result.features is not None and key in type(result.features).model_fields:
-        return getattr(result.features, key)
-    return None
 
 
 def snippet(text: str | None, span: Span, context: int = SNIPPET_CONTEXT) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from pancyst.extract.base import ExtractionError
+from pancyst.schema import ExtractionError
 
 Messages = list[dict[str, str]]
 T = TypeVar("T")
