@@ -127,3 +127,22 @@ def test_actor_cpus_share_a_small_machine() -> None:
     assert actor_cpus(8, 2.0) == 0.25
     with pytest.raises(ValueError):
         actor_cpus(0, 2.0)
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [("127.0.0.1:1", "cannot reach Ray at 127.0.0.1:1"), ("nonsense", "is not host:port")],
+)
+def test_an_unreachable_cluster_is_a_usage_error_before_any_output(
+    tmp_path: Path, address: str, message: str
+) -> None:
+    require("ray")
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"report_id": "a", "text": "A 5 mm cyst in the pancreatic tail."}) + "\n")
+    out = tmp_path / "o.jsonl"
+    cmd = [sys.executable, "-m", "pancyst", "extract", str(src), "-o", str(out), "--engine", "ray"]
+    done = subprocess.run(
+        [*cmd, "--ray-address", address], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 2 and message in done.stderr  # seconds, not Ray's minutes of retries
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]  # no output, no working folder

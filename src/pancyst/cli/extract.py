@@ -202,11 +202,15 @@ def extract(
         settings = _settings(
             pipeline, input_path, input_format, id_col, text_col, columns, max_chars, options
         )
-        sink, resumed = _open_output(output, out_fmt, settings, now, resume=resume)
         preparer = Preparer(_preparer_kind(output, out_fmt), now)
         executor = _executor(
             engine, pipeline, preparer, backend, options, workers, ray_address, profile, max_chars
         )
+        try:
+            sink, resumed = _open_output(output, out_fmt, settings, now, resume=resume)
+        except BaseException:
+            executor.close()
+            raise
         started = time.perf_counter()
         stats = _run(rows, pipeline, executor, sink, resumed, show_progress=not quiet and sys.stderr.isatty())
         elapsed = time.perf_counter() - started
@@ -293,10 +297,12 @@ def _executor(
     if engine == "ray":
         from pancyst.run.ray_engine import RayExecutor, RayUnavailable
 
-        try:
-            return RayExecutor(spec, actors=workers, address=ray_address)
+        try:  # started now: an unreachable cluster is exit 2 before any output exists
+            ray_executor = RayExecutor(spec, actors=workers, address=ray_address)
+            ray_executor.start()
         except RayUnavailable as exc:
             raise _fail(str(exc)) from None
+        return ray_executor
     if workers > 1:
         return ProcessExecutor(spec, workers)
     return SerialExecutor(pipeline, preparer)

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import math
 import os
+import socket
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -34,6 +35,25 @@ def _import_ray() -> Any:
     except ImportError as exc:
         raise RayUnavailable("--engine ray needs Ray: pip install 'pancyst[ray]'") from exc
     return ray
+
+
+_PROBE_TIMEOUT_S = 5.0
+
+
+def probe_address(address: str | None) -> None:
+    """Fail fast on a ``host:port`` (or ``ray://host:port``) nobody listens on.
+
+    Ray itself retries an unreachable head for minutes before it gives up; a wrong address is a
+    usage mistake and should say so in seconds. ``auto``, ``local`` and None are left to Ray."""
+    if not address or address in ("auto", "local"):
+        return
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit():
+        raise RayUnavailable(f"--ray-address {address!r} is not host:port, ray://host:port or auto")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=_PROBE_TIMEOUT_S).close()
+    except OSError as exc:
+        raise RayUnavailable(f"cannot reach Ray at {address}: {exc.strerror or type(exc).__name__}") from None
 
 
 def actor_cpus(actors: int, cpus: float) -> float:
@@ -81,6 +101,7 @@ class RayExecutor(Executor):
         """Connect to ``address`` (or start a local instance) and create the actors."""
         ray = self.ray
         if not ray.is_initialized():
+            probe_address(self.address)
             kwargs: dict[str, Any] = {
                 "include_dashboard": False,
                 "log_to_driver": False,
