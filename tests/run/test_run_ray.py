@@ -117,6 +117,16 @@ def test_cli_engine_ray(tmp_path: Path) -> None:
     assert (tmp_path / "ray.parquet").read_bytes() == (tmp_path / "local.parquet").read_bytes()
 
 
+def test_workers_zero_is_one_actor_per_cluster_cpu(ray: Any) -> None:
+    from pancyst.run.ray_engine import RayExecutor
+
+    executor = RayExecutor(WorkerSpec.of("rules", {}), 0)
+    try:
+        assert len(set(executor.actor_pids())) == 2  # the fixture's instance has two CPUs
+    finally:
+        executor.close()
+
+
 def test_actor_cpus_share_a_small_machine() -> None:
     from pancyst.run.ray_engine import actor_cpus
 

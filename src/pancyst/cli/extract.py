@@ -124,7 +124,8 @@ def extract(
         int,
         typer.Option(
             min=0,
-            help="Processes (or Ray actors) for CPU backends; 0 = one per available core (same output as 1).",
+            help="Processes (or Ray actors) for CPU backends; 0 = one per available core, or per CPU of the"
+            " Ray cluster (same output as 1).",
         ),
     ] = 1,
     resume: Annotated[
@@ -292,9 +293,8 @@ def _executor(
     profile: str,
     max_chars: int,
 ) -> Executor:
-    workers = workers or available_cores()
     spec = WorkerSpec.of(backend, options, profile=profile, max_chars=max_chars, preparer=preparer)
-    if engine == "ray":
+    if engine == "ray":  # --workers 0: one actor per CPU of the cluster, known once connected
         from pancyst.run.ray_engine import RayExecutor, RayUnavailable
 
         try:  # started now: an unreachable cluster is exit 2 before any output exists
@@ -303,6 +303,7 @@ def _executor(
         except RayUnavailable as exc:
             raise _fail(str(exc)) from None
         return ray_executor
+    workers = workers or available_cores()
     if workers > 1:
         return ProcessExecutor(spec, workers)
     return SerialExecutor(pipeline, preparer)

@@ -83,7 +83,9 @@ class _Finisher:
 
 
 class RayExecutor(Executor):
-    """Batches round-robin over ``actors`` Ray actors, at most two batches per actor in flight."""
+    """Batches round-robin over ``actors`` Ray actors, at most two batches per actor in flight.
+
+    ``actors=0`` means one per CPU of the cluster (``--workers 0``), counted once connected."""
 
     name = "ray"
 
@@ -95,7 +97,7 @@ class RayExecutor(Executor):
         self.ray = _import_ray()
         self._started_here = False
         self._handles: list[Any] = []
-        self._window = OrderedWindow(spec, depth=actors * 2)
+        self._window = OrderedWindow(spec, depth=max(actors, 1) * 2)
 
     def start(self) -> None:
         """Connect to ``address`` (or start a local instance) and create the actors."""
@@ -113,6 +115,9 @@ class RayExecutor(Executor):
                 raise RayUnavailable(f"cannot start or reach Ray ({self.address or 'local'}): {exc}") from exc
             self._started_here = True
         cpus = float(ray.available_resources().get("CPU", 1.0))
+        if self.actors == 0:
+            self.actors = max(1, int(cpus))
+            self._window.depth = self.actors * 2
         remote = ray.remote(num_cpus=actor_cpus(self.actors, cpus), max_restarts=0)(_Finisher)
         self._handles = [remote.remote(self.spec) for _ in range(self.actors)]
 
