@@ -12,7 +12,7 @@ import math
 import random
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -644,7 +644,11 @@ def evaluate(
     )
 
 
-def read_jsonl(path: str, keep_blank: bool = False) -> list[dict[str, Any] | None]:
+@overload
+def read_jsonl(path: str, keep_blank: Literal[False] = False) -> list[dict[str, Any]]: ...
+@overload
+def read_jsonl(path: str, keep_blank: Literal[True]) -> list[dict[str, Any] | None]: ...
+def read_jsonl(path: str, keep_blank: bool = False) -> list[dict[str, Any]] | list[dict[str, Any] | None]:
     """Lines of a JSONL file as dicts; a bad line is an error naming its line number.
 
     ``keep_blank`` keeps a None for each blank line, so that positions are line numbers in the
