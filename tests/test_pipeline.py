@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pancyst.extract.base import ExtractionError, Extractor
 from pancyst.pipeline import Pipeline, check_text, compute_interval
@@ -92,6 +96,17 @@ def test_binary_after_a_long_text_header_is_still_not_text() -> None:
     assert check_text(header + "\x00" + header) is not None  # one NUL anywhere
     assert check_text(header + "\x01\x02\x03\ufffd" * 2000) is not None  # a binary tail
     assert check_text(header + "\x01" * 5) is None  # a few stray controls in text pass
+    assert check_text(header[:20_050] + "\ufffd" * 12) is None  # at the end of a long text too
+
+
+@given(st.integers(min_value=1, max_value=100_000))
+def test_windows_cover_the_text_and_are_full(length: int) -> None:
+    from pancyst.pipeline import _WINDOW, _window_starts
+
+    starts = _window_starts(length)
+    assert starts[0] == 0 and min(starts[-1] + _WINDOW, length) == length
+    assert all(b - a <= _WINDOW for a, b in pairwise(starts))
+    assert all(start + _WINDOW <= length for start in starts) or starts == [0]
 
 
 def test_a_bad_rows_made_up_id_that_repeats_a_real_id_is_flagged() -> None:

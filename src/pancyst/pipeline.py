@@ -52,11 +52,20 @@ def check_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str | None:
         return f"report too long: {len(text):,} characters (limit {max_chars:,}; see --max-chars)"
     if "\x00" in text:
         return "not text: the report contains NUL bytes (binary data?)"
-    for start in range(0, len(text), _WINDOW):  # every window: binary data may follow a text header
+    for start in _window_starts(len(text)):  # every window: binary data may follow a text header
         window = text[start : start + _WINDOW]
         if len(_BAD_CHARS.findall(window)) > max(8, len(window) // 20):
             return "not text: too many control or undecodable characters (binary data?)"
     return None
+
+
+def _window_starts(length: int) -> list[int]:
+    """Starts of full windows covering the text; the last one ends at the end (never a short tail
+    that a few stray characters would fill past the threshold)."""
+    starts = list(range(0, max(length - _WINDOW, 0) + 1, _WINDOW))
+    if starts[-1] + _WINDOW < length:
+        starts.append(length - _WINDOW)
+    return starts
 
 
 def clinical_inputs(report: ReportInput) -> dict[str, Any]:
