@@ -22,6 +22,7 @@ two measured rates, not a measurement of a cluster.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import pickle
@@ -100,7 +101,8 @@ def main() -> None:
         wall = _wall([*base, "--workers", str(workers)], args.repeat)
         result[f"local_{workers}_process"] = {"wall_s": round(wall, 2), "reports_per_s": round(args.n / wall)}
     tiny = args.workdir / "tiny.jsonl"
-    tiny.write_text("".join(src.read_text(encoding="utf-8").splitlines(keepends=True)[:10]), encoding="utf-8")
+    with src.open(encoding="utf-8") as lines:
+        tiny.write_text("".join(itertools.islice(lines, 10)), encoding="utf-8")
     if not args.no_ray:
         wall = _wall([*base, "--engine", "ray", "--workers", "2"], args.repeat)
         result["ray_2_actors"] = {"wall_s": round(wall, 2), "reports_per_s": round(args.n / wall)}

@@ -282,6 +282,13 @@ class SpanError(ValueError):
     """Evidence that does not match the report text (SPEC §2: an error, not a warning)."""
 
 
+def line_report_id(value: Any) -> str | None:
+    """A JSON line's ``report_id`` as text: a string or an integer, never empty, never true/false."""
+    if not isinstance(value, str | int) or isinstance(value, bool) or str(value) == "":
+        return None
+    return str(value)
+
+
 def iter_spans(line: ResultLine | Extraction | GoldLine) -> list[Span]:
     spans: list[Span] = []
     for group in line.evidence.values():

@@ -14,6 +14,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "llm"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_run_resume_llm import steady
+
 from mlstack import require
 from pancyst.extract import get_extractor
 from pancyst.io.writers import Preparer
@@ -54,13 +57,6 @@ def _on_ray(rows: list[ReportInput], spec: WorkerSpec, actors: int = 2, batch: i
     return [d.payload for d in RayExecutor(spec, actors, batch=batch).map(pipeline.admit(rows))]
 
 
-def _steady(payloads: list[str]) -> list[dict[str, Any]]:
-    lines = [json.loads(p) for p in payloads]
-    for line in lines:
-        line.get("meta", {}).pop("latency_s", None)  # each call's wall time differs run to run
-    return lines
-
-
 def test_rules_backend_on_ray_equals_local(ray: Any) -> None:
     rows = _synth(2000)
     assert _on_ray(rows, WorkerSpec.of("rules", {})) == _local(rows)
@@ -93,8 +89,8 @@ def test_llm_backend_on_ray_equals_local(ray: Any, tmp_path: Path) -> None:
     rows = [ReportInput(report_id=f"r{i}", text=f"{text} Report {i}.") for i in range(40)]
     with StubServer(lambda body: (200, chat_body(good), 0)) as stub:
         options = {"model": "stub", "base_url": stub.url, "cache": False, "concurrency": 4, "timeout_s": 10}
-        local = _steady(_local(rows, "llm", **options))
-        assert _steady(_on_ray(rows, WorkerSpec.of("llm", options), batch=8)) == local
+        local = steady(_local(rows, "llm", **options))
+        assert steady(_on_ray(rows, WorkerSpec.of("llm", options), batch=8)) == local
         assert len(stub.requests) == 80  # each report once per run
 
 

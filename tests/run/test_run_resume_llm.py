@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +38,16 @@ def _asked(requests: list[dict[str, Any]]) -> list[int]:
     return [int(REPORT_NO.findall(json.dumps(body["messages"][-1]))[-1]) for body in requests]
 
 
-def _steady(path: Path) -> list[dict[str, Any]]:
-    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+def steady(payloads: Iterable[str]) -> list[dict[str, Any]]:
+    """Result lines without what differs run to run (each model call's wall time)."""
+    lines = [json.loads(p) for p in payloads]
     for line in lines:
-        line.get("meta", {}).pop("latency_s", None)  # wall time of each call: differs run to run
+        line.get("meta", {}).pop("latency_s", None)
     return lines
+
+
+def _steady(path: Path) -> list[dict[str, Any]]:
+    return steady(path.read_text(encoding="utf-8").splitlines())
 
 
 def test_resume_sends_no_finished_report_to_the_model_again(tmp_path: Path) -> None:

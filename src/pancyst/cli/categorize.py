@@ -23,7 +23,7 @@ from pancyst.guideline.conditions import CLINICAL_INPUTS
 from pancyst.guideline.inputs import PATIENT_KEYS, input_problem
 from pancyst.io.readers import same_file
 from pancyst.pipeline import categorize_features
-from pancyst.schema import FEATURE_KEYS, Features, GuidelineRef, NameVersion, ResultLine
+from pancyst.schema import FEATURE_KEYS, Features, GuidelineRef, NameVersion, ResultLine, line_report_id
 
 __all__ = ["app", "categorize_lines"]
 
@@ -63,10 +63,9 @@ def _one(n: int, raw: str, ref: GuidelineRef, profile: Profile, seen: dict[str, 
         return error(fallback_id, f"not valid JSON ({exc.msg} at column {exc.colno})")
     if not isinstance(data, dict):
         return error(fallback_id, f"expected a JSON object, got {type(data).__name__}")
-    report_id = data.get("report_id")
-    if not isinstance(report_id, str | int) or isinstance(report_id, bool) or str(report_id) == "":
+    report_id = line_report_id(data.get("report_id"))
+    if report_id is None:
         return error(fallback_id, "report_id missing or not a string")
-    report_id = str(report_id)
     if report_id in seen:
         return error(report_id, f"duplicate report_id {report_id!r} (first seen at line {seen[report_id]})")
     seen[report_id] = n

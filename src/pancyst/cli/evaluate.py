@@ -25,6 +25,13 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:  # messages may hold brackets (ids, pydantic text): never read as markup
+        _err.print(
+            f"[yellow]warning:[/yellow] {escape(warning)}", markup=True, highlight=False, soft_wrap=True
+        )
+
+
 @app.command("evaluate")
 def evaluate_cmd(
     gold: Annotated[
@@ -62,10 +69,7 @@ def evaluate_cmd(
         )
     except (ValueError, OSError) as exc:
         raise _fail(str(exc)) from None
-    for warning in result.warnings:
-        _err.print(
-            f"[yellow]warning:[/yellow] {escape(warning)}", markup=True, highlight=False, soft_wrap=True
-        )
+    _warn(result.warnings)
     Console().print(render_table(result))
     if outdir is not None:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -120,10 +124,7 @@ def agreement_cmd(
         result = agreement(read_readings(str(readings)), model=model)
     except (ValueError, OSError) as exc:
         raise _fail(str(exc)) from None
-    for warning in result.warnings:
-        _err.print(
-            f"[yellow]warning:[/yellow] {escape(warning)}", markup=True, highlight=False, soft_wrap=True
-        )
+    _warn(result.warnings)
     console = Console()
     console.print(_fleiss_table(result))
     console.print(_agreement_table(result))

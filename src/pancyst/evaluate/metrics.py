@@ -24,6 +24,7 @@ from pancyst.schema import (
     Features,
     GoldLine,
     ResultLine,
+    line_report_id,
 )
 
 log = logging.getLogger(__name__)
@@ -194,10 +195,9 @@ def _pred_from_dict(raw: Mapping[str, Any], lenient: list[str]) -> _Pred:
         return _pred_from_result(ResultLine.model_validate(raw))
     except ValidationError:
         pass
-    report_id = raw.get("report_id")
-    if not isinstance(report_id, str | int) or isinstance(report_id, bool) or str(report_id) == "":
+    report_id = line_report_id(raw.get("report_id"))
+    if report_id is None:
         raise ValueError("report_id missing or not a string")
-    report_id = str(report_id)
     raw_errors = raw.get("errors") or []
     if not isinstance(raw_errors, list):
         raise ValueError(f"errors must be a list of messages, got {type(raw_errors).__name__}")
@@ -240,14 +240,14 @@ class _Gold:
         features: Features,
         category: Category,
         labelled_optional: frozenset[str],
-        unlabelled: tuple[str, ...] = (),
+        unlabelled: tuple[str, ...],
     ) -> None:
-        self.unlabelled = unlabelled  # feature keys a PCL line leaves out: scored as not_stated
         self.report_id = report_id
         self.pcl_present = pcl_present
         self.features = features
         self.category = category
         self.labelled_optional = labelled_optional
+        self.unlabelled = unlabelled  # feature keys a PCL line leaves out: scored as not_stated
 
 
 def _gold_category(line: GoldLine, profile: str) -> Category:
@@ -273,17 +273,18 @@ def _gold_category(line: GoldLine, profile: str) -> Category:
 
 
 def _gold_from(item: GoldLine | Mapping[str, Any], profile: str) -> _Gold:
-    if not isinstance(item, GoldLine):
-        problem = input_problem(item)  # GoldLine keeps these as untyped extras
-        if problem is not None:
-            raise ValueError(problem)
     line = item if isinstance(item, GoldLine) else GoldLine.model_validate(item)
+    problem = input_problem(line.model_extra or {})  # GoldLine keeps patient inputs as untyped extras
+    if problem is not None:
+        raise ValueError(problem)
     labelled = frozenset(
         key
         for key in OPTIONAL_FEATURE_KEYS
         if key in line.features.model_fields_set and getattr(line.features, key) is not None
     )
-    unlabelled = tuple(k for k in FEATURE_KEYS if k not in line.features.model_fields_set) * line.pcl_present
+    unlabelled = (
+        tuple(k for k in FEATURE_KEYS if k not in line.features.model_fields_set) if line.pcl_present else ()
+    )
     category = _gold_category(line, profile)
     return _Gold(line.report_id, line.pcl_present, line.features, category, labelled, unlabelled)
 
