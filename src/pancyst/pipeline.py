@@ -143,6 +143,20 @@ def batched(items: Iterable[Job], size: int) -> Iterator[list[Job]]:
         yield chunk
 
 
+class GivenExtractor(Extractor):
+    """Stands in for a backend so the pipeline can assemble an extraction made elsewhere.
+
+    A teacher's labels or a reviewer's corrections go through the same assembly (intervals,
+    index lesion, category, recommendation, trace) as a backend's output."""
+
+    def __init__(self, name: str = "given", version: str = "0") -> None:
+        self.name = name
+        self.version = version
+
+    def extract(self, report: ReportInput) -> Extraction:
+        raise NotImplementedError("a GivenExtractor only names where an extraction came from")
+
+
 class Pipeline:
     """Runs one backend over reports and assembles result lines."""
 

@@ -157,3 +157,36 @@ def test_read_readings_reports_bad_rows(tmp_path: Path) -> None:
     path.write_text("report,reader,category\n")
     with pytest.raises(ValueError, match="missing column"):
         read_readings(str(path))
+
+
+def test_confusion_matrix_counts_pairs() -> None:
+    from pancyst.evaluate.agreement import confusion_matrix
+
+    m = confusion_matrix(["1", "1", "2", "none"], ["1", "2", "2", "3"])
+    assert m[0] == [1, 1, 0, 0] and m[1] == [0, 1, 0, 0] and m[3] == [0, 0, 1, 0]
+    assert sum(map(sum, m)) == 4
+
+
+def _two_readers(n: int) -> list[Reading]:
+    a = ["1", "2", "3", "none", "1", "2"] * n
+    b = ["1", "2", "2", "none", "1", "3"] * n
+    return [Reading(report_id=f"r{i}", reader=name, category=c) for name, cats in (("a", a), ("b", b))
+            for i, c in enumerate(cats)]  # fmt: skip
+
+
+def test_bootstrap_intervals_hold_the_estimate_and_repeat() -> None:
+    result = agreement(_two_readers(10), bootstrap=300, seed=1)
+    pair = result.pairwise[0]
+    assert pair.ci is not None and pair.kappa is not None
+    assert pair.ci.low <= pair.kappa <= pair.ci.high and pair.ci.low < pair.ci.high
+    assert result.fleiss_readers is not None and result.fleiss_readers.ci is not None
+    again = agreement(_two_readers(10), bootstrap=300, seed=1)
+    assert again.pairwise[0].ci == pair.ci
+    assert agreement(_two_readers(10), bootstrap=0).pairwise[0].ci is None
+
+
+def test_bootstrap_narrows_with_more_reports() -> None:
+    wide = agreement(_two_readers(3), bootstrap=300).pairwise[0].ci
+    narrow = agreement(_two_readers(30), bootstrap=300).pairwise[0].ci
+    assert wide is not None and narrow is not None
+    assert narrow.high - narrow.low < wide.high - wide.low

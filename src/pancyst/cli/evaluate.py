@@ -11,7 +11,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from pancyst.cli._app import app
-from pancyst.evaluate.agreement import AgreementResult, agreement, read_readings
+from pancyst.evaluate.agreement import (
+    AGREEMENT_LABELS,
+    AgreementResult,
+    Interval,
+    PairResult,
+    agreement,
+    read_readings,
+)
 from pancyst.evaluate.metrics import evaluate, read_jsonl
 from pancyst.evaluate.report import render_markdown, render_table
 
@@ -89,10 +96,41 @@ def _agreement_table(result: AgreementResult) -> Table:
     return table
 
 
+def _ci(ci: Interval | None) -> str:
+    return "–" if ci is None else f"{ci.low:.3f} – {ci.high:.3f}"
+
+
+def _pairs_table(result: AgreementResult) -> Table:
+    table = Table(title="Cohen's kappa, 95 % bootstrap interval")
+    for name in ("reader a", "reader b", "kappa", "95 % CI", "agreement", "reports"):
+        table.add_column(name, justify="left" if name.startswith("reader") else "right")
+    for p in result.pairwise:
+        table.add_row(
+            p.reader_a,
+            p.reader_b,
+            "–" if p.kappa is None else f"{p.kappa:.3f}",
+            _ci(p.ci),
+            "–" if p.observed_agreement is None else f"{p.observed_agreement:.3f}",
+            str(p.n_reports),
+        )
+    return table
+
+
+def _confusion_table(pair: PairResult) -> Table:
+    table = Table(title=f"{pair.reader_a} (rows) × {pair.reader_b} (columns)")
+    table.add_column("")
+    for label in AGREEMENT_LABELS:
+        table.add_column(label, justify="right")
+    for label, row in zip(AGREEMENT_LABELS, pair.confusion, strict=True):
+        table.add_row(label, *(str(c) for c in row))
+    return table
+
+
 def _fleiss_table(result: AgreementResult) -> Table:
-    table = Table(title="Fleiss' kappa")
+    table = Table(title="Fleiss' kappa, 95 % bootstrap interval")
     table.add_column("readers")
     table.add_column("kappa", justify="right")
+    table.add_column("95 % CI", justify="right")
     table.add_column("reports", justify="right")
     table.add_column("dropped", justify="right")
     for label, fr in (("readers", result.fleiss_readers), ("readers + model", result.fleiss_with_model)):
@@ -100,7 +138,11 @@ def _fleiss_table(result: AgreementResult) -> Table:
             continue
         kappa = "–" if fr.kappa is None else f"{fr.kappa:.3f}"
         table.add_row(
-            f"{label} ({len(fr.readers)})", kappa, str(fr.n_reports), str(len(fr.dropped_report_ids))
+            f"{label} ({len(fr.readers)})",
+            kappa,
+            _ci(fr.ci),
+            str(fr.n_reports),
+            str(len(fr.dropped_report_ids)),
         )
     return table
 
@@ -118,16 +160,26 @@ def agreement_cmd(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the result as JSON here.")
     ] = None,
+    bootstrap: Annotated[
+        int, typer.Option(min=0, help="Bootstrap resamples of the reports for the 95 % intervals (0: none).")
+    ] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    confusion: Annotated[
+        bool, typer.Option("--confusion/--no-confusion", help="Print a confusion matrix for every pair.")
+    ] = True,
 ) -> None:
-    """Fleiss' kappa over readers (and readers + model) and pairwise Cohen's kappa on risk categories."""
+    """Fleiss' kappa over readers (and readers + model), pairwise Cohen's kappa, intervals, confusion."""
     try:
-        result = agreement(read_readings(str(readings)), model=model)
+        result = agreement(read_readings(str(readings)), model=model, bootstrap=bootstrap, seed=seed)
     except (ValueError, OSError) as exc:
         raise _fail(str(exc)) from None
     _warn(result.warnings)
     console = Console()
     console.print(_fleiss_table(result))
     console.print(_agreement_table(result))
+    console.print(_pairs_table(result))
+    for pair in result.pairwise if confusion else []:
+        console.print(_confusion_table(pair))
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(result.to_json() + "\n", encoding="utf-8")

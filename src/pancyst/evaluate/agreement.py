@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import random
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, Field
 
@@ -102,9 +103,68 @@ def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
     return (p_o - p_e) / (1.0 - p_e)
 
 
+def confusion_matrix(a: Sequence[str], b: Sequence[str]) -> list[list[int]]:
+    """Counts of (a's label, b's label) over AGREEMENT_LABELS: row = reader a, column = reader b."""
+    position = {label: n for n, label in enumerate(AGREEMENT_LABELS)}
+    matrix = [[0] * len(AGREEMENT_LABELS) for _ in AGREEMENT_LABELS]
+    for x, y in zip(a, b, strict=True):
+        matrix[position[x]][position[y]] += 1
+    return matrix
+
+
+class Interval(BaseModel):
+    """A percentile bootstrap interval over reports (resampled with replacement)."""
+
+    low: float
+    high: float
+    level: float = 0.95
+    resamples: int = Field(description="Resamples drawn; those where kappa was undefined are left out.")
+    defined: int = Field(description="Resamples where kappa was defined.")
+
+
+def bootstrap_interval(
+    rows: Sequence[Sequence[str]],
+    statistic: Callable[[Sequence[Sequence[str]]], float | None],
+    *,
+    resamples: int,
+    seed: int,
+    level: float = 0.95,
+) -> Interval | None:
+    """Percentile interval of `statistic` over reports resampled with replacement (seeded, repeatable).
+
+    Reports are the unit: a resample draws whole rows (every reader's reading of one report), so
+    the interval reflects which reports were read, the variance readers care about. None when there
+    are fewer than two rows or kappa was undefined in most resamples."""
+    if resamples <= 0 or len(rows) < 2:
+        return None
+    rng = random.Random(seed)
+    values = sorted(
+        v
+        for v in (statistic([rows[rng.randrange(len(rows))] for _ in rows]) for _ in range(resamples))
+        if v is not None
+    )
+    if len(values) * 2 < resamples:
+        return None
+    tail = (1.0 - level) / 2.0
+
+    def at(q: float) -> float:
+        return values[min(len(values) - 1, max(0, round(q * (len(values) - 1))))]
+
+    return Interval(low=at(tail), high=at(1.0 - tail), level=level, resamples=resamples, defined=len(values))
+
+
+def _fleiss_of_rows(rows: Sequence[Sequence[str]]) -> float | None:
+    return fleiss_kappa([[sum(r == label for r in row) for label in AGREEMENT_LABELS] for row in rows])
+
+
+def _cohen_of_rows(rows: Sequence[Sequence[str]]) -> float | None:
+    return cohen_kappa([r[0] for r in rows], [r[1] for r in rows])
+
+
 class FleissResult(BaseModel):
     readers: list[str]
     kappa: float | None
+    ci: Interval | None = None
     n_reports: int
     dropped_report_ids: list[str] = Field(default_factory=list, description="Not read by every reader above.")
 
@@ -113,8 +173,12 @@ class PairResult(BaseModel):
     reader_a: str
     reader_b: str
     kappa: float | None
+    ci: Interval | None = None
     observed_agreement: float | None
     n_reports: int
+    confusion: list[list[int]] = Field(
+        default_factory=list, description="Rows: reader_a's category, columns: reader_b's, in `labels` order."
+    )
 
 
 class AgreementResult(BaseModel):
@@ -154,7 +218,7 @@ def _index(readings: Iterable[Reading]) -> dict[str, dict[str, str]]:
 
 
 def _fleiss(
-    index: Mapping[str, Mapping[str, str]], readers: Sequence[str], warnings: list[str]
+    index: Mapping[str, Mapping[str, str]], readers: Sequence[str], warnings: list[str], boot: _Boot
 ) -> FleissResult | None:
     if len(readers) < 2:
         return None
@@ -164,19 +228,56 @@ def _fleiss(
         warnings.append(
             f"Fleiss' kappa over {', '.join(readers)}: {len(dropped)} report(s) not read by all of them were dropped"
         )
-    table = [
-        [sum(index[rid][name] == label for name in readers) for label in AGREEMENT_LABELS] for rid in complete
-    ]
+    rows = [[index[rid][name] for name in readers] for rid in complete]
     return FleissResult(
-        readers=list(readers), kappa=fleiss_kappa(table), n_reports=len(complete), dropped_report_ids=dropped
+        readers=list(readers),
+        kappa=_fleiss_of_rows(rows),
+        ci=boot.interval(rows, _fleiss_of_rows),
+        n_reports=len(complete),
+        dropped_report_ids=dropped,
     )
 
 
-def agreement(readings: Sequence[Reading], model: str | None = None) -> AgreementResult:
+class _Boot:
+    """Bootstrap settings; each statistic gets its own seeded stream, so adding one moves no other."""
+
+    def __init__(self, resamples: int, seed: int) -> None:
+        self.resamples = resamples
+        self.seed = seed
+        self.calls = 0
+
+    def interval(
+        self, rows: Sequence[Sequence[str]], statistic: Callable[[Sequence[Sequence[str]]], float | None]
+    ) -> Interval | None:
+        self.calls += 1
+        return bootstrap_interval(rows, statistic, resamples=self.resamples, seed=self.seed + self.calls)
+
+
+def _pair(index: Mapping[str, Mapping[str, str]], a: str, b: str, boot: _Boot) -> PairResult:
+    shared = [rid for rid, by in index.items() if a in by and b in by]
+    rows = [[index[rid][a], index[rid][b]] for rid in shared]
+    ra, rb = [r[0] for r in rows], [r[1] for r in rows]
+    observed = sum(x == y for x, y in zip(ra, rb, strict=True)) / len(shared) if shared else None
+    return PairResult(
+        reader_a=a,
+        reader_b=b,
+        kappa=cohen_kappa(ra, rb),
+        ci=boot.interval(rows, _cohen_of_rows),
+        observed_agreement=observed,
+        n_reports=len(shared),
+        confusion=confusion_matrix(ra, rb),
+    )
+
+
+def agreement(
+    readings: Sequence[Reading], model: str | None = None, *, bootstrap: int = 1000, seed: int = 0
+) -> AgreementResult:
     """Fleiss' kappa over human readers and over readers + model; Cohen's kappa for every pair.
 
     `model` names the reader that is the model; by default a reader called "model", if any.
+    `bootstrap` resamples of the reports give each kappa a 95 % interval (0: none).
     """
+    boot = _Boot(bootstrap, seed)
     index = _index(readings)
     names = sorted({r.reader for r in readings})
     if model is None and "model" in names:
@@ -186,27 +287,12 @@ def agreement(readings: Sequence[Reading], model: str | None = None) -> Agreemen
         raise ValueError(f"no reader named {model!r} in the readings")
     humans = [n for n in names if n != model]
     everyone = [*humans, *([model] if model else [])]
-    pairs: list[PairResult] = []
-    for i, a in enumerate(everyone):
-        for b in everyone[i + 1 :]:
-            shared = [rid for rid, by in index.items() if a in by and b in by]
-            ra = [index[rid][a] for rid in shared]
-            rb = [index[rid][b] for rid in shared]
-            observed = sum(x == y for x, y in zip(ra, rb, strict=True)) / len(shared) if shared else None
-            pairs.append(
-                PairResult(
-                    reader_a=a,
-                    reader_b=b,
-                    kappa=cohen_kappa(ra, rb),
-                    observed_agreement=observed,
-                    n_reports=len(shared),
-                )
-            )
+    pairs = [_pair(index, a, b, boot) for i, a in enumerate(everyone) for b in everyone[i + 1 :]]
     result = AgreementResult(
         readers=humans,
         model=model,
-        fleiss_readers=_fleiss(index, humans, warnings),
-        fleiss_with_model=_fleiss(index, everyone, warnings) if model else None,
+        fleiss_readers=_fleiss(index, humans, warnings, boot),
+        fleiss_with_model=_fleiss(index, everyone, warnings, boot) if model else None,
         pairwise=pairs,
         warnings=warnings,
     )

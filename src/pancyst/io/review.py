@@ -60,6 +60,7 @@ class Mark:
     end: int
     feature: str
     label: str
+    key: str = ""  # what a control points at ("L0.size_mm"): the web app focuses spans by it
 
 
 def highlight(text: str, marks: list[Mark]) -> str:
@@ -84,13 +85,16 @@ def highlight(text: str, marks: list[Mark]) -> str:
         features = list(dict.fromkeys(m.feature for m in covering))
         classes = f"hl f-{_css_name(inner.feature)}" + (" multi" if len(features) > 1 else "")
         title = "\n".join(dict.fromkeys(m.label for m in covering))
+        keys = " ".join(dict.fromkeys(m.key for m in covering if m.key))
+        data_k = f' data-k="{esc(keys)}"' if keys else ""
         out.append(
-            f'<mark class="{classes}" data-f="{esc(" ".join(features))}" title="{esc(title)}">{piece}</mark>'
+            f'<mark class="{classes}" data-f="{esc(" ".join(features))}"{data_k} title="{esc(title)}">{piece}</mark>'
         )
     return "".join(out)
 
 
-def _fmt(value: Any) -> str:
+def fmt_value(value: Any) -> str:
+    """A value as a reader reads it: — for null, yes/no, 12 for 12.0."""
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -100,19 +104,24 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _marks(result: ResultLine) -> list[Mark]:
+def evidence_marks(result: ResultLine) -> list[Mark]:
+    """Every evidence span of a line as a mark; lesion spans keyed ``L{n}.{feature}``, the rest by key."""
     marks: dict[tuple[int, int, str], Mark] = {}
     for i, lesion in enumerate(result.lesions):
         for span in lesion.evidence:
             feature = span.feature or "lesion"
             value = getattr(lesion, feature, None) if span.feature else None
-            label = f"{feature} = {_fmt(value)} (lesion {i})" if span.feature else f"lesion {i}"
-            marks.setdefault((span.start, span.end, feature), Mark(span.start, span.end, feature, label))
+            label = f"{feature} = {fmt_value(value)} (lesion {i})" if span.feature else f"lesion {i}"
+            marks.setdefault(
+                (span.start, span.end, f"L{i}.{feature}"),
+                Mark(span.start, span.end, feature, label, f"L{i}.{feature}"),
+            )
     for key, spans in result.evidence.items():
         value = report_value(result, key)
         for span in spans:
             marks.setdefault(
-                (span.start, span.end, key), Mark(span.start, span.end, key, f"{key} = {_fmt(value)}")
+                (span.start, span.end, key),
+                Mark(span.start, span.end, key, f"{key} = {fmt_value(value)}", key),
             )
     return list(marks.values())
 
@@ -141,7 +150,7 @@ def render_report(result: ResultLine, text: str | None) -> str:
         f"extractor {esc(result.extractor.name)} {esc(result.extractor.version)} · "
         f"profile {esc(result.guideline.profile)} {esc(result.guideline.version)}"
         + (f" · exam {esc(result.exam_date)}" if result.exam_date else "")
-        + (f" · age {esc(_fmt(result.patient_age))}" if result.patient_age is not None else "")
+        + (f" · age {esc(fmt_value(result.patient_age))}" if result.patient_age is not None else "")
         + "</p>",
     ]
     for kind, items in (("errors", result.errors), ("warnings", result.warnings), ("flags", result.flags)):
@@ -150,7 +159,7 @@ def render_report(result: ResultLine, text: str | None) -> str:
                 f'<ul class="{kind}">' + "".join(f"<li>{esc(item)}</li>" for item in items) + "</ul>"
             )
     parts.append(_recommendation(result))
-    parts.append(_text_block(result, text))
+    parts.append(text_block(text, evidence_marks(result)))
     if result.features is not None:
         parts.append(_features_table(result))
     if result.lesions:
@@ -189,26 +198,27 @@ def _recommendation(result: ResultLine) -> str:
     return out + "</div>"
 
 
-def _text_block(result: ResultLine, text: str | None) -> str:
+def text_block(text: str | None, marks: list[Mark]) -> str:
+    """The report as escaped, highlighted HTML; control characters shown as \ufffd, very long text cut."""
     if text is None:
         return '<p class="notext">(no report text)</p>'
     shown = _CONTROL.sub("\ufffd", text[:MAX_SHOWN_CHARS])  # same length: offsets still hold
     note = ""
     if len(text) > MAX_SHOWN_CHARS:
         note = f'<p class="notext">({len(text) - MAX_SHOWN_CHARS:,} more characters not shown)</p>'
-    return f'<pre class="text">{highlight(shown, _marks(result))}</pre>{note}'
+    return f'<pre class="text">{highlight(shown, marks)}</pre>{note}'
 
 
 def _features_table(result: ResultLine) -> str:
     assert result.features is not None
     rows = [
-        f"<tr><td>pcl_present</td><td>{esc(_fmt(result.pcl_present))}</td><td>{_quotes(result, 'pcl_present')}</td></tr>"
+        f"<tr><td>pcl_present</td><td>{esc(fmt_value(result.pcl_present))}</td><td>{_quotes(result, 'pcl_present')}</td></tr>"
     ]
     for key in (*FEATURE_KEYS, *OPTIONAL_FEATURE_KEYS):
         value = getattr(result.features, key)
         rows.append(
             f'<tr><td><span class="chip f-{_css_name(key)}"></span>{esc(key)}</td>'
-            f"<td>{esc(_fmt(value))}</td><td>{_quotes(result, key)}</td></tr>"
+            f"<td>{esc(fmt_value(value))}</td><td>{_quotes(result, key)}</td></tr>"
         )
     return (
         '<table class="features"><thead><tr><th>feature</th><th>value</th><th>evidence</th></tr></thead><tbody>'
@@ -232,10 +242,10 @@ def _lesions_table(result: ResultLine) -> str:
     body = []
     for i, lesion in enumerate(result.lesions):
         cat = cats[i] if i < len(cats) else None
-        cells = "".join(f"<td>{esc(_fmt(getattr(lesion, c)))}</td>" for c in _LESION_COLUMNS)
+        cells = "".join(f"<td>{esc(fmt_value(getattr(lesion, c)))}</td>" for c in _LESION_COLUMNS)
         marker = " ★" if i == index else ""
         body.append(
-            f"<tr{' class=index' if i == index else ''}><td>{i}{marker}</td><td>{esc(_fmt(cat))}</td>{cells}</tr>"
+            f"<tr{' class=index' if i == index else ''}><td>{i}{marker}</td><td>{esc(fmt_value(cat))}</td>{cells}</tr>"
         )
     return f'<table class="lesions"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
@@ -245,7 +255,7 @@ def _trace(result: ResultLine) -> str:
     trace = result.derived.trace
     fired = sum(1 for t in trace if t.fired)
     rows = "".join(
-        f'<tr class="{"fired" if t.fired else "quiet"}"><td>{esc(t.rule)}</td><td>{esc(_fmt(t.lesion))}</td>'
+        f'<tr class="{"fired" if t.fired else "quiet"}"><td>{esc(t.rule)}</td><td>{esc(fmt_value(t.lesion))}</td>'
         f"<td>{'yes' if t.fired else 'no'}</td><td>{esc(t.effect)}</td>"
         f"<td><code>{esc(json.dumps(t.inputs, default=str, sort_keys=True))}</code></td></tr>"
         for t in trace

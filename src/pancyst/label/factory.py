@@ -50,23 +50,14 @@ def read_items(path: Path, *, split: str | None = None, limit: int | None = None
     return items
 
 
-class _Given(Extractor):
-    """Stands in for a backend so the pipeline can assemble an extraction it did not make."""
-
-    name = "given"
-
-    def extract(self, report: ReportInput) -> Extraction:
-        raise NotImplementedError
-
-
 class _Assembler:
     """Index lesion, category and report-level features, via the pipeline (None if unavailable)."""
 
     def __init__(self, profile: str) -> None:
         try:
-            from pancyst.pipeline import Pipeline
+            from pancyst.pipeline import GivenExtractor, Pipeline
 
-            self.pipeline: Any = Pipeline(_Given(), profile=profile)
+            self.pipeline: Any = Pipeline(GivenExtractor(), profile=profile)
         except Exception as exc:  # guideline engine missing or profile unreadable
             log.warning(
                 "label: no guideline engine (%s); reasoning names the largest lesion", type(exc).__name__
