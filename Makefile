@@ -56,7 +56,8 @@ run: setup
 	$(BIN)/pancyst extract data/samples/reports.csv -o out/results.jsonl
 	$(BIN)/pancyst extract data/samples/reports.csv -o out/results.parquet --format parquet --quiet
 	$(BIN)/pancyst extract data/samples/reports.csv -o out/review.html --format html --quiet
-	@echo "Wrote out/results.jsonl, out/results.parquet and out/review.html"
+	$(BIN)/pancyst track data/samples/series/reports.csv -o out/track --as-of 2026-01-01
+	@echo "Wrote out/results.jsonl, out/results.parquet, out/review.html and out/track/ (tables + timeline.html)"
 
 lint: setup
 	$(BIN)/ruff check src tests bench setup.py

@@ -18,12 +18,14 @@ from typing import Any, cast
 from pancyst.extract.base import Extractor
 from pancyst.guideline import Profile, evaluate_report, load_profile
 from pancyst.guideline.conditions import CLINICAL_INPUTS
+from pancyst.llm.output import extraction_from_gold
 from pancyst.schema import (
     REPORT_LEVEL_FEATURES,
     BadRow,
     Derived,
     Extraction,
     Features,
+    GoldLine,
     GuidelineRef,
     Lesion,
     NameVersion,
@@ -143,6 +145,20 @@ def batched(items: Iterable[Job], size: int) -> Iterator[list[Job]]:
         yield chunk
 
 
+def extraction_from_result(line: ResultLine) -> Extraction:
+    """A result line back as the extraction it was assembled from (an error line: no PCL yet)."""
+    if line.pcl_present is None:
+        return Extraction(pcl_present=False, exam_date=line.exam_date)
+    gold = GoldLine(
+        report_id=line.report_id,
+        pcl_present=line.pcl_present,
+        features=line.features or {},
+        evidence=line.evidence,
+        lesions=line.lesions,
+    )
+    return extraction_from_gold(gold).model_copy(update={"exam_date": line.exam_date})
+
+
 class GivenExtractor(Extractor):
     """Stands in for a backend so the pipeline can assemble an extraction made elsewhere.
 
@@ -181,6 +197,7 @@ class Pipeline:
             guideline=self.guideline_ref,
             exam_date=report.exam_date if report else None,
             patient_age=report.patient_age if report else None,
+            patient_id=report.patient_id if report else None,
             errors=errors,
         )
 
@@ -220,6 +237,7 @@ class Pipeline:
             guideline=self.guideline_ref,
             exam_date=exam_date,
             patient_age=report.patient_age,
+            patient_id=report.patient_id,
             warnings=warnings,
             flags=[str(flag) for flag in extraction.meta.get("flags", [])],
             meta={k: v for k, v in extraction.meta.items() if k != "flags"},

@@ -192,6 +192,7 @@ class ReportInput(_Strict):
     report_id: str
     text: str
     exam_date: dt.date | None = None
+    patient_id: str | None = Field(default=None, description="Links a patient's reports (`pancyst track`).")
     patient_age: float | None = None
     modality: str | None = None
     jaundice: bool | None = None
@@ -240,6 +241,7 @@ class ResultLine(_Strict):
     schema_version: str = SCHEMA_VERSION
     exam_date: dt.date | None = None
     patient_age: float | None = None
+    patient_id: str | None = None
     errors: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     flags: list[str] = Field(default_factory=list, description="Review flags, e.g. hybrid disagreements.")

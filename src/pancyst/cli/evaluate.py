@@ -41,16 +41,27 @@ def _warn(warnings: list[str]) -> None:
 
 @app.command("evaluate")
 def evaluate_cmd(
-    gold: Annotated[
-        Path,
-        typer.Option("--gold", help="Gold labels, JSONL (GoldLine per line).", exists=True, dir_okay=False),
-    ],
     pred: Annotated[
         Path,
         typer.Option(
-            "--pred", help="Predictions, JSONL from `pancyst extract`.", exists=True, dir_okay=False
+            "--pred",
+            help="Predictions: JSONL from `pancyst extract` (a `pancyst track` folder with --track).",
+            exists=True,
         ),
     ],
+    gold: Annotated[
+        Path | None,
+        typer.Option("--gold", help="Gold labels, JSONL (GoldLine per line).", exists=True, dir_okay=False),
+    ] = None,
+    track: Annotated[
+        Path | None,
+        typer.Option(
+            "--track",
+            help="Score a `pancyst track` folder against this gold folder (`synth --patients`).",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
     outdir: Annotated[
         Path | None, typer.Option("--outdir", "-o", help="Write metrics.json and report.md here.")
     ] = None,
@@ -66,6 +77,13 @@ def evaluate_cmd(
     ] = 25,
 ) -> None:
     """Score predictions against gold labels: feature accuracy, PCL detection, risk-category macro-F1."""
+    if track is not None:
+        _evaluate_track(track, pred, outdir)
+        return
+    if gold is None or pred.is_dir():
+        raise _fail(
+            "give --gold GOLD.jsonl and a --pred JSONL file (or --track GOLD_DIR with a --pred folder)"
+        )
     try:
         result = evaluate(
             read_jsonl(str(gold), keep_blank=True),
@@ -83,6 +101,25 @@ def evaluate_cmd(
         (outdir / "metrics.json").write_text(result.to_json() + "\n", encoding="utf-8")
         (outdir / "report.md").write_text(render_markdown(result, max_errors=max_errors), encoding="utf-8")
         _err.print(f"wrote {outdir / 'metrics.json'} and {outdir / 'report.md'}", highlight=False)
+
+
+def _evaluate_track(gold_dir: Path, pred_dir: Path, outdir: Path | None) -> None:
+    from pancyst.evaluate.track import evaluate_track, render_track
+
+    if not pred_dir.is_dir():
+        raise _fail("--track needs --pred to be the folder `pancyst track -o` wrote")
+    try:
+        scores = evaluate_track(gold_dir, pred_dir)
+    except (ValueError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    _warn(scores.warnings)
+    text = render_track(scores)
+    Console().print(text, markup=False, highlight=False)
+    if outdir is not None:
+        outdir.mkdir(parents=True, exist_ok=True)
+        (outdir / "track_metrics.json").write_text(scores.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        (outdir / "track_report.md").write_text(text + "\n", encoding="utf-8")
+        _err.print(f"wrote {outdir / 'track_metrics.json'} and {outdir / 'track_report.md'}", highlight=False)
 
 
 def _agreement_table(result: AgreementResult) -> Table:

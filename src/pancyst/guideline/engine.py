@@ -123,6 +123,20 @@ class Scope(_Frozen):
     max_age: float = 120
 
 
+class TrackingSpec(_Frozen):
+    """How a patient's series is followed (`pancyst track`): when surveillance may stop, the grace window.
+
+    ``stop_when_stable_for: schedule`` means the index cyst may leave surveillance once it has not
+    grown for as long as its stratum's whole schedule lasts (ACR 2017: "stop if stable" after the
+    listed exams); ``never`` keeps every patient under surveillance (lifelong follow-up)."""
+
+    stop_when_stable_for: Literal["schedule", "never"] = "schedule"
+    grace_months: float = Field(default=3.0, ge=0)
+    fukuoka_growth_mm: float = Field(default=5.0, gt=0, description="Growth flag: at least this over...")
+    fukuoka_window_months: float = Field(default=24.0, gt=0, description="...this many months.")
+    kyoto_rate_mm_per_year: float = Field(default=2.5, gt=0, description="Growth-rate flag.")
+
+
 class Profile(_Frozen):
     """A named, versioned guideline: growth bands, stigmata, worrisome features, recommendation list."""
 
@@ -139,6 +153,7 @@ class Profile(_Frozen):
     # clinical inputs the rules read that reports rarely state: a missing one is taken as absent, and
     # the output says so (derived.assumed_absent)
     optional_inputs: list[str] = Field(default_factory=list)
+    tracking: TrackingSpec = Field(default_factory=TrackingSpec)
 
     @field_validator("optional_inputs")
     @classmethod

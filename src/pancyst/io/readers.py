@@ -25,6 +25,7 @@ from pancyst.schema import BadRow, ReportInput
 FORMATS: tuple[str, ...] = ("csv", "tsv", "jsonl", "parquet", "txt")
 OPTIONAL_COLUMNS: tuple[str, ...] = (
     "exam_date",
+    "patient_id",
     "patient_age",
     "modality",
     "jaundice",
@@ -471,8 +472,19 @@ def _show(raw: Any) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
+def parse_patient_id(raw: Any) -> str | None:
+    """A patient id as text (an MRN read as a number by a CSV tool: 1234.0 -> "1234"); blank -> None."""
+    if _blank(raw):
+        return None
+    value = _as_id(raw)
+    if value is None:
+        raise ValueError(f"not a patient id: {_show(raw)}")
+    return value
+
+
 _PARSERS = {
     "exam_date": parse_exam_date,
+    "patient_id": parse_patient_id,
     "patient_age": parse_age,
     "modality": parse_modality,
     "jaundice": parse_bool,

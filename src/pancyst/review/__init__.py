@@ -2,6 +2,7 @@
 
 Pure Python over sqlite; the web app (``pancyst.webapp``) is one front end to it."""
 
+from pancyst.pipeline import extraction_from_result
 from pancyst.review.db import StoreError
 from pancyst.review.edits import (
     LESION_FIELDS,
@@ -10,7 +11,6 @@ from pancyst.review.edits import (
     EditError,
     FieldSpec,
     apply_form,
-    extraction_from_result,
     field_spec,
     recompute,
 )

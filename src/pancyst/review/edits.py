@@ -18,9 +18,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from pancyst.guideline import load_profile
-from pancyst.llm.output import extraction_from_gold
 from pancyst.pipeline import GivenExtractor, Pipeline
-from pancyst.schema import Extraction, GoldLine, Lesion, ReportInput, ResultLine
+from pancyst.schema import Extraction, Lesion, ReportInput, ResultLine
 
 REVIEW_EXTRACTOR = ("review", "1")
 # What a reviewer may edit: the report-level features and, per lesion, its features.
@@ -112,20 +111,6 @@ def parse_value(spec: FieldSpec, raw: str, where: str) -> Any:
             raise EditError(f"{where}: {text!r} is not a whole number of at least 1")
         return int(number)
     return number
-
-
-def extraction_from_result(line: ResultLine) -> Extraction:
-    """A result line back as the extraction it was assembled from (an error line: no PCL yet)."""
-    if line.pcl_present is None:
-        return Extraction(pcl_present=False, exam_date=line.exam_date)
-    gold = GoldLine(
-        report_id=line.report_id,
-        pcl_present=line.pcl_present,
-        features=line.features or {},
-        evidence=line.evidence,
-        lesions=line.lesions,
-    )
-    return extraction_from_gold(gold).model_copy(update={"exam_date": line.exam_date})
 
 
 def _drop_evidence(spans: list[Any], field: str) -> list[Any]:

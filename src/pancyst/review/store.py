@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from pancyst.pipeline import extraction_from_result
 from pancyst.review.db import StoreError, connect, get_meta, set_meta
-from pancyst.review.edits import Change, extraction_from_result, recompute
+from pancyst.review.edits import Change, recompute
 from pancyst.schema import FEATURE_KEYS, OPTIONAL_FEATURE_KEYS, Extraction, ReportInput, ResultLine
 
 STORE_VERSION = "1"

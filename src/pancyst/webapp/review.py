@@ -15,6 +15,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from pancyst.io.review import evidence_marks, text_block
+from pancyst.pipeline import extraction_from_result
 from pancyst.review import (
     LESION_FIELDS,
     REPORT_FIELDS,
@@ -24,7 +25,7 @@ from pancyst.review import (
     ReviewStore,
     field_spec,
 )
-from pancyst.review.edits import add_lesion, apply_form, extraction_from_result, remove_lesion
+from pancyst.review.edits import add_lesion, apply_form, remove_lesion
 from pancyst.review.store import CATEGORY_FILTERS, FILTER_FEATURES, Entry
 from pancyst.schema import Extraction, Lesion, ResultLine, Span
 from pancyst.webapp.common import make_app
