@@ -283,12 +283,37 @@ def test_solid_lesion_is_not_what_the_addendum_corrects() -> None:
             [(6, "head"), (4, "neck")],
         ),
         ("Cysts in the pancreatic head and tail measuring 8 and 5 mm.", [(8, "head"), (5, "tail")]),
+        # each size written before its own place
+        (
+            "Pancreas: Two pancreatic cysts: 9 mm in the neck and 6 mm in the uncinate process.",
+            [(9, "neck"), (6, "uncinate")],
+        ),
+        (
+            "Two pancreatic cysts measuring 8 mm in the pancreatic head and 5 mm in the tail of the pancreas.",
+            [(8, "head"), (5, "tail")],
+        ),
+        (
+            "PANCREAS: Three cysts, 4 mm within the head, 11 mm in the body and 6 mm in the tail.",
+            [(4, "head"), (11, "body"), (6, "tail")],
+        ),
     ],
 )
 def test_group_sentence_gives_each_place_its_size(text: str, expected: list[tuple[float, str]]) -> None:
     ext = run(text)
     assert [(les.size_mm, les.location) for les in ext.lesions] == expected
     assert ext.multiplicity == "multiple"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PANCREAS: Two cysts, the larger 9 mm in the neck; the other in the tail.",  # one size, two places
+        "PANCREAS: Cysts in the head and tail, the largest 9 mm in the head.",
+    ],
+)
+def test_sizes_that_do_not_pair_one_to_one_stay_one_group(text: str) -> None:
+    ext = run(text)
+    assert len([les for les in ext.lesions if les.size_mm is not None]) == 1
 
 
 def test_respectively_pairs_priors_too() -> None:

@@ -206,10 +206,9 @@ def _distribute(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) ->
     else:
         if len(currents) != len(places):
             return []
-        for place, size in zip(places, currents, strict=True):
-            if not (place[2] <= size.start and P.PLACE_SIZE_GAP_RE.fullmatch(t, place[2], size.start)):
-                return []
-            pairs.append((place, size, None))
+        pairs = _paired(t, places, currents)
+        if not pairs:
+            return []
         # "head 7mm (prev 4mm), body 10mm (prev 10mm), tail 5mm (new)": a prior goes with the size before it
         for p in priors:
             k = max((i for i, (_, size, _) in enumerate(pairs) if size.end <= p.start), default=None)
@@ -230,6 +229,24 @@ def _distribute(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) ->
             part.prior_date = part.prior_interval = None
         out.append(part)
     return out
+
+
+def _paired(
+    t: str, places: list[tuple[str, int, int]], sizes: list[Measurement]
+) -> list[tuple[tuple[str, int, int], Measurement, Measurement | None]]:
+    """Places and sizes paired one to one when each size is written right after its place ("head 5 mm,
+    tail (9 mm)") or right before it ("9 mm in the neck and 6 mm in the uncinate process"); else none."""
+    after = all(
+        p[2] <= m.start and P.PLACE_SIZE_GAP_RE.fullmatch(t, p[2], m.start)
+        for p, m in zip(places, sizes, strict=True)
+    )
+    before = all(
+        m.end <= p[1] and P.SIZE_PLACE_GAP_RE.fullmatch(t, m.end, p[1])
+        for p, m in zip(places, sizes, strict=True)
+    )
+    if not (after or before):
+        return []
+    return [(p, m, None) for p, m in zip(places, sizes, strict=True)]
 
 
 def solid_veto(t: str, lo: int, hi: int) -> bool:
