@@ -52,7 +52,12 @@ def _extracted(
         extractor = get_extractor(backend, **options)
     except Exception as exc:  # unknown backend or option, missing model: a usage problem
         raise _fail(f"cannot start backend {backend!r}: {exc}") from None
-    return list(Pipeline(extractor, profile=profile).run(rows))
+    return [_compact(line) for line in Pipeline(extractor, profile=profile).run(rows)]
+
+
+def _compact(line: ResultLine) -> ResultLine:
+    """What the series needs of a line: its reading. Derived values (and their traces) are recomputed."""
+    return line.model_copy(update={"derived": None}) if line.derived is not None else line
 
 
 def _from_results(rows: list[ReportInput | BadRow], path: Path) -> tuple[list[ResultLine], list[str]]:
@@ -70,7 +75,7 @@ def _from_results(rows: list[ReportInput | BadRow], path: Path) -> tuple[list[Re
                  "extractor": {"name": "none", "version": "-"}, "guideline": {"profile": "-", "version": "-"},
                  "errors": ["no result line for this report in --from-results"]}
             )  # fmt: skip
-        lines.append(line)
+        lines.append(_compact(line))
     notes = [f"{missing} report(s) have no result line in {path}: error rows"] if missing else []
     return lines, notes
 
@@ -121,16 +126,18 @@ def track_cmd(
     else:
         lines, notes = _extracted(rows, backend, parse_options(option or []), profile), []
     inputs = [r if isinstance(r, ReportInput) else _placeholder(r) for r in rows]
-    result = track_patients(
-        list(zip(inputs, lines, strict=True)), as_of=day, grace_months=grace_months, profile=prof
-    )
+    del rows
     try:
         output.mkdir(parents=True, exist_ok=True)
+        with (output / "results.jsonl").open("w", encoding="utf-8") as fh:
+
+            def write(line: ResultLine) -> None:
+                fh.write(line.model_dump_json() + "\n")
+
+            pairs = list(zip(inputs, lines, strict=True))
+            result = track_patients(pairs, as_of=day, grace_months=grace_months, profile=prof, sink=write)
         for name in ("exams", "lesions", "patients", "conflicts"):
             write_table(output, name, getattr(result, name))
-        (output / "results.jsonl").write_text(
-            "".join(line.model_dump_json() + "\n" for line in result.lines), encoding="utf-8"
-        )
         (output / "timeline.html").write_text(
             render_timeline(result.exams, result.lesions, result.patients), encoding="utf-8"
         )

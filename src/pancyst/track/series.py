@@ -10,7 +10,7 @@ earlier report's measurement wins (it is what was measured; a stated prior is a 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -280,15 +280,19 @@ def track_patients(
     profile: Profile | str = "acr2017",
     rules: LinkRules | None = None,
     given: dict[tuple[str, int], str] | None = None,
+    sink: Callable[[ResultLine], None] | None = None,
 ) -> SeriesResult:
     """Every patient's series: the exams, lesions, patients and conflicts tables, and adjusted lines.
 
     `given` holds known lesion ids (report_id, lesion index) -> id: the gold tables of a synthetic
-    series are made this way, by the same code with the gold links."""
+    series are made this way, by the same code with the gold links. With `sink`, each adjusted line
+    goes there as soon as its patient is done instead of into the result (a large run's lines, with
+    their rule traces, are never all in memory)."""
     prof = load_profile(profile) if isinstance(profile, str) else profile
     grace = prof.tracking.grace_months if grace_months is None else grace_months
     rules = rules or load_rules()
     out = SeriesResult()
+    emit = sink if sink is not None else out.lines.append
     groups, alone = group_patients(pairs)
     if alone:
         out.warnings.append(f"{alone} report(s) have no patient_id: each is its own patient")
@@ -300,7 +304,7 @@ def track_patients(
             why = _error(report, line)
             if why is not None:
                 rows.append(_error_row(patient_id, report, line, why))
-                out.lines.append(line)
+                emit(line)
             else:
                 exams.append(_Exam(report, line, report.exam_date or line.exam_date))  # type: ignore[arg-type]
         exams.sort(key=lambda e: e.date)  # stable: same-day exams keep input order
@@ -312,7 +316,8 @@ def track_patients(
             rows = patient.exam_rows(as_of, grace) + rows
             out.lesions += patient.lesion_rows()
             out.conflicts += patient.conflicts
-            out.lines += patient.lines
+            for adjusted in patient.lines:
+                emit(adjusted)
             n_lesions = len(patient.tracks)
         else:
             n_lesions = 0
