@@ -30,8 +30,16 @@ from pancyst.webapp import create_review_app
 from pancyst.webapp.common import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync")  # fmt: skip
+FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 
 def _driver() -> webdriver.Chrome:

@@ -38,8 +38,23 @@ def test_export_without_a_database(tmp_path: Path) -> None:
 
 def test_study_create_prints_tokens_once_and_export_writes_readings(sample_run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "s.sqlite"
-    args = ["study", "create", str(sample_run.results), "--reports", str(sample_run.reports), "--db", str(db),
-            "--readers", "ana,ben", "--cases", "5", "--seed", "3", "--adjudicator", "cy"]  # fmt: skip
+    args = [
+        "study",
+        "create",
+        str(sample_run.results),
+        "--reports",
+        str(sample_run.reports),
+        "--db",
+        str(db),
+        "--readers",
+        "ana,ben",
+        "--cases",
+        "5",
+        "--seed",
+        "3",
+        "--adjudicator",
+        "cy",
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     store = StudyStore(db)
@@ -70,8 +85,16 @@ def test_a_review_database_is_not_a_study(sample_run, tmp_path: Path) -> None:  
 
 def test_agreement_prints_intervals_and_confusion(tmp_path: Path) -> None:
     path = tmp_path / "readings.csv"
-    rows = [("r1", "a", "1"), ("r1", "b", "1"), ("r2", "a", "2"), ("r2", "b", "3"), ("r3", "a", "none"),
-            ("r3", "b", "none"), ("r4", "a", "2"), ("r4", "b", "2")]  # fmt: skip
+    rows = [
+        ("r1", "a", "1"),
+        ("r1", "b", "1"),
+        ("r2", "a", "2"),
+        ("r2", "b", "3"),
+        ("r3", "a", "none"),
+        ("r3", "b", "none"),
+        ("r4", "a", "2"),
+        ("r4", "b", "2"),
+    ]
     path.write_text("report_id,reader,category\n" + "".join(f"{r},{n},{c}\n" for r, n, c in rows))
     result = runner.invoke(
         app, ["agreement", str(path), "--bootstrap", "200", "-o", str(tmp_path / "a.json")]

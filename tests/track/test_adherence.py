@@ -17,10 +17,17 @@ YEARLY = Recommendation(action="surveillance", stratum="s", schedule=[(12, 5), (
 D0 = dt.date(2020, 1, 15)
 
 
-def _adh(next_exam: dt.date | None, *, as_of: dt.date = dt.date(2030, 1, 1), stable: float | None = 0.0,
-         rec: Recommendation | None = YEARLY, profile: str = "acr2017") -> str:  # fmt: skip
-    return adherence_of(D0, rec, next_exam, as_of=as_of, grace_months=3, stable_months=stable,
-                        profile=load_profile(profile))[0]  # fmt: skip
+def _adh(
+    next_exam: dt.date | None,
+    *,
+    as_of: dt.date = dt.date(2030, 1, 1),
+    stable: float | None = 0.0,
+    rec: Recommendation | None = YEARLY,
+    profile: str = "acr2017",
+) -> str:
+    return adherence_of(
+        D0, rec, next_exam, as_of=as_of, grace_months=3, stable_months=stable, profile=load_profile(profile)
+    )[0]
 
 
 def test_add_months_clamps_to_the_month_end() -> None:

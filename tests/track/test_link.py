@@ -26,11 +26,13 @@ def _ids(result: SeriesResult, report: str) -> dict[str, str]:
 
 
 def test_a_cyst_renamed_to_the_body_tail_junction_keeps_its_id(run_series: Run) -> None:
-    result = run_series([
-        _row("a", "2018-01-01", "PANCREAS: 14 mm cyst in the pancreatic body. No duct dilatation."),
-        _row("b", "2019-01-05", "PANCREAS: The known 15 mm cyst at the body/tail junction is unchanged."),
-        _row("c", "2020-01-09", "PANCREAS: 15 mm cystic lesion in the pancreatic tail."),
-    ])  # fmt: skip
+    result = run_series(
+        [
+            _row("a", "2018-01-01", "PANCREAS: 14 mm cyst in the pancreatic body. No duct dilatation."),
+            _row("b", "2019-01-05", "PANCREAS: The known 15 mm cyst at the body/tail junction is unchanged."),
+            _row("c", "2020-01-09", "PANCREAS: 15 mm cystic lesion in the pancreatic tail."),
+        ]
+    )
     rows = [by_report(result)[r][0] for r in "abc"]
     assert len({r["lesion_id"] for r in rows}) == 1 and [r["status"] for r in rows][1:] == ["seen_before"] * 2
     assert rows[2]["location"] == "tail" and rows[0]["location"] == "body"
@@ -38,30 +40,56 @@ def test_a_cyst_renamed_to_the_body_tail_junction_keeps_its_id(run_series: Run) 
 
 
 def test_two_cysts_that_swap_rank_keep_their_ids(run_series: Run) -> None:
-    result = run_series([
-        _row("a", "2018-01-01", "PANCREAS: 20 mm cyst in the pancreatic tail. A 9 mm cyst in the pancreatic head."),
-        _row("b", "2019-01-05", "PANCREAS: 10 mm cyst in the pancreatic head. 21 mm cyst in the pancreatic tail."),
-    ])  # fmt: skip
+    result = run_series(
+        [
+            _row(
+                "a",
+                "2018-01-01",
+                "PANCREAS: 20 mm cyst in the pancreatic tail. A 9 mm cyst in the pancreatic head.",
+            ),
+            _row(
+                "b",
+                "2019-01-05",
+                "PANCREAS: 10 mm cyst in the pancreatic head. 21 mm cyst in the pancreatic tail.",
+            ),
+        ]
+    )
     assert _ids(result, "a") == _ids(result, "b")
     assert len(set(_ids(result, "a").values())) == 2
 
 
 def test_a_new_cyst_gets_a_new_id(run_series: Run) -> None:
-    result = run_series([
-        _row("a", "2018-01-01", "PANCREAS: 8 mm cyst in the pancreatic tail."),
-        _row("b", "2019-01-05", "PANCREAS: 8 mm cyst in the pancreatic tail, unchanged. New 6 mm cyst in the pancreatic head."),
-    ])  # fmt: skip
+    result = run_series(
+        [
+            _row("a", "2018-01-01", "PANCREAS: 8 mm cyst in the pancreatic tail."),
+            _row(
+                "b",
+                "2019-01-05",
+                "PANCREAS: 8 mm cyst in the pancreatic tail, unchanged. New 6 mm cyst in the pancreatic head.",
+            ),
+        ]
+    )
     rows = {r["location"]: r for r in by_report(result)["b"]}
     assert rows["tail"]["status"] == "seen_before" and rows["head"]["status"] == "new"
     assert rows["head"]["lesion_id"] != rows["tail"]["lesion_id"]
 
 
 def test_a_resected_cyst_and_a_resolved_one(run_series: Run) -> None:
-    result = run_series([
-        _row("a", "2018-01-01", "PANCREAS: 25 mm cyst in the pancreatic tail. 7 mm cyst in the pancreatic head."),
-        _row("b", "2019-01-05", "HISTORY: Status post distal pancreatectomy. PANCREAS: 7 mm cyst in the pancreatic head."),
-        _row("c", "2020-01-10", "PANCREAS: No pancreatic cyst. Post-surgical changes."),
-    ])  # fmt: skip
+    result = run_series(
+        [
+            _row(
+                "a",
+                "2018-01-01",
+                "PANCREAS: 25 mm cyst in the pancreatic tail. 7 mm cyst in the pancreatic head.",
+            ),
+            _row(
+                "b",
+                "2019-01-05",
+                "HISTORY: Status post distal pancreatectomy. PANCREAS: 7 mm cyst in the pancreatic head.",
+            ),
+            _row("c", "2020-01-10", "PANCREAS: No pancreatic cyst. Post-surgical changes."),
+        ]
+    )
     statuses = {(r["report_id"], r["status"]) for r in result.lesions}
     assert ("b", "resected") in statuses and ("c", "resolved") in statuses
     resected = next(r for r in result.lesions if r["status"] == "resected")
@@ -69,16 +97,21 @@ def test_a_resected_cyst_and_a_resolved_one(run_series: Run) -> None:
 
 
 def test_different_patients_never_share_a_lesion(run_series: Run) -> None:
-    result = run_series([
-        _row("a", "2018-01-01", "PANCREAS: 8 mm cyst in the pancreatic tail.", pid="P1"),
-        _row("b", "2019-01-05", "PANCREAS: 8 mm cyst in the pancreatic tail.", pid="P2"),
-    ])  # fmt: skip
+    result = run_series(
+        [
+            _row("a", "2018-01-01", "PANCREAS: 8 mm cyst in the pancreatic tail.", pid="P1"),
+            _row("b", "2019-01-05", "PANCREAS: 8 mm cyst in the pancreatic tail.", pid="P2"),
+        ]
+    )
     assert by_report(result)["a"][0]["lesion_id"] != by_report(result)["b"][0]["lesion_id"]
 
 
 _LOCS = st.sampled_from(["head", "uncinate", "neck", "body", "tail", "unspecified"])
-_LESION = st.builds(lambda loc, size: Lesion(location=loc, size_mm=size, evidence=[]), _LOCS,
-                    st.one_of(st.none(), st.floats(2, 60)))  # fmt: skip
+_LESION = st.builds(
+    lambda loc, size: Lesion(location=loc, size_mm=size, evidence=[]),
+    _LOCS,
+    st.one_of(st.none(), st.floats(2, 60)),
+)
 
 
 @settings(max_examples=80, deadline=None)

@@ -25,10 +25,12 @@ def _exam(result: SeriesResult, rid: str) -> dict[str, Any]:
 
 
 def test_growth_comes_from_the_earlier_report_when_this_one_states_no_prior(run_series: Run) -> None:
-    result = run_series([
-        _row("a", "2018-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail."),
-        _row("b", "2019-01-01", "PANCREAS: 16 mm cyst in the pancreatic tail."),
-    ])  # fmt: skip
+    result = run_series(
+        [
+            _row("a", "2018-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail."),
+            _row("b", "2019-01-01", "PANCREAS: 16 mm cyst in the pancreatic tail."),
+        ]
+    )
     lesion = by_report(result)["b"][0]
     assert (lesion["acr_growth"], lesion["prior_size_mm"], lesion["prior_report_id"]) == ("grew", 10.0, "a")
     assert lesion["growth_rate_mm_per_year"] == pytest.approx(6.0, abs=0.02)
@@ -41,10 +43,16 @@ def test_growth_comes_from_the_earlier_report_when_this_one_states_no_prior(run_
 
 
 def test_a_stated_prior_that_contradicts_the_earlier_report_is_flagged_and_loses(run_series: Run) -> None:
-    result = run_series([
-        _row("a", "2018-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail."),
-        _row("b", "2019-01-01", "PANCREAS: 11 mm cyst in the pancreatic tail, previously 5 mm on 01/01/2018."),
-    ])  # fmt: skip
+    result = run_series(
+        [
+            _row("a", "2018-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail."),
+            _row(
+                "b",
+                "2019-01-01",
+                "PANCREAS: 11 mm cyst in the pancreatic tail, previously 5 mm on 01/01/2018.",
+            ),
+        ]
+    )
     lesion = by_report(result)["b"][0]
     assert lesion["prior_size_mm"] == 10.0 and lesion["acr_growth"] == "not_grown"
     assert lesion["conflicts"] == "stated_prior_disagrees"
@@ -52,48 +60,58 @@ def test_a_stated_prior_that_contradicts_the_earlier_report_is_flagged_and_loses
 
 
 def test_a_stated_prior_that_agrees_is_kept(run_series: Run) -> None:
-    result = run_series([
-        _row("a", "2018-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail."),
-        _row("b", "2019-01-01", "PANCREAS: 11 mm cyst in the pancreatic tail, previously 10 mm."),
-    ])  # fmt: skip
+    result = run_series(
+        [
+            _row("a", "2018-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail."),
+            _row("b", "2019-01-01", "PANCREAS: 11 mm cyst in the pancreatic tail, previously 10 mm."),
+        ]
+    )
     assert result.conflicts == [] and by_report(result)["b"][0]["prior_size_mm"] == 10.0
 
 
 def test_one_exam_patients_and_reports_without_patient_id(run_series: Run) -> None:
-    result = run_series([
-        _row("a", "2018-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail.", pid=None),
-        _row("b", "2018-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail.", pid=None),
-        _row("c", "2018-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail.", pid="P9"),
-    ])  # fmt: skip
+    result = run_series(
+        [
+            _row("a", "2018-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail.", pid=None),
+            _row("b", "2018-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail.", pid=None),
+            _row("c", "2018-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail.", pid="P9"),
+        ]
+    )
     assert result.warnings == ["2 report(s) have no patient_id: each is its own patient"]
     assert len(result.patients) == 3 and all(p["n_exams"] == 1 for p in result.patients)
     assert {_exam(result, r)["adherence"] for r in "abc"} == {"lost_to_follow_up"}
 
 
 def test_missing_or_bad_dates_give_an_error_row(run_series: Run) -> None:
-    result = run_series([
-        _row("a", "2018-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail."),
-        _row("b", None, "PANCREAS: 12 mm cyst in the pancreatic tail."),
-    ])  # fmt: skip
+    result = run_series(
+        [
+            _row("a", "2018-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail."),
+            _row("b", None, "PANCREAS: 12 mm cyst in the pancreatic tail."),
+        ]
+    )
     assert _exam(result, "b")["errors"].startswith("no exam_date") and _exam(result, "b")["adherence"] is None
     assert _exam(result, "a")["errors"] is None
     assert result.patients[0]["n_exams"] == 1 and result.patients[0]["n_error_exams"] == 1
 
 
 def test_same_day_and_out_of_order_input(run_series: Run) -> None:
-    result = run_series([
-        _row("late", "2020-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail."),
-        _row("early", "2019-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail."),
-    ])  # fmt: skip
+    result = run_series(
+        [
+            _row("late", "2020-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail."),
+            _row("early", "2019-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail."),
+        ]
+    )
     assert _exam(result, "early")["next_exam_date"].isoformat() == "2020-01-01"
     assert by_report(result)["late"][0]["status"] == "seen_before"
 
 
 def test_tables_round_trip_with_their_schemas(run_series: Run, tmp_path: Path) -> None:
-    result = run_series([
-        _row("a", "2018-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail."),
-        _row("b", "2019-01-01", "PANCREAS: 16 mm cyst in the pancreatic tail."),
-    ])  # fmt: skip
+    result = run_series(
+        [
+            _row("a", "2018-01-01", "PANCREAS: 10 mm cyst in the pancreatic tail."),
+            _row("b", "2019-01-01", "PANCREAS: 16 mm cyst in the pancreatic tail."),
+        ]
+    )
     for name in TABLES:
         write_table(tmp_path, name, getattr(result, name))
         for suffix in (".parquet", ".csv"):

@@ -26,10 +26,16 @@ from webapp_helpers import HOSTILE_ID, HOSTILE_TEXT
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 FLAGS = (
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--window-size=1400,1000",
-)  # fmt: skip
+)
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +77,9 @@ def _wait_text(driver: Any, css: str, expected: str) -> None:
     WebDriverWait(driver, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, css).text.strip() == expected)
 
 
-def test_review_correct_see_category_change_and_export(browser: Any, review_url: str, review_db: Path,
-                                                       tmp_path: Path) -> None:  # fmt: skip
+def test_review_correct_see_category_change_and_export(
+    browser: Any, review_url: str, review_db: Path, tmp_path: Path
+) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 

@@ -35,8 +35,11 @@ def test_unknown_report_is_404(review_client: Any) -> None:
 
 def test_correct_a_feature_and_the_category_follows(review_client: Any, review_db) -> None:  # type: ignore[no-untyped-def]
     store = ReviewStore(review_db)
-    entry = next(e for e in (store.at(p) for p in range(store.count())) if e and e.result.derived
-                 and e.result.derived.risk_category == 1)  # fmt: skip
+    entry = next(
+        e
+        for e in (store.at(p) for p in range(store.count()))
+        if e and e.result.derived and e.result.derived.risk_category == 1
+    )
     url = f"/r/{entry.position}"
     page = review_client.get(url).get_data(as_text=True)
     assert text_of(page, "category") == "1"

@@ -65,8 +65,9 @@ def test_a_reader_sees_only_their_own_cases_and_answers(
 def test_blind_arm_hides_the_model_and_assisted_shows_it(sample_run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     for arm in ("blind", "assisted"):
         path = tmp_path / f"{arm}.sqlite"
-        _, tokens = StudyStore.create(path, sample_run.lines, sample_run.texts, readers=["a", "b"], cases=4,
-                                      seed=1, arm=arm)  # fmt: skip
+        _, tokens = StudyStore.create(
+            path, sample_run.lines, sample_run.texts, readers=["a", "b"], cases=4, seed=1, arm=arm
+        )
         client = _login(create_study_app(str(path), bootstrap=0), tokens["a"])
         page = client.get("/case/1").get_data(as_text=True)
         assert ('id="model-category"' in page) is (arm == "assisted")
@@ -89,8 +90,9 @@ def test_readings_are_locked_and_validated(study_app: Any, study: tuple[Path, di
 
 def test_features_when_the_study_asks(sample_run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "f.sqlite"
-    _, tokens = StudyStore.create(path, sample_run.lines, sample_run.texts, readers=["a", "b"], cases=2,
-                                  seed=1, ask_features=True)  # fmt: skip
+    _, tokens = StudyStore.create(
+        path, sample_run.lines, sample_run.texts, readers=["a", "b"], cases=2, seed=1, ask_features=True
+    )
     client = _login(create_study_app(str(path), bootstrap=0), tokens["a"])
     page = client.get("/case/1").get_data(as_text=True)
     assert 'name="mpd_dilated"' in page

@@ -190,9 +190,17 @@ def study_create(
     names = [n.strip() for n in readers.split(",") if n.strip()]
     try:
         store, tokens = StudyStore.create(
-            db, lines, texts, readers=names, cases=cases, seed=seed, arm=arm, stratify=stratify,
-            ask_features=ask_features, adjudicator=adjudicator,
-        )  # fmt: skip
+            db,
+            lines,
+            texts,
+            readers=names,
+            cases=cases,
+            seed=seed,
+            arm=arm,
+            stratify=stratify,
+            ask_features=ask_features,
+            adjudicator=adjudicator,
+        )
     except StoreError as exc:
         raise _fail(str(exc)) from None
     n_cases = len(store.slots(names[0]))

@@ -71,10 +71,15 @@ def _from_results(rows: list[ReportInput | BadRow], path: Path) -> tuple[list[Re
         if line is None:
             missing += 1
             line = ResultLine.model_validate(
-                {"report_id": row.report_id, "pcl_present": None, "features": None,
-                 "extractor": {"name": "none", "version": "-"}, "guideline": {"profile": "-", "version": "-"},
-                 "errors": ["no result line for this report in --from-results"]}
-            )  # fmt: skip
+                {
+                    "report_id": row.report_id,
+                    "pcl_present": None,
+                    "features": None,
+                    "extractor": {"name": "none", "version": "-"},
+                    "guideline": {"profile": "-", "version": "-"},
+                    "errors": ["no result line for this report in --from-results"],
+                }
+            )
         lines.append(_compact(line))
     notes = [f"{missing} report(s) have no result line in {path}: error rows"] if missing else []
     return lines, notes

@@ -103,8 +103,12 @@ def _unlike(a: dict[str, Any], b: dict[str, Any]) -> float | None:
 
 def align(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> dict[int, int]:
     """Predicted observation index -> gold observation index, within one report, cheapest first."""
-    pairs = sorted((c, pi, gi) for pi, p in enumerate(pred) for gi, g in enumerate(gold)
-                   if (c := _unlike(g, p)) is not None)  # fmt: skip
+    pairs = sorted(
+        (c, pi, gi)
+        for pi, p in enumerate(pred)
+        for gi, g in enumerate(gold)
+        if (c := _unlike(g, p)) is not None
+    )
     out: dict[int, int] = {}
     used: set[int] = set()
     for _, pi, gi in pairs:
@@ -146,10 +150,16 @@ def score_linking(
     precision, recall = _ratio(true, len(pred_pairs)), _ratio(true, len(gold_pairs))
     f1 = 2 * precision * recall / (precision + recall) if precision and recall else None
     scores = LinkScores(
-        precision=precision, recall=recall, f1=f1, gold_pairs=len(gold_pairs), pred_pairs=len(pred_pairs),
-        true_pairs=true, aligned_observations=aligned,
-        gold_observations=sum(map(len, gold_obs.values())), pred_observations=sum(map(len, pred_obs.values())),
-    )  # fmt: skip
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        gold_pairs=len(gold_pairs),
+        pred_pairs=len(pred_pairs),
+        true_pairs=true,
+        aligned_observations=aligned,
+        gold_observations=sum(map(len, gold_obs.values())),
+        pred_observations=sum(map(len, pred_obs.values())),
+    )
     return scores, matched
 
 

@@ -143,16 +143,25 @@ class StudyStore:
         with connect(path, kind="study", create=True) as conn:
             conn.executescript(_SCHEMA)
             for key, value in {
-                "arm": arm, "seed": str(seed), "stratify": "1" if stratify else "0",
-                "ask_features": "1" if ask_features else "0", "created": now(), "secret": secrets.token_hex(32),
-            }.items():  # fmt: skip
+                "arm": arm,
+                "seed": str(seed),
+                "stratify": "1" if stratify else "0",
+                "ask_features": "1" if ask_features else "0",
+                "created": now(),
+                "secret": secrets.token_hex(32),
+            }.items():
                 set_meta(conn, key, value)
             for case_id, line in enumerate(picked):
                 conn.execute(
                     "INSERT INTO cases VALUES (?, ?, ?, ?, ?)",
-                    (case_id, line.report_id, reports[line.report_id].model_dump_json(),
-                     line.model_dump_json(), _model_category(line)),
-                )  # fmt: skip
+                    (
+                        case_id,
+                        line.report_id,
+                        reports[line.report_id].model_dump_json(),
+                        line.model_dump_json(),
+                        _model_category(line),
+                    ),
+                )
             for name, role in people.items():
                 conn.execute("INSERT INTO people VALUES (?, ?, ?)", (name, role, token_hash(tokens[name])))
             for name, order in reader_orders(len(picked), readers, seed=seed).items():
@@ -275,8 +284,11 @@ class StudyStore:
 
     def progress(self) -> dict[str, tuple[int, int]]:
         """reader → (answered, assigned)."""
-        return {name: (sum(s.answered for s in slots), len(slots)) for name in self.readers()
-                for slots in [self.slots(name)]}  # fmt: skip
+        out: dict[str, tuple[int, int]] = {}
+        for name in self.readers():
+            slots = self.slots(name)
+            out[name] = (sum(s.answered for s in slots), len(slots))
+        return out
 
     def export(self, path: str | Path, *, with_model: bool = True) -> int:
         """Long-format readings CSV (report_id, reader, category, seconds, ...); returns rows written."""
@@ -301,8 +313,18 @@ class StudyStore:
             out.writerow(header)
             for r in rows:
                 features = json.loads(r["features_json"] or "{}")
-                out.writerow([r["report_id"], r["reader"], r["category"], r["seconds"], r["position"] + 1,
-                              self.arm, r["answered_at"], *(features.get(k, "") for k in feature_keys)])  # fmt: skip
+                out.writerow(
+                    [
+                        r["report_id"],
+                        r["reader"],
+                        r["category"],
+                        r["seconds"],
+                        r["position"] + 1,
+                        self.arm,
+                        r["answered_at"],
+                        *(features.get(k, "") for k in feature_keys),
+                    ]
+                )
                 n += 1
             for report_id, category in model if with_model else []:
                 if report_id in read:

@@ -54,12 +54,22 @@ class _Cyst:
 def _due_months(cysts: list[_Cyst], age: int) -> int:
     """The interval ACR 2017 gives these cysts now (what a patient on schedule would keep)."""
     lesions = [
-        Lesion(size_mm=c.size10 / 10, location=c.location, presumed_type=PRESUMED[c.kind],
-               mpd_communication="present" if c.kind == "bd_ipmn" else "not_stated")
+        Lesion(
+            size_mm=c.size10 / 10,
+            location=c.location,
+            presumed_type=PRESUMED[c.kind],
+            mpd_communication="present" if c.kind == "bd_ipmn" else "not_stated",
+        )
         for c in cysts
-    ]  # fmt: skip
-    derived = evaluate_report(lesions, mpd_diameter_mm=None, mpd_dilated="no", jaundice=None, patient_age=age,
-                              profile=load_profile("acr2017"))  # fmt: skip
+    ]
+    derived = evaluate_report(
+        lesions,
+        mpd_diameter_mm=None,
+        mpd_dilated="no",
+        jaundice=None,
+        patient_age=age,
+        profile=load_profile("acr2017"),
+    )
     rec = derived.recommendation
     return rec.schedule[0][0] if rec is not None and rec.action == "surveillance" and rec.schedule else 24
 
@@ -102,10 +112,16 @@ def _render(
 ) -> tuple[ReportPlan, Writer, Any]:
     template = pick(rng, _TEMPLATES)
     plan = ReportPlan(
-        modality=rng.choice(["CT", "MRI", "MRI"]), template=template, exam_date=exam_date, exam_date_meta=True,
-        exam_date_in_text=rng.random() < 0.3, age=age, sex=rng.choice(["woman", "man"]), jaundice=None,
+        modality=rng.choice(["CT", "MRI", "MRI"]),
+        template=template,
+        exam_date=exam_date,
+        exam_date_meta=True,
+        exam_date_in_text=rng.random() < 0.3,
+        age=age,
+        sex=rng.choice(["woman", "man"]),
+        jaundice=None,
         pcl=bool(lesions),
-    )  # fmt: skip
+    )
     plan.date_style = "eu" if template == "british" else "us"
     plan.lesions = lesions
     plan.duct = DuctPlan(state=rng.choice(["no", "no_num", "none"]), d10=rng.choice([20, 25, 30]))

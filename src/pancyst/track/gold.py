@@ -38,10 +38,15 @@ def write_gold(outdir: Path, lines: list[dict[str, Any]], *, as_of: dt.date) -> 
 
 
 _LESION_KEYS = {
-    "size": "size_mm", "location": "location", "type": "presumed_type", "communication": "mpd_communication",
-    "mural_nodule": "mural_nodule", "wall_thickening": "wall_thickening", "septations": "septations",
+    "size": "size_mm",
+    "location": "location",
+    "type": "presumed_type",
+    "communication": "mpd_communication",
+    "mural_nodule": "mural_nodule",
+    "wall_thickening": "wall_thickening",
+    "septations": "septations",
     "prior": "prior_size_mm",
-}  # fmt: skip
+}
 _REPORT_KEYS = ("mpd_dilated", "mpd_diameter_mm", "multiplicity")
 
 
@@ -70,12 +75,19 @@ def read_series_yaml(labels: Path, texts: Path | None = None) -> list[dict[str, 
             day = dt.date.fromisoformat(str(source["date"]))
             first = first or day
             lesions = exam.get("lesions") or []
-            lines.append({
-                "report_id": exam["report"], "patient_id": source_patient["id"], "text": source["text"],
-                "exam_date": day.isoformat(), "patient_age": source_patient["age"] + (day - first).days // 365,
-                "pcl_present": bool(lesions),
-                "features": {k: str(exam[k]) if k == "mpd_dilated" else exam[k] for k in _REPORT_KEYS if k in exam},
-                "lesions": [_gold_lesion(le) for le in lesions],
-                "gold_lesion_ids": [f"{source_patient['id']}:{le['lesion']}" for le in lesions],
-            })  # fmt: skip
+            lines.append(
+                {
+                    "report_id": exam["report"],
+                    "patient_id": source_patient["id"],
+                    "text": source["text"],
+                    "exam_date": day.isoformat(),
+                    "patient_age": source_patient["age"] + (day - first).days // 365,
+                    "pcl_present": bool(lesions),
+                    "features": {
+                        k: str(exam[k]) if k == "mpd_dilated" else exam[k] for k in _REPORT_KEYS if k in exam
+                    },
+                    "lesions": [_gold_lesion(le) for le in lesions],
+                    "gold_lesion_ids": [f"{source_patient['id']}:{le['lesion']}" for le in lesions],
+                }
+            )
     return lines

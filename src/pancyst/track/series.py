@@ -127,10 +127,12 @@ class _Patient:
             if self.rules.agrees(lesion.prior_size_mm, source.size_mm):
                 return lesion
             self._conflict(
-                n, track, "stated_prior_disagrees",
+                n,
+                track,
+                "stated_prior_disagrees",
                 f"stated prior {lesion.prior_size_mm:g} mm; {source.report_id} ({source.exam_date}) measured "
                 f"{source.size_mm:g} mm, which is used",
-            )  # fmt: skip
+            )
         self.sources[(n, i)] = source
         return lesion.model_copy(
             update={
@@ -142,9 +144,15 @@ class _Patient:
 
     def _conflict(self, n: int, track: Track, kind: str, detail: str) -> None:
         self.conflicts.append(
-            {"patient_id": self.id, "lesion_id": track.lesion_id, "report_id": self.exams[n].report.report_id,
-             "exam_date": self.exams[n].date, "kind": kind, "detail": detail}
-        )  # fmt: skip
+            {
+                "patient_id": self.id,
+                "lesion_id": track.lesion_id,
+                "report_id": self.exams[n].report.report_id,
+                "exam_date": self.exams[n].date,
+                "kind": kind,
+                "detail": detail,
+            }
+        )
 
     def _reassemble(self, n: int) -> ResultLine:
         exam = self.exams[n]
@@ -157,8 +165,14 @@ class _Patient:
             for (m, i), src in sorted(self.sources.items())
             if m == n
         ]
-        return line.model_copy(update={"warnings": [*exam.line.warnings, *notes], "flags": exam.line.flags,
-                                       "meta": exam.line.meta, "extractor": exam.line.extractor})  # fmt: skip
+        return line.model_copy(
+            update={
+                "warnings": [*exam.line.warnings, *notes],
+                "flags": exam.line.flags,
+                "meta": exam.line.meta,
+                "extractor": exam.line.extractor,
+            }
+        )
 
     # ---- rows --------------------------------------------------------------------------------------
     def lesion_rows(self) -> list[dict[str, Any]]:
@@ -166,16 +180,29 @@ class _Patient:
         for event in self.events:
             exam = self.exams[event.exam]
             row: dict[str, Any] = {
-                "patient_id": self.id, "lesion_id": event.track.lesion_id, "report_id": exam.report.report_id,
-                "exam_date": exam.date, "status": event.status, "size_mm": None, "location": None,
-                "presumed_type": None, "acr_growth": None, "growth_rate_mm_per_year": None,
-                "fukuoka_growth": None, "kyoto_growth": None, "prior_size_mm": None, "prior_report_id": None,
+                "patient_id": self.id,
+                "lesion_id": event.track.lesion_id,
+                "report_id": exam.report.report_id,
+                "exam_date": exam.date,
+                "status": event.status,
+                "size_mm": None,
+                "location": None,
+                "presumed_type": None,
+                "acr_growth": None,
+                "growth_rate_mm_per_year": None,
+                "fukuoka_growth": None,
+                "kyoto_growth": None,
+                "prior_size_mm": None,
+                "prior_report_id": None,
                 "conflicts": None,
-            }  # fmt: skip
+            }
             if event.observation is not None:
                 row.update(self._growth(event.exam, event.observation, event.track))
-            mine = [c["kind"] for c in self.conflicts if c["lesion_id"] == event.track.lesion_id
-                    and c["report_id"] == exam.report.report_id]  # fmt: skip
+            mine = [
+                c["kind"]
+                for c in self.conflicts
+                if c["lesion_id"] == event.track.lesion_id and c["report_id"] == exam.report.report_id
+            ]
             row["conflicts"] = "|".join(mine) or None
             rows.append(row)
         return rows
@@ -197,13 +224,18 @@ class _Patient:
         ]
         source = self.sources.get((n, obs.lesion))
         return {
-            "size_mm": size, "location": lesion.location, "presumed_type": lesion.presumed_type,
-            "acr_growth": growth_status(size, prior, self.profile), "growth_rate_mm_per_year": rate,
-            "fukuoka_growth": None if size is None or not window
+            "size_mm": size,
+            "location": lesion.location,
+            "presumed_type": lesion.presumed_type,
+            "acr_growth": growth_status(size, prior, self.profile),
+            "growth_rate_mm_per_year": rate,
+            "fukuoka_growth": None
+            if size is None or not window
             else any(size - before >= spec.fukuoka_growth_mm for before in window),
             "kyoto_growth": None if rate is None else rate >= spec.kyoto_rate_mm_per_year,
-            "prior_size_mm": prior, "prior_report_id": source.report_id if source else None,
-        }  # fmt: skip
+            "prior_size_mm": prior,
+            "prior_report_id": source.report_id if source else None,
+        }
 
     def _stable_months(self, n: int) -> float | None:
         """Months the index cyst has gone without growing (since first seen or since it last grew)."""
@@ -227,20 +259,34 @@ class _Patient:
             derived = line.derived
             rec = derived.recommendation if derived else None
             following = self.exams[n + 1].date if n + 1 < len(self.exams) else None
-            adherence, due = adherence_of(exam.date, rec, following, as_of=as_of, grace_months=grace,
-                                          stable_months=self._stable_months(n), profile=self.profile)  # fmt: skip
+            adherence, due = adherence_of(
+                exam.date,
+                rec,
+                following,
+                as_of=as_of,
+                grace_months=grace,
+                stable_months=self._stable_months(n),
+                profile=self.profile,
+            )
             index = derived.index_lesion if derived else None
             track = self.track_of.get((n, index)) if index is not None else None
-            rows.append({
-                "patient_id": self.id, "report_id": exam.report.report_id, "exam_date": exam.date,
-                "index_lesion_id": track.lesion_id if track else None,
-                "risk_category": derived.risk_category if derived else None,
-                "recommendation_action": rec.action if rec else None,
-                "recommendation_text": rec.text if rec else None,
-                "next_due_months": next_due_months(rec) if adherence != "complete" else None,
-                "next_due_date": due, "next_exam_date": following, "adherence": adherence,
-                "series_prior": any(m == n for m, _ in self.sources), "errors": None,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "patient_id": self.id,
+                    "report_id": exam.report.report_id,
+                    "exam_date": exam.date,
+                    "index_lesion_id": track.lesion_id if track else None,
+                    "risk_category": derived.risk_category if derived else None,
+                    "recommendation_action": rec.action if rec else None,
+                    "recommendation_text": rec.text if rec else None,
+                    "next_due_months": next_due_months(rec) if adherence != "complete" else None,
+                    "next_due_date": due,
+                    "next_exam_date": following,
+                    "adherence": adherence,
+                    "series_prior": any(m == n for m, _ in self.sources),
+                    "errors": None,
+                }
+            )
         return rows
 
 
@@ -252,24 +298,39 @@ def _patient_row(
     cats = [e["risk_category"] for e in valid if e["risk_category"] is not None]
     counts = {k: sum(e["adherence"] == k for e in valid) for k in ("on_time", "early", "late")}
     return {
-        "patient_id": patient_id, "n_exams": len(valid), "n_error_exams": n_errors, "n_lesions": n_lesions,
-        "first_exam_date": valid[0]["exam_date"] if valid else None, "last_exam_date": last["exam_date"] if last else None,
+        "patient_id": patient_id,
+        "n_exams": len(valid),
+        "n_error_exams": n_errors,
+        "n_lesions": n_lesions,
+        "first_exam_date": valid[0]["exam_date"] if valid else None,
+        "last_exam_date": last["exam_date"] if last else None,
         "highest_category": max(cats) if cats else None,
         "current_category": last["risk_category"] if last else None,
         "current_recommendation": last["recommendation_action"] if last else None,
         "current_next_due_date": last["next_due_date"] if last else None,
         "current_adherence": last["adherence"] if last else None,
-        "n_on_time": counts["on_time"], "n_early": counts["early"], "n_late": counts["late"],
-    }  # fmt: skip
+        "n_on_time": counts["on_time"],
+        "n_early": counts["early"],
+        "n_late": counts["late"],
+    }
 
 
 def _error_row(patient_id: str, report: ReportInput, line: ResultLine, why: str) -> dict[str, Any]:
     return {
-        "patient_id": patient_id, "report_id": report.report_id, "exam_date": report.exam_date or line.exam_date,
-        "index_lesion_id": None, "risk_category": None, "recommendation_action": None, "recommendation_text": None,
-        "next_due_months": None, "next_due_date": None, "next_exam_date": None, "adherence": None,
-        "series_prior": False, "errors": why,
-    }  # fmt: skip
+        "patient_id": patient_id,
+        "report_id": report.report_id,
+        "exam_date": report.exam_date or line.exam_date,
+        "index_lesion_id": None,
+        "risk_category": None,
+        "recommendation_action": None,
+        "recommendation_text": None,
+        "next_due_months": None,
+        "next_due_date": None,
+        "next_exam_date": None,
+        "adherence": None,
+        "series_prior": False,
+        "errors": why,
+    }
 
 
 def track_patients(

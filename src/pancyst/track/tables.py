@@ -11,24 +11,70 @@ import pyarrow.parquet as pq
 
 _S, _D, _F, _I, _B = pa.string(), pa.date32(), pa.float64(), pa.int32(), pa.bool_()
 
-EXAMS = pa.schema([
-    ("patient_id", _S), ("report_id", _S), ("exam_date", _D), ("index_lesion_id", _S), ("risk_category", _I),
-    ("recommendation_action", _S), ("recommendation_text", _S), ("next_due_months", _F), ("next_due_date", _D),
-    ("next_exam_date", _D), ("adherence", _S), ("series_prior", _B), ("errors", _S),
-])  # fmt: skip
-LESIONS = pa.schema([
-    ("patient_id", _S), ("lesion_id", _S), ("report_id", _S), ("exam_date", _D), ("status", _S), ("size_mm", _F),
-    ("location", _S), ("presumed_type", _S), ("acr_growth", _S), ("growth_rate_mm_per_year", _F),
-    ("fukuoka_growth", _B), ("kyoto_growth", _B), ("prior_size_mm", _F), ("prior_report_id", _S), ("conflicts", _S),
-])  # fmt: skip
-PATIENTS = pa.schema([
-    ("patient_id", _S), ("n_exams", _I), ("n_error_exams", _I), ("n_lesions", _I), ("first_exam_date", _D),
-    ("last_exam_date", _D), ("highest_category", _I), ("current_category", _I), ("current_recommendation", _S),
-    ("current_next_due_date", _D), ("current_adherence", _S), ("n_on_time", _I), ("n_early", _I), ("n_late", _I),
-])  # fmt: skip
-CONFLICTS = pa.schema([
-    ("patient_id", _S), ("lesion_id", _S), ("report_id", _S), ("exam_date", _D), ("kind", _S), ("detail", _S),
-])  # fmt: skip
+EXAMS = pa.schema(
+    [
+        ("patient_id", _S),
+        ("report_id", _S),
+        ("exam_date", _D),
+        ("index_lesion_id", _S),
+        ("risk_category", _I),
+        ("recommendation_action", _S),
+        ("recommendation_text", _S),
+        ("next_due_months", _F),
+        ("next_due_date", _D),
+        ("next_exam_date", _D),
+        ("adherence", _S),
+        ("series_prior", _B),
+        ("errors", _S),
+    ]
+)
+LESIONS = pa.schema(
+    [
+        ("patient_id", _S),
+        ("lesion_id", _S),
+        ("report_id", _S),
+        ("exam_date", _D),
+        ("status", _S),
+        ("size_mm", _F),
+        ("location", _S),
+        ("presumed_type", _S),
+        ("acr_growth", _S),
+        ("growth_rate_mm_per_year", _F),
+        ("fukuoka_growth", _B),
+        ("kyoto_growth", _B),
+        ("prior_size_mm", _F),
+        ("prior_report_id", _S),
+        ("conflicts", _S),
+    ]
+)
+PATIENTS = pa.schema(
+    [
+        ("patient_id", _S),
+        ("n_exams", _I),
+        ("n_error_exams", _I),
+        ("n_lesions", _I),
+        ("first_exam_date", _D),
+        ("last_exam_date", _D),
+        ("highest_category", _I),
+        ("current_category", _I),
+        ("current_recommendation", _S),
+        ("current_next_due_date", _D),
+        ("current_adherence", _S),
+        ("n_on_time", _I),
+        ("n_early", _I),
+        ("n_late", _I),
+    ]
+)
+CONFLICTS = pa.schema(
+    [
+        ("patient_id", _S),
+        ("lesion_id", _S),
+        ("report_id", _S),
+        ("exam_date", _D),
+        ("kind", _S),
+        ("detail", _S),
+    ]
+)
 TABLES: dict[str, pa.Schema] = {
     "exams": EXAMS,
     "lesions": LESIONS,

@@ -28,9 +28,11 @@ def _svg(points: dict[str, list[tuple[dt.date, float]]]) -> str:
     def y(s: float) -> float:
         return H - PAD + 10 - s / top * (H - 2 * PAD)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" role="img" aria-label="size over time">',
-             f'<line x1="{PAD}" y1="{H - PAD + 10}" x2="{W - PAD}" y2="{H - PAD + 10}" stroke="#94a3b8"/>',
-             f'<text x="4" y="14" font-size="11">{esc(f"{top:.0f}")} mm</text>']  # fmt: skip
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" role="img" aria-label="size over time">',
+        f'<line x1="{PAD}" y1="{H - PAD + 10}" x2="{W - PAD}" y2="{H - PAD + 10}" stroke="#94a3b8"/>',
+        f'<text x="4" y="14" font-size="11">{esc(f"{top:.0f}")} mm</text>',
+    ]
     for k, (lesion_id, pts) in enumerate(sorted(series.items())):
         color = _COLORS[k % len(_COLORS)]
         coords = " ".join(f"{x(d):.1f},{y(s):.1f}" for d, s in pts)
@@ -87,10 +89,14 @@ def render_timeline(
     for p in patients:
         pid = p["patient_id"]
         rows = sorted(by_patient[pid], key=lambda e: (e["exam_date"] is None, e["exam_date"] or dt.date.min))
-        summary = (f"{p['n_exams']} exam(s), {p['n_lesions']} lesion(s), highest category "
-                   f"{fmt_value(p['highest_category'])}, now: {fmt_value(p['current_adherence'])}")  # fmt: skip
-        sections.append(f'<section id="{esc(pid)}"><h2>{esc(pid)}</h2><p>{esc(summary)}</p>'
-                        f"{_svg(points.get(pid, {}))}{_exam_table(rows)}</section>")  # fmt: skip
+        summary = (
+            f"{p['n_exams']} exam(s), {p['n_lesions']} lesion(s), highest category "
+            f"{fmt_value(p['highest_category'])}, now: {fmt_value(p['current_adherence'])}"
+        )
+        sections.append(
+            f'<section id="{esc(pid)}"><h2>{esc(pid)}</h2><p>{esc(summary)}</p>'
+            f"{_svg(points.get(pid, {}))}{_exam_table(rows)}</section>"
+        )
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>pancyst timelines</title>'
         f"<style>{_CSS}</style></head><body><h1>Patient timelines</h1>"
