@@ -11,15 +11,13 @@ thinking time: it measures what the tool costs a reviewer, not how long reading 
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from pancyst.extract import get_extractor
 from pancyst.io.readers import read_reports
@@ -27,35 +25,10 @@ from pancyst.pipeline import Pipeline
 from pancyst.review import ReviewStore
 from pancyst.schema import ReportInput
 from pancyst.webapp import create_review_app
-from pancyst.webapp.common import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
-FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-
-
-def _driver() -> webdriver.Chrome:
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in FLAGS:
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-
-
-def _navigate(driver: webdriver.Chrome, element: object) -> None:
-    driver.execute_script("window.__old = true")
-    element.click()  # type: ignore[attr-defined]
-    WebDriverWait(driver, 10).until(
-        lambda d: d.execute_script("return window.__old === undefined && document.readyState === 'complete'")
-    )
+sys.path.insert(0, str(ROOT / "tests"))
+from browser_helpers import chromium, click_and_wait, live  # noqa: E402  (the tests' one way to drive chromium)
 
 
 def main() -> None:
@@ -68,14 +41,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "review.sqlite"
         ReviewStore.load(db, lines, texts)
-        server = make_server(create_review_app(str(db), "bench"))
-        threading.Thread(target=server.run, daemon=True).start()
-        driver = _driver()
+        driver = chromium()
         actions = 0
-        try:
+        with live(create_review_app(str(db), "bench")) as base:
             start = time.perf_counter()
-            driver.get(f"http://127.0.0.1:{server.effective_port}/reports")
-            _navigate(driver, driver.find_element(By.CSS_SELECTOR, "a.open"))
+            driver.get(f"{base}/reports")
+            click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "a.open"))
             actions += 1
             for k in range(n):
                 for button in driver.find_elements(By.CSS_SELECTOR, "button.ev")[:2]:
@@ -84,12 +55,10 @@ def main() -> None:
                 if k % 4 == 0 and driver.find_elements(By.ID, "lesion.0.septations"):
                     Select(driver.find_element(By.ID, "lesion.0.septations")).select_by_value("present")
                     actions += 1
-                _navigate(driver, driver.find_element(By.ID, "save-next"))
+                click_and_wait(driver, driver.find_element(By.ID, "save-next"))
                 actions += 1
             elapsed = time.perf_counter() - start
-        finally:
-            driver.quit()
-            server.close()
+        driver.quit()
         stats = ReviewStore(db).stats()
     print(f"reviewed {stats['reviewed']} reports, {stats['corrections']} corrections, {actions} actions")
     print(f"wall time {elapsed:.2f} s ({elapsed / n:.3f} s per report, {actions / n:.1f} actions per report)")

@@ -137,3 +137,16 @@ def test_the_new_cue_is_read_in_the_lesions_sentence() -> None:
         location="tail", size_mm=5, evidence=[Span(start=4, end=8, text=text[4:8], feature="size_mm")]
     )
     assert cue_of(text, head, load_rules()) == "new" and cue_of(text, tail, load_rules()) is None
+
+
+def test_cues_are_read_in_the_whole_sentence_not_up_to_a_decimal_point() -> None:
+    from pancyst.track.link import cue_of
+
+    text = "PANCREAS: The known cyst measures 1.4 cm in the tail. A new 6 mm cyst is in the head."
+    start = text.index("1.4 cm")
+    tail = Lesion(
+        location="tail",
+        size_mm=14,
+        evidence=[Span(start=start, end=start + 6, text="1.4 cm", feature="size_mm")],
+    )
+    assert cue_of(text, tail, load_rules()) == "seen"

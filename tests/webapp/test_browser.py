@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,57 +15,30 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from browser_helpers import chromium, click_and_wait, have_chromium, live
 from pancyst.cli import app as cli
 from pancyst.review import ReviewStore
 from pancyst.study import StudyStore
 from pancyst.webapp import create_review_app, create_study_app
-from pancyst.webapp.common import make_server
 from webapp_helpers import HOSTILE_ID, HOSTILE_TEXT
-
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1400,1000",
-)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
+    if not have_chromium():
         if os.environ.get("PANCYST_REQUIRE_BROWSER") == "1":
             pytest.fail("PANCYST_REQUIRE_BROWSER=1 but Debian's chromium / chromium-driver are not installed")
         pytest.skip("Debian's chromium and chromium-driver are not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = chromium()
     driver.implicitly_wait(3)
     yield driver
     driver.quit()
 
 
-def _live(app: Any) -> Iterator[str]:
-    server = make_server(app)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-
-
 @pytest.fixture
 def review_url(review_db: Path) -> Iterator[str]:
-    yield from _live(create_review_app(str(review_db), "browser"))
+    with live(create_review_app(str(review_db), "browser")) as url:
+        yield url
 
 
 def _wait_text(driver: Any, css: str, expected: str) -> None:
@@ -86,7 +57,7 @@ def test_review_correct_see_category_change_and_export(
     browser.get(f"{review_url}/reports?category=1")
     first = browser.find_element(By.CSS_SELECTOR, "a.open")
     report_id = first.text
-    _click_and_wait(browser, first)
+    click_and_wait(browser, first)
     assert browser.find_element(By.ID, "category").text == "1"
     browser.find_element(By.CSS_SELECTOR, 'button.ev[data-k="L0.size_mm"]').click()
     focused = browser.find_elements(By.CSS_SELECTOR, "mark.focus")
@@ -94,7 +65,7 @@ def test_review_correct_see_category_change_and_export(
     Select(browser.find_element(By.ID, "lesion.0.mural_nodule")).select_by_value("enhancing")
     _wait_text(browser, "#category", "3")  # recomputed by the engine as you edit, before saving
     assert "not saved" in browser.find_element(By.ID, "preview-note").text
-    _click_and_wait(browser, browser.find_element(By.ID, "mark-reviewed"))
+    click_and_wait(browser, browser.find_element(By.ID, "mark-reviewed"))
     _wait_text(browser, "#status", "reviewed")
     assert browser.find_element(By.ID, "category").text == "3"
     gold = tmp_path / "gold.jsonl"
@@ -136,18 +107,18 @@ def test_two_reader_study_kappa_on_the_results_page(browser: Any, sample_run, tm
     )
     cases = sorted(s.case_id for s in store.slots("r1"))
     plan = {"r1": ["1", "1", "2", "2", "3", "none"], "r2": ["1", "2", "2", "2", "3", "1"]}
-    for base in _live(create_study_app(str(path), bootstrap=200)):
+    with live(create_study_app(str(path), bootstrap=200)) as base:
         for reader, answers in plan.items():
             by_case = dict(zip(cases, answers, strict=True))
             _sign_in(browser, base, tokens[reader])
-            _click_and_wait(browser, browser.find_element(By.ID, "start"))
+            click_and_wait(browser, browser.find_element(By.ID, "start"))
             for slot in store.slots(reader):
                 browser.find_element(By.ID, f"cat-{by_case[slot.case_id]}").click()
-                _click_and_wait(browser, browser.find_element(By.ID, "submit-reading"))
+                click_and_wait(browser, browser.find_element(By.ID, "submit-reading"))
             assert "All done" in browser.find_element(By.ID, "progress").text
-            _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.inline button"))
+            click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.inline button"))
         _sign_in(browser, base, tokens["admin"])
-        _click_and_wait(browser, browser.find_element(By.ID, "results-link"))
+        click_and_wait(browser, browser.find_element(By.ID, "results-link"))
         kappa = browser.find_element(By.CSS_SELECTOR, 'tr[data-pair="r1|r2"] td.kappa').text
         # by hand: agreement 4/6; r1 {1:2, 2:2, 3:1, none:1}, r2 {1:2, 2:3, 3:1}:
         # chance (2*2 + 2*3 + 1*1) / 36 = 11/36, kappa = (24 - 11) / (36 - 11) = 13/25 = 0.520
@@ -166,26 +137,4 @@ def _sign_in(browser: Any, base: str, token: str) -> None:
 
     browser.get(f"{base}/login")
     browser.find_element(By.ID, "token").send_keys(token)
-    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#login button"))
-
-
-def _click_and_wait(browser: Any, element: Any) -> None:
-    """Click what loads a new page and wait until the new page has loaded.
-
-    The old page is marked first, so the wait knows the new document from the old one.
-    chromedriver sometimes reports such a click as failed because the page it clicked on is
-    already gone ("does not belong to the document"); the wait checks the navigation happened."""
-    from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    browser.execute_script("window.__pancystOld = true")
-    try:
-        element.click()
-    except WebDriverException as exc:
-        if "does not belong to the document" not in str(exc):
-            raise
-    WebDriverWait(browser, 10).until(
-        lambda d: d.execute_script(
-            "return window.__pancystOld === undefined && document.readyState === 'complete'"
-        )
-    )
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#login button"))

@@ -37,7 +37,7 @@ from pancyst.run import (
 from pancyst.run.output import Resumed
 from pancyst.schema import BadRow, ReportInput
 
-__all__ = ["app", "extract", "parse_options"]
+__all__ = ["app", "extract", "parse_columns", "parse_options"]
 
 EXIT_OK, EXIT_REPORT_ERRORS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT / SIGTERM, as shells report them
@@ -77,7 +77,7 @@ def parse_options(pairs: list[str]) -> dict[str, Any]:
     return options
 
 
-def _parse_columns(pairs: list[str]) -> dict[str, str]:
+def parse_columns(pairs: list[str]) -> dict[str, str]:
     columns: dict[str, str] = {}
     for pair in pairs:
         name, sep, source = pair.partition("=")
@@ -164,7 +164,7 @@ def extract(
         "cot": cot,
     }
     options.update({k: v for k, v in flags.items() if v is not None})
-    columns = _parse_columns(column or [])
+    columns = parse_columns(column or [])
 
     try:
         out_fmt = fmt or detect_output_format(output)

@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pancyst.cli._app import app
-from pancyst.cli.extract import _parse_columns
+from pancyst.cli.extract import parse_columns
 from pancyst.io.readers import InputError, read_reports
 from pancyst.schema import ReportInput, ResultLine
 
@@ -70,7 +70,7 @@ def read_report_texts(
     path: Path, id_col: str, text_col: str, column: list[str] | None
 ) -> dict[str, ReportInput]:
     """The reports by id (bad rows are skipped: their results are error lines anyway)."""
-    rows = read_reports(path, id_col=id_col, text_col=text_col, columns=_parse_columns(column or []))
+    rows = read_reports(path, id_col=id_col, text_col=text_col, columns=parse_columns(column or []))
     return {row.report_id: row for row in rows if isinstance(row, ReportInput)}
 
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from pancyst.cli._app import app
-from pancyst.cli.extract import _parse_columns, parse_options
+from pancyst.cli.extract import parse_columns, parse_options
 from pancyst.cli.review import read_results
 from pancyst.io.readers import InputError, parse_exam_date, read_reports
 from pancyst.schema import BadRow, ReportInput, ResultLine
@@ -122,7 +122,7 @@ def track_cmd(
     try:
         prof = load_profile(profile)
         rows = list(
-            read_reports(reports, id_col=id_col, text_col=text_col, columns=_parse_columns(column or []))
+            read_reports(reports, id_col=id_col, text_col=text_col, columns=parse_columns(column or []))
         )
     except (ProfileError, InputError, OSError, ValueError) as exc:
         raise _fail(str(exc)) from None

@@ -14,19 +14,18 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, Field
 
 from pancyst.evaluate.agreement import cohen_kappa
+from pancyst.schema import Growth
 from pancyst.track.adherence import ADHERENCE
+from pancyst.track.link import load_rules
 from pancyst.track.tables import read_table
 
-GROWTH_LABELS: tuple[str, ...] = ("grew", "not_grown", "no_prior")
+GROWTH_LABELS: tuple[str, ...] = get_args(Growth)
 ADHERENCE_LABELS: tuple[str, ...] = (*ADHERENCE, "missing")
-_ADJACENT = {
-    frozenset(p) for p in (("head", "uncinate"), ("head", "neck"), ("neck", "body"), ("body", "tail"))
-}
 Key = tuple[str, int]  # (report_id, n-th observation of that report in the gold table)
 
 
@@ -89,7 +88,7 @@ def _unlike(a: dict[str, Any], b: dict[str, Any]) -> float | None:
         else 0.3
         if "unspecified" in (la, lb)
         else 0.6
-        if frozenset((la, lb)) in _ADJACENT
+        if frozenset((la, lb)) in load_rules().adjacent
         else None
     )
     if loc is None:

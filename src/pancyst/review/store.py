@@ -248,17 +248,14 @@ class ReviewStore:
         with connect(self.path, kind="review") as conn:
             return [Item(**dict(row)) for row in conn.execute(sql, [*params, limit, offset])]
 
-    def neighbour(self, report_id: str, filters: Filters | None = None, *, step: int = 1) -> str | None:
-        """The next (step 1) or previous (step -1) report in list order among those `filters` match."""
+    def neighbour(self, position: int, filters: Filters | None = None, *, step: int = 1) -> int | None:
+        """The position of the next (step 1) or previous (step -1) report among those `filters` match."""
         where, params = (filters or Filters()).where()
         op, order = (">", "ASC") if step > 0 else ("<", "DESC")
-        sql = (
-            f"SELECT report_id FROM reports WHERE {where} AND position {op}"
-            f" (SELECT position FROM reports WHERE report_id = ?) ORDER BY position {order} LIMIT 1"
-        )
+        sql = f"SELECT position FROM reports WHERE {where} AND position {op} ? ORDER BY position {order} LIMIT 1"
         with connect(self.path, kind="review") as conn:
-            row = conn.execute(sql, [*params, report_id]).fetchone()
-        return None if row is None else str(row[0])
+            row = conn.execute(sql, [*params, position]).fetchone()
+        return None if row is None else int(row[0])
 
     def secret(self) -> str:
         """The key that signs this review's session cookies (made with the database, kept in it)."""

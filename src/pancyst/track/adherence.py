@@ -7,22 +7,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 
 from pancyst.guideline import Profile
 from pancyst.pipeline import DAYS_PER_MONTH
 from pancyst.schema import Recommendation
 
 Adherence = Literal["on_time", "early", "late", "lost_to_follow_up", "pending", "complete", "not_applicable"]
-ADHERENCE: tuple[str, ...] = (
-    "on_time",
-    "early",
-    "late",
-    "lost_to_follow_up",
-    "pending",
-    "complete",
-    "not_applicable",
-)
+ADHERENCE: tuple[str, ...] = get_args(Adherence)
 
 
 def add_months(day: dt.date, months: float) -> dt.date:

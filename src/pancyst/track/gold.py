@@ -14,7 +14,7 @@ from pancyst.schema import GoldLine, ReportInput, ResultLine
 from pancyst.track.series import SeriesResult, track_patients
 from pancyst.track.tables import write_table
 
-_INPUT_KEYS = ("report_id", "text", "exam_date", "patient_id", "patient_age", "modality", "jaundice")
+_INPUT_KEYS = tuple(ReportInput.model_fields)  # one input schema, as the label factory reads it
 
 
 def gold_series(lines: Iterable[dict[str, Any]], *, as_of: dt.date, profile: str = "acr2017") -> SeriesResult:

@@ -21,6 +21,7 @@ from typing import Any, Literal
 import yaml
 
 from pancyst.schema import Lesion
+from pancyst.text.sentences import split_sentences
 
 RULES_PATH = Path(__file__).with_name("linking.yaml")
 Status = Literal["new", "seen_before", "resolved", "resected"]
@@ -125,17 +126,19 @@ class LinkEvent:
     observation: Observation | None
 
 
-def sentence_around(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
-    stops = [i for i in (text.find(".", end), text.find("\n", end)) if i != -1]
-    return text[left : min(stops) if stops else len(text)]
+def sentence_around(text: str, start: int) -> str:
+    """The sentence (as the text layer splits them: "1.4 cm" and "Dr." end nothing) holding `start`."""
+    for a, b in split_sentences(text):
+        if a <= start < b:
+            return text[a:b]
+    return ""
 
 
 def cue_of(text: str, lesion: Lesion, rules: LinkRules) -> Literal["new", "seen"] | None:
     if not lesion.evidence:
         return None
     first = min(lesion.evidence, key=lambda s: s.start)
-    sentence = sentence_around(text, first.start, first.end)
+    sentence = sentence_around(text, first.start)
     if any(p.search(sentence) for p in rules.new):
         return "new"
     if any(p.search(sentence) for p in rules.seen):

@@ -187,21 +187,14 @@ def _page(entry: Entry, state: Extraction, result: ResultLine, error: str | None
         error=error,
         filters_query=_query(filters),
         filter_pairs=parse_qsl(_query(filters)),
-        previous=_position_of(store.neighbour(rid, filters, step=-1)),
-        next=_position_of(store.neighbour(rid, filters, step=1)),
+        previous=store.neighbour(entry.position, filters, step=-1),
+        next=store.neighbour(entry.position, filters, step=1),
     )
 
 
 def _lesion_category(result: ResultLine, n: int) -> int | None:
     cats = result.derived.lesion_categories if result.derived else []
     return cats[n] if n < len(cats) else None
-
-
-def _position_of(report_id: str | None) -> int | None:
-    if report_id is None:
-        return None
-    entry = _store().get(report_id)
-    return None if entry is None else entry.position
 
 
 def _entry(position: int) -> Entry:
@@ -247,7 +240,7 @@ def save(position: int) -> Response | tuple[str, int]:
     store.save(entry.report.report_id, state, changes, current_app.config["REVIEWER"], reviewed=reviewed)
     query = _query(filters)
     if action == "save_next":
-        following = _position_of(store.neighbour(entry.report.report_id, filters, step=1))
+        following = store.neighbour(entry.position, filters, step=1)
         if following is None:
             return redirect(url_for("review.reports") + (f"?{query}" if query else ""))
         position = following
