@@ -74,7 +74,7 @@ pytest: setup-ml
 test-compiled: setup-fast
 	$(FAST)/bin/pytest -n 2 tests/text tests/extract/test_rules.py tests/extract/test_rules_phrasing.py \
 	  tests/extract/test_rules_fast_paths.py tests/extract/test_compiled.py tests/test_pipeline.py \
-	  tests/extract/test_assertion.py tests/extract/test_rules_conventions.py
+	  tests/extract/test_assertion.py tests/extract/test_rules_conventions.py tests/guideline
 
 test: setup-ml lint typecheck pytest test-compiled
 

@@ -1,4 +1,4 @@
-"""A compiled (mypyc) build gives exactly the output of the Python source it was built from.
+"""A compiled (mypyc) build gives exactly the result lines of the Python source it was built from.
 
 Runs where pancyst is installed compiled (`make test-compiled`); skipped in the editable pure-Python venv.
 """
@@ -16,6 +16,7 @@ import pytest
 
 from pancyst.build import compiled_modules
 from pancyst.extract.rules import RulesExtractor
+from pancyst.pipeline import Pipeline
 from pancyst.schema import ReportInput
 from pancyst.synth.generator import generate
 
@@ -25,15 +26,20 @@ pytestmark = pytest.mark.skipif(not COMPILED, reason="pure-Python install; `make
 
 KEYS = ("report_id", "text", "exam_date", "patient_age", "modality", "jaundice")
 
-# Runs the same reports through the source tree's .py modules (PYTHONPATH=src shadows the installed build).
+# Runs the same reports through the source tree's .py modules (PYTHONPATH=src shadows the installed build):
+# the whole result line, so the compiled guideline engine (category, recommendation, trace) is compared too.
 PURE = """
 import json, sys
 import pancyst.extract.rules as rules
+import pancyst.guideline.engine as engine
 assert rules.__file__.endswith(".py"), rules.__file__
+assert engine.__file__.endswith(".py"), engine.__file__
+from pancyst.pipeline import Pipeline
 from pancyst.schema import ReportInput
-ext = rules.RulesExtractor()
+pipeline = Pipeline(rules.RulesExtractor())
 for line in open(sys.argv[1]):
-    print(ext.extract(ReportInput.model_validate_json(line)).model_dump_json())
+    report = ReportInput.model_validate_json(line)
+    print(pipeline.finish(report, pipeline.extractor.extract(report)).model_dump_json())
 """
 
 
@@ -52,8 +58,8 @@ def test_compiled_output_equals_source_output(tmp_path: Path) -> None:
     path = tmp_path / "inputs.jsonl"
     path.write_text("".join(inp.model_dump_json() + "\n" for inp in inputs))
 
-    ext = RulesExtractor()
-    compiled = [ext.extract(inp).model_dump_json() for inp in inputs]
+    pipeline = Pipeline(RulesExtractor())
+    compiled = [pipeline.finish(inp, pipeline.extractor.extract(inp)).model_dump_json() for inp in inputs]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     res = subprocess.run(
         [sys.executable, "-c", PURE, str(path)], env=env, capture_output=True, text=True, check=True

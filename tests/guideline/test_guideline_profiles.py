@@ -9,7 +9,7 @@ import yaml
 from guideline_helpers import run
 
 from pancyst.guideline import ProfileError, list_profiles, load_profile
-from pancyst.guideline.engine import _parse  # uncached, so each test reads its own file
+from pancyst.guideline.profile import _parse  # uncached, so each test reads its own file
 
 PACKAGED = Path(__file__).resolve().parents[2] / "src" / "pancyst" / "guideline" / "profiles"
 

@@ -8,9 +8,10 @@ import itertools
 import re
 from bisect import bisect_left
 
+from pancyst.construct import construct
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.model import Sentence, Value
-from pancyst.schema import Span, construct
+from pancyst.schema import Span
 from pancyst.text.context import ContextIndex
 from pancyst.text.dates import DateMention, IntervalMention, find_dates, find_intervals
 from pancyst.text.measurements import Measurement, find_measurements
