@@ -89,3 +89,40 @@ def test_the_chunk_gate_misses_no_synonym_or_mark(words: list[str], sep: str) ->
 
     with mock.patch.object(N, "_passes_needed", ungated):
         assert normalize(text).text == gated
+
+
+# Real words one edit from a rule word: reading them as the rule word made findings up ("a
+# multilobulated lesion" gained septations, "renal function" a junction).
+@pytest.mark.parametrize(
+    "word",
+    ["multilobulated", "multilobular", "lobulated", "function", "capillary", "staple", "called", "costs"],
+)
+def test_real_words_near_a_rule_word_are_left_alone(word: str) -> None:
+    assert (
+        normalize(f"a {word} finding near the pancreatic head").text
+        == f"a {word} finding near the pancreatic head"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("pancreas staart", "pancreas tail"),
+        ("Pankreaskopf", "pancreas head"),
+        ("Pankreasschwanz", "pancreas tail"),
+        ("cabeça do pâncreas", "head do pâncreas"),
+        ("processo uncinato", "uncinate process"),
+        ("coda del pancreas", "tail del pancreas"),
+    ],
+)
+def test_segment_words_of_other_languages(text: str, expected: str) -> None:
+    assert normalize(text).text == expected
+
+
+def test_a_synonym_with_top_level_alternatives_is_refused() -> None:
+    # the scan is gated on the letters each synonym opens with: "cabeza|cabeça" would hide "cabeça"
+    from pancyst.text.normalize import _stems
+
+    with pytest.raises(ValueError, match="write one entry each"):
+        _stems([["cabeza|cabeça", "head"]])
+    assert _stems([["corpus(?!\\s+(?:luteum|callosum))", "body"]]) == ("corpus",)

@@ -83,6 +83,16 @@ def _vocab() -> _Vocab:
     )
 
 
+_GROUP_RE = re.compile(r"\([^()]*\)")
+
+
+def _outside_groups(pattern: str) -> str:
+    """``pattern`` with every group taken out, innermost first: what is left is its top level."""
+    while (shorter := _GROUP_RE.sub("", pattern)) != pattern:
+        pattern = shorter
+    return pattern
+
+
 def _stems(pairs: list[list[str]]) -> tuple[str, ...]:
     """The plain letters each synonym pattern opens with (``quist(?:e|o)s`` -> ``quist``): a report
     that holds none of them needs no synonym scan."""
@@ -93,6 +103,11 @@ def _stems(pairs: list[list[str]]) -> tuple[str, ...]:
             raise ValueError(f"vocabulary.yaml: synonym {pattern!r} must open with a letter")
         if len(stem.group(0)) < 4:
             raise ValueError(f"vocabulary.yaml: synonym {pattern!r} must open with four plain letters")
+        if "|" in _outside_groups(pattern):
+            raise ValueError(
+                f"vocabulary.yaml: synonym {pattern!r} has alternatives: write one entry each, so that"
+                " each opens with its own letters"
+            )
         stems.append(stem.group(0))
     return tuple(sorted(set(stems)))
 

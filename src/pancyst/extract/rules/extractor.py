@@ -19,11 +19,12 @@ from pancyst.extract.rules.mentions import (
     continuation_mention,
     group_denial,
     list_item_mention,
+    part_of_a_lesion,
     sentence_mentions,
     solid_veto,
 )
 from pancyst.extract.rules.merge import merge_mentions, only_a_heading
-from pancyst.extract.rules.model import NO_LESION_SECTIONS, Mention
+from pancyst.extract.rules.model import NO_LESION_SECTIONS, LesionAcc, Mention
 from pancyst.schema import Extraction, ReportInput
 
 MAX_MENTIONS = 200
@@ -92,10 +93,12 @@ def _extract(doc: Doc) -> Extraction:
                 mentions.append(denial)  # "neither cyst has a nodule": about every lesion described
                 carry = "pancreas"
                 continue
-            # only cysts of other organs or negated ones: a new topic
-            current = None if organ != "pancreas" else current
-            carry = organ
-            continue
+            if not all(part_of_a_lesion(doc.t, am, sent.start) for am in sent_anchors):
+                # only cysts of other organs or negated ones: a new topic
+                current = None if organ != "pancreas" else current
+                carry = organ
+                continue
+            # only parts of a lesion ("Honeycomb structure with cystic areas"): read on as a continuation
         if organ not in (None, "pancreas"):
             current = None
             carry = organ
@@ -126,9 +129,22 @@ def _extract(doc: Doc) -> Extraction:
         # "Pancreatic cysts:" heading a list of numbered cysts is not one more cyst
         lesions = [les for les in lesions if not only_a_heading(doc, les)] or lesions
     if retractions and lesions:
-        lesions = []
+        lesions = _after_retraction(lesions, max(a for a, _ in retractions))
     ext = assemble(doc, lesions)
     return ext
+
+
+def _after_retraction(lesions: list[LesionAcc], retracted_at: int) -> list[LesionAcc]:
+    """SPEC §2, the exam as finally reported: after "it is not a pancreatic lesion", only a cyst the
+    report names again later ("The only pancreatic cyst is the 9 mm cyst in the head") is kept."""
+    return [
+        les
+        for les in lesions
+        if any(
+            m.anchor[0] > retracted_at and m.group != "continuation" and not m.provisional
+            for m in les.mentions
+        )
+    ]
 
 
 __all__ = ["RulesExtractor"]

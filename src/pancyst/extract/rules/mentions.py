@@ -39,7 +39,7 @@ def sentence_mentions(
         return []
     if len(anchors) > 1:
         # "a cystic mass … 46 mm with a solid/cystic component": a part of a lesion does not cut its clause
-        anchors = [am for am in anchors if not _part_of_a_lesion(t, am, sent.start)] or anchors[:1]
+        anchors = [am for am in anchors if not part_of_a_lesion(t, am, sent.start)] or anchors[:1]
     if len(anchors) > 1:
         # "a 16 mm cystic lesion (presumed side-branch IPMN)", "a cyst, likely a mucinous cystic neoplasm":
         # a diagnosis in apposition names the same lesion; it types it but does not split the sentence
@@ -116,7 +116,7 @@ def sentence_mentions(
             continue
         if group in ("solidcystic", "cysticnet") and P.MALIGNANT_RE.search(t, lo, hi):
             continue  # SPEC §2: a cystic part of a malignancy is no PCL
-        if _part_of_a_lesion(t, m, sent.start):
+        if part_of_a_lesion(t, m, sent.start):
             continue  # "Small cystic component.", "with cystic areas": part of another lesion, not a cyst
         if group == "lesion" and re.search(r"\bsolid\s+(?:\w+\s+)?$", t[max(lo, a - 20) : a]):
             continue  # "a 12 mm solid lesion": never a cyst, and not the lesion a later "the lesion" means
@@ -417,7 +417,7 @@ def _cystic_descriptor(t: str, lo: int, hi: int) -> bool:
     )
 
 
-def _part_of_a_lesion(t: str, am: re.Match[str], lo: int) -> bool:
+def part_of_a_lesion(t: str, am: re.Match[str], lo: int) -> bool:
     """ "cystic component / change", "... with cystic areas": a part of another lesion, not a lesion."""
     if anchor_group(am) != "cyst":
         return False

@@ -97,6 +97,8 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
                     or (last is not None and last.location is None and last.size is None)
                 ):
                     target = last  # a cyst named again without size or a new place is the one just described
+                if target is None and size is not None and _named_before(lesions, m):
+                    target = lesions[0]
                 if target is None:
                     for les in lesions:
                         lsize = les.size.value if les.size else None
@@ -127,6 +129,20 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
     return lesions
 
 
+def _named_before(lesions: list[LesionAcc], m: Mention) -> bool:
+    """The one lesion so far was only named, as one cyst, with nothing said of it (no size, place,
+    type or feature), in another section: the history names it ("A pancreatic cyst was found in
+    2022."), the findings describe it ("a 14 mm cyst in the body"). One cyst."""
+    if len(lesions) != 1 or m.count >= 2:
+        return False
+    les = lesions[0]
+    return (
+        les.count < 2
+        and all(getattr(les, name) is None for name in ALL_ATTRS)
+        and all(x.sent.kind != m.sent.kind for x in les.mentions)
+    )
+
+
 def _largest(lesions: list[LesionAcc]) -> LesionAcc:
     return max(lesions, key=lambda les: les.size.value if les.size else -1.0)
 
@@ -148,9 +164,13 @@ def _match(lesions: list[LesionAcc], m: Mention) -> LesionAcc | None:
             best = les
     if best is not None:
         return best
-    if size is not None and len(lesions) == 1 and loc is None:
+    if len(lesions) == 1 and lesions[0].size is None:
         les = lesions[0]
-        if les.size is None:
+        if size is not None and loc is None:
+            return les
+        if les.location is None and les.count < 2 and not m.new_signal and m.count < 2:
+            # the one cyst described, named again with the place it lacked ("a small cystic lesion in the
+            # pancreas" ... "IMPRESSION: small cystic lesion in the pancreatic tail")
             return les
     if size is not None and m.sent.kind == "addendum" and len(lesions) == 1:
         return lesions[0]

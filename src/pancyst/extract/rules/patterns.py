@@ -506,6 +506,10 @@ CORRECTION_BEFORE_RE: re.Pattern[str] = _pattern("CORRECTION_BEFORE_RE")
 CHANGE_FROM_RE: re.Pattern[str] = _pattern("CHANGE_FROM_RE")
 RANGE_FROM_RE: re.Pattern[str] = _pattern("RANGE_FROM_RE")
 DELTA_BEFORE_RE: re.Pattern[str] = _pattern("DELTA_BEFORE_RE")
+CHANGE_AMOUNT_BEFORE_RE: re.Pattern[str] = _pattern("CHANGE_AMOUNT_BEFORE_RE")
+CHANGE_AMOUNT_AFTER_RE: re.Pattern[str] = _pattern("CHANGE_AMOUNT_AFTER_RE")
+CHANGE_CUE_BEFORE_RE: re.Pattern[str] = _pattern("CHANGE_CUE_BEFORE_RE")
+CHANGE_OVER_AFTER_RE: re.Pattern[str] = _pattern("CHANGE_OVER_AFTER_RE")
 NODULE_BEFORE_GAP_RE: re.Pattern[str] = _pattern("NODULE_BEFORE_GAP_RE")
 NODULE_AFTER_GAP_RE: re.Pattern[str] = _pattern("NODULE_AFTER_GAP_RE")
 
@@ -574,6 +578,8 @@ BULLET: str = _FRAGMENTS["bullet"]
 # Derived, not written: every match of the pattern(s) each guards holds one of its words.
 _GUARDED: dict[str, tuple[str, ...]] = {
     "NODULE_WORDS": ("NODULE_RE",),
+    "CHANGE_WORDS": ("CHANGE_AMOUNT_BEFORE_RE", "CHANGE_CUE_BEFORE_RE"),
+    "CHANGE_AFTER_WORDS": ("CHANGE_AMOUNT_AFTER_RE",),
     "SEPTA_WORDS": ("SEPTA_ABSENT_RE", "SEPTA_PRESENT_RE"),
     "COMM_WORDS": ("COMM_RE",),
     "LOCATION_WORDS": ("LOCATION_RE",),
@@ -582,6 +588,8 @@ _GUARDED: dict[str, tuple[str, ...]] = {
     "SOLID_VETO_WORDS": ("SOLID_VETO_RE",),
 }
 NODULE_WORDS: tuple[str, ...] = _guard(*_GUARDED["NODULE_WORDS"])
+CHANGE_WORDS: tuple[str, ...] = _guard(*_GUARDED["CHANGE_WORDS"])
+CHANGE_AFTER_WORDS: tuple[str, ...] = _guard(*_GUARDED["CHANGE_AFTER_WORDS"])
 SEPTA_WORDS: tuple[str, ...] = _guard(*_GUARDED["SEPTA_WORDS"])
 COMM_WORDS: tuple[str, ...] = _guard(*_GUARDED["COMM_WORDS"])
 LOCATION_WORDS: tuple[str, ...] = _guard(*_GUARDED["LOCATION_WORDS"])

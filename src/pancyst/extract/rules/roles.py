@@ -63,6 +63,8 @@ def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int
         return "skip"
     if "by" in before and P.DELTA_BEFORE_RE.search(before):
         return "skip"
+    if _change_amount(t, before_full, m.end):
+        return "skip"
     mods = doc.ctx.modifiers(m.start, m.end, sent.start, sent.end)
     if NEGATED in mods and re.search(
         r"\b(?:not|rather\s+than|instead\s+of)\s+(?:\S+\s+){0,2}$", before_full[-25:]
@@ -136,6 +138,23 @@ def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int
         return "prior"
     # a date right after a measurement that is not the exam date marks a prior ("1.2 cm on 3/1/2022")
     return "current"
+
+
+def _change_amount(t: str, before: str, end: int) -> bool:
+    """A number that says how much a cyst changed ("grew 3 mm", "3 mm growth", "growth (3 mm over two
+    years)"): no size of it, now or before."""
+    tail = before[-40:].rstrip()
+    if has_any(tail, P.CHANGE_WORDS):
+        if _ends(P.CHANGE_AMOUNT_BEFORE_RE, tail):
+            return True
+        if tail.endswith("(") and _ends(P.CHANGE_CUE_BEFORE_RE, tail[:-1].rstrip()):
+            return bool(P.CHANGE_OVER_AFTER_RE.match(t, end))
+    return has_any(t[end : end + 40], P.CHANGE_AFTER_WORDS) and bool(P.CHANGE_AMOUNT_AFTER_RE.match(t, end))
+
+
+def _ends(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether a match of ``pattern`` ends ``text``."""
+    return any(m.end() == len(text) for m in pattern.finditer(text))
 
 
 def _date_near(doc: Doc, p: Measurement, lo: int, hi: int, sent: Sentence) -> DateMention | None:

@@ -1,0 +1,159 @@
+"""Rules backend: what a number or a later sentence does to the lesions already read.
+
+Change amounts are not sizes; a cyst named again with what it lacked is the same cyst; a retraction
+keeps the cyst the report names afterwards; a denied qualifier ("not a simple cyst") retracts nothing;
+segment words of other languages are places.
+"""
+
+import pytest
+
+from pancyst.extract.rules import RulesExtractor
+from pancyst.schema import Extraction, ReportInput, check_spans
+
+EXT = RulesExtractor()
+
+
+def run(text: str) -> Extraction:
+    ext = EXT.extract(ReportInput(report_id="t", text=text))
+    check_spans(text, ext)
+    return ext
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FINDINGS: 14 mm cyst in the pancreatic body, previously 11 mm.\n"
+        "IMPRESSION: Probable side-branch IPMN of the body with slow growth (3 mm over nearly two years).",
+        "FINDINGS: The pancreatic body cyst grew 3 mm and now measures 14 mm (previously 11 mm).",
+        "FINDINGS: Pancreatic body cyst measuring 14 mm, an increase of 3 mm from 11 mm in 2022.",
+        "FINDINGS: 14 mm pancreatic body cyst, previously 11 mm: 3 mm growth over 2 years.",
+    ],
+)
+def test_a_change_amount_is_no_size(text: str) -> None:
+    ext = run(text)
+    assert [(les.size_mm, les.prior_size_mm) for les in ext.lesions] == [(14.0, 11.0)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FINDINGS: Pancreatic body cyst of 14 mm, increased (14 mm, previously 11 mm).",
+        "FINDINGS: The cyst in the pancreatic body has grown to 14 mm from 11 mm.",
+    ],
+)
+def test_a_size_after_a_growth_word_is_still_a_size(text: str) -> None:
+    ext = run(text)
+    assert [les.size_mm for les in ext.lesions] == [14.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "location"),
+    [
+        (
+            "FINDINGS: Pancreas: a small T2-hyperintense cystic lesion, subcentimetric, without enhancement.\n"
+            "IMPRESSION: Incidental small cystic lesion in the pancreatic tail.",
+            None,
+            "tail",
+        ),
+        (
+            "FINDINGS: Pancreas: fluid collection, pseudocyst formation is suspected.\n"
+            "IMPRESSION: Pancreatic pseudocyst in the pancreatic body (28 mm).",
+            28.0,
+            "body",
+        ),
+        (
+            "HISTORY: A pancreatic cyst was found incidentally in 2022.\n"
+            "IMAGING: MRI of 12 March 2024 showed a 14 mm cyst in the pancreatic body.",
+            14.0,
+            "body",
+        ),
+    ],
+)
+def test_the_one_cyst_named_again_with_what_it_lacked_is_one_lesion(
+    text: str, size: float | None, location: str
+) -> None:
+    ext = run(text)
+    assert len(ext.lesions) == 1, ext.lesions
+    assert (ext.lesions[0].size_mm, ext.lesions[0].location) == (size, location)
+
+
+def test_a_described_cyst_and_a_measured_one_stay_two() -> None:
+    ext = run(
+        "PANCREAS: There is a subcentimetre cyst, likely a side-branch IPMN, with communication with the"
+        " main duct. A cystic focus in the pancreatic head measures 13 mm."
+    )
+    assert len(ext.lesions) == 2
+
+
+@pytest.mark.parametrize(
+    "addendum",
+    [
+        "ADDENDUM: The structure described as a 14 mm pancreatic tail cyst is a loop of jejunum. It is not a"
+        " pancreatic lesion. The only pancreatic cyst is the 9 mm cyst in the pancreatic head.",
+        "ADDENDUM: On review, the tail finding is bowel, not a pancreatic cyst. The 9 mm cyst in the"
+        " pancreatic head is confirmed.",
+    ],
+)
+def test_a_retraction_keeps_the_cyst_named_after_it(addendum: str) -> None:
+    ext = run(
+        "FINDINGS: A 9 mm cyst in the pancreatic head and a 14 mm cyst in the pancreatic tail.\n"
+        f"IMPRESSION: Two pancreatic cysts.\n{addendum}"
+    )
+    assert [(les.size_mm, les.location) for les in ext.lesions] == [(9.0, "head")]
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "IMPRESSION: No pancreatic cyst.",
+        "ADDENDUM: On review this is not a pancreatic lesion; it is a duodenal diverticulum.",
+    ],
+)
+def test_a_retraction_with_nothing_after_it_removes_every_lesion(closing: str) -> None:
+    ext = run(f"FINDINGS: A 9 mm cyst in the pancreatic head.\n{closing}")
+    assert not ext.pcl_present
+
+
+@pytest.mark.parametrize("qualifier", ["simple", "typical", "ordinary"])
+def test_a_denied_qualifier_retracts_nothing(qualifier: str) -> None:
+    ext = run(
+        "FINDINGS: 1.7 cm T2-hyperintense lesion in the pancreatic tail, likely a cyst.\n"
+        f"ADDENDUM: This is not a {qualifier} cyst; it is a solid-and-cystic lesion with an 8 mm enhancing"
+        " solid component."
+    )
+    assert ext.pcl_present
+    assert ext.lesions[0].size_mm == 17.0
+
+
+@pytest.mark.parametrize(
+    ("phrase", "location"),
+    [
+        ("In the pancreas staart a 12 mm cystic lesion.", "tail"),
+        ("Pankreaskopf: 12 mm cystic lesion.", "head"),
+        ("A 12 mm cyst in the pancreaskop.", "head"),
+        ("Pankreasschwanz mit 12 mm Zyste: a 12 mm cyst.", "tail"),
+        ("In the cabeza of the pancreas a 12 mm cystic lesion.", "head"),
+        ("In the corpo of the pancreas a 12 mm cystic formation.", "body"),
+        ("A 12 mm cyst in the coda del pancreas.", "tail"),
+        ("A 12 mm cystic lesion of the processo uncinato.", "uncinate"),
+    ],
+)
+def test_segment_words_of_other_languages_are_places(phrase: str, location: str) -> None:
+    ext = run(f"FINDINGS: {phrase}")
+    assert [les.location for les in ext.lesions] == [location]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "feature", "value"),
+    [
+        ("Honeycomb structure with cystic areas and a central scar.", "septations", "present"),
+        ("Thin internal septa between the cystic spaces.", "septations", "present"),
+        ("It shows cystic areas and a central calcification.", "calcification", "central"),
+    ],
+)
+def test_a_sentence_that_names_only_parts_of_the_lesion_continues_it(
+    sentence: str, feature: str, value: str
+) -> None:
+    ext = run(f"Serous cystadenoma in the head of the pancreas showing poor flow. {sentence}")
+    assert len(ext.lesions) == 1
+    assert getattr(ext.lesions[0], feature) == value
