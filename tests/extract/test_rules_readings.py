@@ -157,3 +157,11 @@ def test_a_sentence_that_names_only_parts_of_the_lesion_continues_it(
     ext = run(f"Serous cystadenoma in the head of the pancreas showing poor flow. {sentence}")
     assert len(ext.lesions) == 1
     assert getattr(ext.lesions[0], feature) == value
+
+
+def test_a_report_writing_dates_day_first_dates_its_prior_so() -> None:
+    ext = run(
+        "Comparison: MRI of 12/01/2023.\nResults: cyst of the pancreatic head measuring 16 mm (versus 13 mm"
+        " on the MRI of 12/01/2023).\nAddendum (29/02/2024): no change to the conclusion."
+    )
+    assert str(ext.lesions[0].prior_exam_date) == "2023-01-12"

@@ -63,3 +63,22 @@ def test_parse_interval_months(text: str, expected: float | None) -> None:
 def test_date_parsers_never_raise(text: str) -> None:
     parse_date(text)
     parse_interval_months(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # one date that can only be day first sets the report's order for its ambiguous ones
+        ("Comparison: MRI of 12/01/2023. Addendum (29-02-2024): received.", ["2023-01-12", "2024-02-29"]),
+        ("CT 14/03/2023; previous MR 05/06/2022", ["2023-03-14", "2022-06-05"]),
+        # one that can only be month first, or none that tells: month first, as before
+        ("CT 03/14/2023; previous MR 05/06/2022", ["2023-03-14", "2022-05-06"]),
+        ("previous MR 05/06/2022", ["2022-05-06"]),
+        # both orders in one report: no order can be trusted, so month first
+        ("CT 03/14/2023; MR 14/03/2023; US 05/06/2022", ["2023-03-14", "2023-03-14", "2022-05-06"]),
+    ],
+)
+def test_a_report_that_writes_dates_day_first_is_read_day_first(text: str, expected: list[str]) -> None:
+    from pancyst.text.dates import day_first
+
+    assert [str(d.date) for d in find_dates(text, day_first(text))] == expected

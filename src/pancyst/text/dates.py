@@ -109,6 +109,11 @@ DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _MONTH_NAME_RE = re.compile(_MONTH_RE, re.IGNORECASE)
+# A numeric d/m/y date alone, opening with a digit so ``re`` skips to digits (the look-behind of the
+# full pattern is checked after the first digit).
+_NUM_ORDER_RE = re.compile(
+    r"(?P<a>\d(?<![\w/.-]\d)\d?)(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/])"
+)
 # The same pattern for text with no capital (the rules' normalized text): in ASCII text without
 # capitals, ignoring case changes no match, and costs a case fold at every step.
 _DATE_LOWER_RE = re.compile(DATE_RE.pattern)
@@ -155,7 +160,7 @@ def _make(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
-def _from_match(m: re.Match[str]) -> tuple[dt.date, str] | None:
+def _from_match(m: re.Match[str], day_first: bool = False) -> tuple[dt.date, str] | None:
     g = m.groupdict()
     if g["iso"]:
         found = _make(int(g["iy"]), int(g["im"]), int(g["id"]))
@@ -163,8 +168,12 @@ def _from_match(m: re.Match[str]) -> tuple[dt.date, str] | None:
     if g["num"]:
         a, b, sep = int(g["a"]), int(g["b"]), g["sep"]
         y = _year(g["y"])
-        # Month first (US) unless the first number cannot be a month or dots signal day-first.
-        found = _make(y, b, a) if a > 12 or (sep == "." and b <= 12) else _make(y, a, b) or _make(y, b, a)
+        # Month first (US) unless the first number cannot be a month, dots signal day-first, or the
+        # report writes its other dates day first (``day_first``).
+        if a > 12 or (b <= 12 and (sep == "." or day_first)):
+            found = _make(y, b, a)
+        else:
+            found = _make(y, a, b) or _make(y, b, a)
         return (found, "day") if found else None
     if g["mdy"]:
         month = _month(g["mdy"])
@@ -189,12 +198,27 @@ def _month(text: str) -> int:
     return _MONTHS.get(mm.group(0).lower().rstrip("."), 0) if mm else 0
 
 
-def find_dates(text: str) -> list[DateMention]:
-    """Every date written in ``text``, with offsets."""
+def day_first(text: str) -> bool:
+    """Whether ``text`` writes numeric dates day first: one of them can only be read so (14/03/2023,
+    29-02-2024) and none can only be read month first (03/14/2023). A French, Spanish or Dutch
+    report's 12/01/2023 is then 12 January, not December 1."""
+    orders = set()
+    for m in _NUM_ORDER_RE.finditer(text):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if a > 12 >= b:
+            orders.add(True)
+        elif b > 12 >= a:
+            orders.add(False)
+    return orders == {True}
+
+
+def find_dates(text: str, day_first: bool = False) -> list[DateMention]:
+    """Every date written in ``text``, with offsets; ``day_first`` reads an ambiguous 05/06/2023 as
+    5 June (see :func:`day_first`), else as May 6."""
     out: list[DateMention] = []
     pattern = _DATE_LOWER_RE if text.isascii() and text.islower() else DATE_RE
     for m in pattern.finditer(text):
-        parsed = _from_match(m)
+        parsed = _from_match(m, day_first)
         if parsed is not None:
             out.append(DateMention(m.start(), m.end(), parsed[0], parsed[1]))
     return out

@@ -13,7 +13,7 @@ from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.model import Sentence, Value
 from pancyst.schema import Span
 from pancyst.text.context import ContextIndex
-from pancyst.text.dates import DateMention, IntervalMention, find_dates, find_intervals
+from pancyst.text.dates import DateMention, IntervalMention, day_first, find_dates, find_intervals
 from pancyst.text.measurements import Measurement, find_measurements
 from pancyst.text.normalize import Normalized, to_normalized
 from pancyst.text.sections import SectionMap
@@ -33,6 +33,7 @@ class Doc:
         self.warnings: list[str] = []
         self._dates: dict[tuple[int, int], list[DateMention]] = {}
         self._intervals: dict[tuple[int, int], list[IntervalMention]] = {}
+        self._day_first: bool | None = None  # the report's numeric date order, read on first use
         self.meas = find_measurements(t)
         self.meas_starts = [m.start for m in self.meas]
         self.anchors = [m for m in P.ANCHOR_RE.finditer(t) if anchor_group(m)]
@@ -105,8 +106,11 @@ class Doc:
         key = (a, b)
         found = self._dates.get(key)
         if found is None:
+            if self._day_first is None:
+                self._day_first = day_first(self.t)
             found = self._dates[key] = [
-                DateMention(d.start + a, d.end + a, d.date, d.precision) for d in find_dates(self.t[a:b])
+                DateMention(d.start + a, d.end + a, d.date, d.precision)
+                for d in find_dates(self.t[a:b], self._day_first)
             ]
         return found
 
