@@ -217,3 +217,39 @@ def test_the_past_narrative_pre_check_admits_every_match(text: str) -> None:
     low = text.lower()
     if A.PAST_NARRATIVE_RE.search(low) is not None:
         assert A._may_be_past(low)
+
+
+@pytest.mark.parametrize(
+    ("answer", "septations", "nodule", "wall"),
+    [
+        (
+            "",
+            "not_stated",
+            "not_stated",
+            "not_stated",
+        ),  # a label left blank ("Septations:" and the line ends)
+        (" N/A", "not_stated", "not_stated", "not_stated"),  # "not applicable" says nothing either way
+        (" not applicable", "not_stated", "not_stated", "not_stated"),
+        (" none", "absent", "absent", "absent"),
+        (" present", "present", "present_unspecified", "present"),
+    ],
+)
+def test_a_template_field_left_blank_or_not_applicable_states_nothing(
+    answer: str, septations: str, nodule: str, wall: str
+) -> None:
+    text = (
+        "CT PANCREAS - CYST TEMPLATE\nCyst location: Tail\nLargest diameter: 2.8 cm\n"
+        f"Septations:{answer}\nMural nodule:{answer}\nWall thickening:{answer}\n"
+        "Impression: 2.8 cm pancreatic tail cyst."
+    )
+    lesion = run(text).lesions[0]
+    assert (lesion.septations, lesion.mural_nodule, lesion.wall_thickening) == (septations, nodule, wall)
+
+
+@pytest.mark.parametrize("line", ["Cyst walls: all thin", "Walls: both imperceptible", "Cyst walls: all smooth"])
+def test_a_wall_field_said_of_every_cyst_reaches_each(line: str) -> None:
+    text = (
+        "MRI PANCREAS\nFINDINGS:\nLesion 1: Location: head | Size: 9 mm | Septations: absent\n"
+        f"Lesion 2: Location: body | Size: 12 mm | Septations: absent\n{line}\nIMPRESSION: Two side-branch IPMNs."
+    )
+    assert [les.wall_thickening for les in run(text).lesions] == ["absent", "absent"]

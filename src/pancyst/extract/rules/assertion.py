@@ -176,7 +176,10 @@ def modifiers(doc: Doc, a: int, b: int, sent: Sentence) -> frozenset[str]:
 
 
 def feature_reading(doc: Doc, a: int, b: int, sent: Sentence) -> str:
-    """SPEC §2's reading of a feature phrase: affirmed (hedges too), denied, not stated, or ignored."""
+    """SPEC §2's reading of a feature phrase: affirmed (hedges too), denied, not stated, or ignored.
+    A template label left blank ("Septations:" and the line ends) or answered "N/A" states nothing."""
+    if P.BLANK_FIELD_AFTER_RE.match(doc.t, b):
+        return NOT_STATED
     mods = modifiers(doc, a, b, sent)
     if HYPOTHETICAL in mods:
         return IGNORED
