@@ -246,10 +246,35 @@ def test_a_template_field_left_blank_or_not_applicable_states_nothing(
     assert (lesion.septations, lesion.mural_nodule, lesion.wall_thickening) == (septations, nodule, wall)
 
 
-@pytest.mark.parametrize("line", ["Cyst walls: all thin", "Walls: both imperceptible", "Cyst walls: all smooth"])
+@pytest.mark.parametrize(
+    "line", ["Cyst walls: all thin", "Walls: both imperceptible", "Cyst walls: all smooth"]
+)
 def test_a_wall_field_said_of_every_cyst_reaches_each(line: str) -> None:
     text = (
         "MRI PANCREAS\nFINDINGS:\nLesion 1: Location: head | Size: 9 mm | Septations: absent\n"
         f"Lesion 2: Location: body | Size: 12 mm | Septations: absent\n{line}\nIMPRESSION: Two side-branch IPMNs."
     )
     assert [les.wall_thickening for les in run(text).lesions] == ["absent", "absent"]
+
+
+@pytest.mark.parametrize(
+    ("tail", "nodule", "septations"),
+    [
+        # an item described by number or degree after a comma is seen: the negation stops there
+        ("No mural nodule, thin septations.", "absent", "present"),
+        ("No solid component, a few fine internal septa.", "absent", "present"),
+        ("No nodule, septations present.", "absent", "present"),
+        # a bare list, or one whose items name features, stays denied
+        ("No nodules, septations or wall thickening.", "absent", "absent"),
+        (
+            "The cyst does not demonstrate duct dilatation, enhancing mural nodule or septation.",
+            "absent",
+            "absent",
+        ),
+        ("No mural nodules are present.", "absent", "not_stated"),
+        ("No septations are seen.", "not_stated", "absent"),
+    ],
+)
+def test_negation_stops_at_a_listed_item_described_as_seen(tail: str, nodule: str, septations: str) -> None:
+    lesion = run(f"FINDINGS: A 2 cm cyst in the pancreatic body. {tail}").lesions[0]
+    assert (lesion.mural_nodule, lesion.septations) == (nodule, septations)

@@ -48,6 +48,9 @@ def _rules() -> tuple[re.Pattern[str], ...]:
         _compile(lex["quoted_after"]),
         _compile(lex["past_narrative"]),
         _compile(lex["not_a_retraction_before"]),
+        _compile(lex["affirmed_item_before"]),
+        _compile(lex["affirmed_item_after"]),
+        _compile(lex["list_item_prefix"]),
     )
 
 
@@ -60,6 +63,9 @@ def _rules() -> tuple[re.Pattern[str], ...]:
     QUOTED_AFTER_RE,
     PAST_NARRATIVE_RE,
     NOT_A_RETRACTION_BEFORE_RE,
+    AFFIRMED_ITEM_BEFORE_RE,
+    AFFIRMED_ITEM_AFTER_RE,
+    LIST_ITEM_PREFIX_RE,
 ) = _rules()
 # every match of the patterns above holds one of these (checked in tests/extract/test_assertion.py)
 _SUBJECT_WORDS = ("neither", "none", "no ")
@@ -184,10 +190,22 @@ def feature_reading(doc: Doc, a: int, b: int, sent: Sentence) -> str:
     if HYPOTHETICAL in mods:
         return IGNORED
     if NEGATED in mods:
-        return DENIED
+        return AFFIRMED if affirmed_list_item(doc.t, a, b) else DENIED
     if UNCERTAIN in mods:
         return NOT_STATED
     return AFFIRMED
+
+
+def affirmed_list_item(t: str, a: int, b: int) -> bool:
+    """A feature listed after a denied one but described as seen: "No mural nodule, thin septations",
+    "no nodules, septations present". A bare list ("no nodules, septations or wall thickening") stays
+    denied: the negation spreads over it."""
+    window = t[max(0, a - 45) : a]
+    if "," not in window:
+        return False  # "No mural nodules are present": the feature the negation names, not a later item
+    if AFFIRMED_ITEM_BEFORE_RE.search(window):
+        return True
+    return bool(LIST_ITEM_PREFIX_RE.search(window)) and bool(AFFIRMED_ITEM_AFTER_RE.match(t, b))
 
 
 def generic_cyst(doc: Doc, a: int, b: int, sent: Sentence) -> bool:
