@@ -129,22 +129,27 @@ def _extract(doc: Doc) -> Extraction:
         # "Pancreatic cysts:" heading a list of numbered cysts is not one more cyst
         lesions = [les for les in lesions if not only_a_heading(doc, les)] or lesions
     if retractions and lesions:
-        lesions = _after_retraction(lesions, max(a for a, _ in retractions))
+        lesions = _after_retraction(doc, lesions, max(a for a, _ in retractions))
     ext = assemble(doc, lesions)
     return ext
 
 
-def _after_retraction(lesions: list[LesionAcc], retracted_at: int) -> list[LesionAcc]:
+def _after_retraction(doc: Doc, lesions: list[LesionAcc], retracted_at: int) -> list[LesionAcc]:
     """SPEC §2, the exam as finally reported: after "it is not a pancreatic lesion", only a cyst the
-    report names again later ("The only pancreatic cyst is the 9 mm cyst in the head") is kept."""
-    return [
-        les
-        for les in lesions
-        if any(
-            m.anchor[0] > retracted_at and m.group != "continuation" and not m.provisional
-            for m in les.mentions
-        )
-    ]
+    report names again later ("The only pancreatic cyst is the 9 mm cyst in the head") is kept; a later
+    mention that points back at what was retracted ("the cystic structure described in the head is the
+    duodenum") names nothing again."""
+    return [les for les in lesions if any(_names_again(doc, m, retracted_at) for m in les.mentions)]
+
+
+def _names_again(doc: Doc, m: Mention, retracted_at: int) -> bool:
+    return (
+        m.anchor[0] > retracted_at
+        and m.sent.kind in ("impression", "addendum")  # a final statement, as the retraction was
+        and m.group != "continuation"
+        and not m.provisional
+        and P.BACK_REFERENCE_RE.search(doc.t, m.seg[0], m.seg[1]) is None
+    )
 
 
 __all__ = ["RulesExtractor"]
