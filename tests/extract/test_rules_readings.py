@@ -169,3 +169,33 @@ def test_a_report_writing_dates_day_first_dates_its_prior_so() -> None:
         " on the MRI of 12/01/2023).\nAddendum (29/02/2024): no change to the conclusion."
     )
     assert str(ext.lesions[0].prior_exam_date) == "2023-01-12"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "GI clinic. Referred for a pancreatic cyst. CT on 3/4/2023 showed a 2.2 cm cyst in the pancreatic body."
+        " MRI 6/1/2023: 2.3 cm body cyst communicating with the main duct, no mural nodule."
+        " Today's MRCP (12/2/2024): body cyst 2.6 cm, no nodules, thin septations.",
+        "Imaging review. MRI pancreas 06/01/2023: 23 mm cyst in the pancreatic body, communicating with the duct."
+        " MRI pancreas 12/02/2024: the body cyst now measures 26 mm, thin septations, no mural nodule.",
+    ],
+)
+def test_a_note_restating_a_series_of_exams_describes_one_cyst(note: str) -> None:
+    ext = run(note)
+    assert len(ext.lesions) == 1, ext.lesions
+    les = ext.lesions[0]
+    assert (les.size_mm, les.prior_size_mm, str(les.prior_exam_date)) == (26.0, 23.0, "2023-06-01")
+    assert (les.location, les.septations, les.mural_nodule, les.mpd_communication) == (
+        "body",
+        "present",
+        "absent",
+        "present",
+    )
+
+
+def test_cysts_of_different_places_in_a_series_stay_apart() -> None:
+    ext = run(
+        "MRI 6/1/2023: 9 mm cyst in the pancreatic head. MRI 12/2/2024: 14 mm cyst in the pancreatic tail."
+    )
+    assert sorted((les.location, les.size_mm) for les in ext.lesions) == [("head", 9.0), ("tail", 14.0)]

@@ -23,7 +23,7 @@ from pancyst.extract.rules.mentions import (
     sentence_mentions,
     solid_veto,
 )
-from pancyst.extract.rules.merge import merge_mentions, only_a_heading
+from pancyst.extract.rules.merge import fold_exam_series, merge_mentions, only_a_heading
 from pancyst.extract.rules.model import NO_LESION_SECTIONS, LesionAcc, Mention
 from pancyst.schema import Extraction, ReportInput
 
@@ -128,6 +128,7 @@ def _extract(doc: Doc) -> Extraction:
     if len(lesions) > 1:
         # "Pancreatic cysts:" heading a list of numbered cysts is not one more cyst
         lesions = [les for les in lesions if not only_a_heading(doc, les)] or lesions
+    lesions = fold_exam_series(doc, lesions)
     if retractions and lesions:
         lesions = _after_retraction(doc, lesions, max(a for a, _ in retractions))
     ext = assemble(doc, lesions)

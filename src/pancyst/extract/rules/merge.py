@@ -4,9 +4,20 @@ sentences) folded into one lesion.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc
-from pancyst.extract.rules.model import ALL_ATTRS, CONTINUES, FINDINGS, FIRST_WINS, RANK, LesionAcc, Mention
+from pancyst.extract.rules.model import (
+    ALL_ATTRS,
+    CONTINUES,
+    FINDINGS,
+    FIRST_WINS,
+    RANK,
+    LesionAcc,
+    Mention,
+    Value,
+)
 
 
 def only_a_heading(doc: Doc, les: LesionAcc) -> bool:
@@ -225,3 +236,65 @@ def _fold(les: LesionAcc, m: Mention, kind: str, fill_only: bool = False) -> Non
         and not (override and m.ptype.value == "unspecified" and les.ptype is not None)
     ):
         les.ptype = m.ptype
+
+
+_LATEST = dt.date.max  # "Today's MRCP" without a date: the latest exam of the series
+
+
+def fold_exam_series(doc: Doc, lesions: list[LesionAcc]) -> list[LesionAcc]:
+    """A note that restates a series of exams ("CT on 3/4/2023 showed a 2.2 cm cyst in the body. MRI
+    6/1/2023: 2.3 cm body cyst ... Today's MRCP (12/2/2024): body cyst 2.6 cm") describes one cyst per
+    place at each exam: the latest exam's description is the lesion, the exam before it gives the prior
+    size and date, and what the latest leaves unsaid comes from the earlier ones. A cyst the note only
+    names ("referred for a pancreatic cyst") is then the cyst of the series."""
+    if len(lesions) < 2:
+        return lesions
+    by_place: dict[str, list[tuple[dt.date, LesionAcc]]] = {}
+    for les in lesions:
+        when = _exam_date(doc, les)
+        if when is not None and les.location is not None and les.size is not None:
+            by_place.setdefault(les.location.value, []).append((when, les))
+    folded: set[int] = set()
+    for series in by_place.values():
+        if len(series) < 2 or len({when for when, _ in series}) < len(series):
+            continue  # one description per exam, or it is not a series
+        series.sort(key=lambda item: item[0])
+        (before, prior), (_, current) = series[-2], series[-1]
+        if current.prior is None and prior.size is not None and before != _LATEST:
+            current.prior = Value(prior.size.value, list(prior.size.spans))
+            current.prior_date = _date_value(doc, prior, before)
+        for _, earlier in reversed(series[:-1]):
+            for name in FINDINGS:
+                if getattr(current, name) is None and getattr(earlier, name) is not None:
+                    setattr(current, name, getattr(earlier, name))
+            if current.ptype is None and earlier.ptype is not None:
+                current.ptype = earlier.ptype
+            folded.add(id(earlier))
+    if folded and len(by_place) == 1:
+        # the note's own subject ("referred for a pancreatic cyst"), only named: the cyst of the series
+        folded.update(
+            id(les) for les in lesions if les.count < 2 and all(getattr(les, a) is None for a in ALL_ATTRS)
+        )
+    return [les for les in lesions if id(les) not in folded]
+
+
+def _exam_date(doc: Doc, les: LesionAcc) -> dt.date | None:
+    """The date of the exam the lesion's first description belongs to, when its sentence opens with an
+    exam of its own and a date ("MRI 6/1/2023: ..."); "Today's MRCP" is the latest."""
+    first = next((m for m in les.mentions if m.group != "continuation"), None)
+    if first is None:
+        return None
+    sent = first.sent
+    label = P.EXAM_LABEL_RE.match(doc.t, sent.start, min(sent.end, sent.start + 40))
+    if label is None:
+        return None
+    dates = [d for d in doc.dates_in(sent.start, sent.end) if d.start < first.anchor[0]]
+    if dates and dates[0].start - label.end() < 25:
+        return dates[0].date
+    return _LATEST if label.group("today") else None
+
+
+def _date_value(doc: Doc, les: LesionAcc, when: dt.date) -> Value:
+    first = next(m for m in les.mentions if m.group != "continuation")
+    spans = [(d.start, d.end) for d in doc.dates_in(first.sent.start, first.sent.end) if d.date == when]
+    return Value(when, spans[:1])
