@@ -199,3 +199,22 @@ def test_cysts_of_different_places_in_a_series_stay_apart() -> None:
         "MRI 6/1/2023: 9 mm cyst in the pancreatic head. MRI 12/2/2024: 14 mm cyst in the pancreatic tail."
     )
     assert sorted((les.location, les.size_mm) for les in ext.lesions) == [("head", 9.0), ("tail", 14.0)]
+
+
+@pytest.mark.parametrize(
+    ("impression", "ptype"),
+    [
+        ("Two cysts.", "unspecified"),
+        ("Two side-branch IPMNs.", "bd_ipmn"),
+        ("2 pancreatic cysts.", "unspecified"),
+    ],
+)
+def test_an_impression_summing_up_the_lesions_confirms_each(impression: str, ptype: str) -> None:
+    ext = run(
+        "MRI PANCREAS\nFINDINGS:\nLesion 1: Location: head | Size: 9 mm\nLesion 2: Location: body | Size: 12 mm\n"
+        f"IMPRESSION: {impression}"
+    )
+    assert [(les.location, les.size_mm, les.count, les.presumed_type) for les in ext.lesions] == [
+        ("head", 9.0, 1, ptype),
+        ("body", 12.0, 1, ptype),
+    ]

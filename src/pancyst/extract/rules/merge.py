@@ -77,6 +77,10 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
             continue
         if m.group == "continuation":
             target = last
+        elif kind == "impression" and _sums_up(lesions, m):
+            for les in lesions:  # "IMPRESSION: Two side-branch IPMNs." after two lesions: each of them
+                _fold_group(les, m)
+            continue
         elif kind in ("impression", "addendum") and lesions:
             target = _match(lesions, m)
             if (
@@ -138,6 +142,31 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
             else:
                 _fill_missing(target, m)
     return lesions
+
+
+def _sums_up(lesions: list[LesionAcc], m: Mention) -> bool:
+    """An impression's group of as many cysts as the findings described, with no size or place of its
+    own ("Two cysts.", "Three side-branch IPMNs."): it sums them up, one by one."""
+    return (
+        len(lesions) >= 2
+        and m.plural
+        and m.count == len(lesions)
+        and m.size is None
+        and m.location is None
+        and not m.new_signal
+    )
+
+
+def _fold_group(les: LesionAcc, m: Mention) -> None:
+    """What a summing-up group says of each lesion: it is confirmed, and gets the findings and type it lacks."""
+    if not m.provisional:
+        les.confirmed = True
+    les.mentions.append(m)
+    for name in (*FINDINGS, "comm_implied"):
+        if getattr(les, name) is None and getattr(m, name) is not None:
+            setattr(les, name, getattr(m, name))
+    if m.ptype is not None and (les.ptype is None or les.ptype.value == "unspecified"):
+        les.ptype = m.ptype  # (the type policy of feature_table.yaml: a specific type replaces unspecified)
 
 
 def _named_before(lesions: list[LesionAcc], m: Mention) -> bool:
