@@ -218,3 +218,46 @@ def test_an_impression_summing_up_the_lesions_confirms_each(impression: str, pty
         ("head", 9.0, 1, ptype),
         ("body", 12.0, 1, ptype),
     ]
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "Both cysts are unilocular and thin-walled, and neither has a solid component.",
+        "Neither has a solid component.",
+        "Neither shows a solid component or septation.",
+    ],
+)
+def test_neither_with_its_verb_denies_for_every_cyst(closing: str) -> None:
+    ext = run(
+        f"FINDINGS: Two cysts, in the pancreatic head and tail, measuring 6 and 15 mm respectively. {closing}"
+    )
+    assert [les.mural_nodule for les in ext.lesions] == ["absent", "absent"]
+
+
+@pytest.mark.parametrize(
+    "priors",
+    [
+        "On the previous MRI of 10 July 2023 they measured 5 and 10 mm.",
+        "They were 5 mm and 10 mm on the prior MRI of 10 July 2023.",
+    ],
+)
+def test_the_earlier_sizes_of_listed_cysts_go_to_each_in_order(priors: str) -> None:
+    ext = run(
+        "FINDINGS: MRI of 18 July 2024 shows two cysts, in the pancreatic head and tail, measuring 6 and 15 mm"
+        f" respectively. {priors}"
+    )
+    assert [
+        (les.location, les.size_mm, les.prior_size_mm, str(les.prior_exam_date)) for les in ext.lesions
+    ] == [
+        ("head", 6.0, 5.0, "2023-07-10"),
+        ("tail", 15.0, 10.0, "2023-07-10"),
+    ]
+
+
+def test_a_later_sentence_with_other_sizes_is_no_prior_list() -> None:
+    ext = run(
+        "FINDINGS: Two cysts, in the pancreatic head and tail, measuring 6 and 15 mm respectively. "
+        "The spleen measures 11 cm."
+    )
+    assert [les.prior_size_mm for les in ext.lesions] == [None, None]

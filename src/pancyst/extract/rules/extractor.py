@@ -25,6 +25,7 @@ from pancyst.extract.rules.mentions import (
 )
 from pancyst.extract.rules.merge import fold_exam_series, merge_mentions, only_a_heading
 from pancyst.extract.rules.model import NO_LESION_SECTIONS, LesionAcc, Mention
+from pancyst.extract.rules.roles import priors_in_order
 from pancyst.schema import Extraction, ReportInput
 
 MAX_MENTIONS = 200
@@ -54,6 +55,7 @@ def _extract(doc: Doc) -> Extraction:
     carry: str | None = None
     prev_kind = ""
     current: Mention | None = None
+    listed: list[Mention] = []  # the cysts the last cyst sentence named
     any_confirmed = False
     cyst_group: str | None = None  # the section kind in which a group of cystic lesions was described
     anchors = doc.anchors
@@ -85,6 +87,7 @@ def _extract(doc: Doc) -> Extraction:
                 if not m.provisional and m.count >= 2:
                     cyst_group = sent.kind
             current = new_mentions[-1]
+            listed = new_mentions
             carry = "pancreas"
             continue
         if sent_anchors:
@@ -102,6 +105,9 @@ def _extract(doc: Doc) -> Extraction:
         if organ not in (None, "pancreas"):
             current = None
             carry = organ
+            continue
+        if len(listed) >= 2 and priors_in_order(doc, sent, listed):
+            carry = "pancreas"  # "On the previous MRI they measured 5 and 10 mm.": the listed cysts' priors
             continue
         if cyst_group == sent.kind:
             item = list_item_mention(doc, sent)

@@ -21,7 +21,7 @@ from pancyst.extract.rules.model import (
     Sentence,
     Value,
 )
-from pancyst.extract.rules.roles import measurement_role
+from pancyst.extract.rules.roles import listed_sizes, measurement_role
 from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, UNCERTAIN
 from pancyst.text.measurements import Measurement
 
@@ -147,23 +147,6 @@ def sentence_mentions(
     return out
 
 
-def _listed_sizes(doc: Doc, m: Measurement, lo: int) -> list[Measurement]:
-    """The sizes a listed measurement implies, in text order: "8 and 5 mm" -> 8 mm, 5 mm."""
-    t = doc.t
-    if m.kind != "size" or len(m.values_mm) != 1:
-        return [m]
-    factor = 10.0 if "c" in t[m.start : m.end] else 1.0  # "cm" / "centimet…"
-    out = [m]
-    start = m.start
-    while True:
-        lm = P.LISTED_NUMBER_RE.search(t, max(lo, start - 24), start)
-        if lm is None:
-            break
-        out.insert(0, Measurement(lm.start(1), lm.end(1), (float(lm.group(1)) * factor,), "size"))
-        start = lm.start(1)
-    return out
-
-
 def _distribute(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -> list[Mention]:
     """One plural mention that gives each place its own size is one lesion per place.
 
@@ -194,11 +177,11 @@ def _distribute(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) ->
     if not currents:
         return []
     pairs: list[tuple[tuple[str, int, int], Measurement, Measurement | None]] = []
-    sizes = [x for m in currents for x in _listed_sizes(doc, m, lo)]
+    sizes = [x for m in currents for x in listed_sizes(doc, m, lo)]
     in_blocks = all(x.start >= places[-1][2] for x in sizes) or all(x.end <= places[0][1] for x in sizes)
     if P.RESPECTIVELY_RE.search(t, lo, hi) or in_blocks:
         # "head and tail ... 8 and 5 mm (respectively)", "6 mm and 4 mm cysts in the head and neck": in order
-        old = [x for m in priors for x in _listed_sizes(doc, m, lo)]
+        old = [x for m in priors for x in listed_sizes(doc, m, lo)]
         if len(sizes) != len(places):
             return []
         olds: list[Measurement | None] = list(old) if len(old) == len(places) else [None] * len(places)

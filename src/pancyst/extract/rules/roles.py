@@ -140,6 +140,40 @@ def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int
     return "current"
 
 
+def listed_sizes(doc: Doc, m: Measurement, lo: int) -> list[Measurement]:
+    """The sizes a listed measurement implies, in text order: "8 and 5 mm" -> 8 mm, 5 mm."""
+    t = doc.t
+    if m.kind != "size" or len(m.values_mm) != 1:
+        return [m]
+    factor = 10.0 if "c" in t[m.start : m.end] else 1.0  # "cm" / "centimet…"
+    out = [m]
+    start = m.start
+    while True:
+        lm = P.LISTED_NUMBER_RE.search(t, max(lo, start - 24), start)
+        if lm is None:
+            break
+        out.insert(0, Measurement(lm.start(1), lm.end(1), (float(lm.group(1)) * factor,), "size"))
+        start = lm.start(1)
+    return out
+
+
+def priors_in_order(doc: Doc, sent: Sentence, listed: list[Mention]) -> bool:
+    """A sentence that gives the earlier sizes of the cysts just listed, one each and in their order
+    ("... two cysts, in the head and tail, measuring 6 and 15 mm respectively. On the previous MRI of
+    10 July 2023 they measured 5 and 10 mm."): each listed cyst gets its prior. False when it is not one."""
+    ms = [x for m in doc.meas_in(sent.start, sent.end) for x in listed_sizes(doc, m, sent.start)]
+    if len(ms) != len(listed) or any(m.size is None or m.prior is not None for m in listed):
+        return False
+    if not P.PRIOR_LIST_RE.match(doc.t, sent.start, sent.end):
+        return False
+    dates = doc.dates_in(sent.start, sent.end)
+    for mention, meas in zip(listed, ms, strict=True):
+        mention.prior = Value(meas.longest_mm, [(meas.start, meas.end)])
+        if dates:
+            mention.prior_date = Value(dates[0].date, [(dates[0].start, dates[0].end)])
+    return True
+
+
 def _change_amount(t: str, before: str, end: int) -> bool:
     """A number that says how much a cyst changed ("grew 3 mm", "3 mm growth", "growth (3 mm over two
     years)"): no size of it, now or before."""
