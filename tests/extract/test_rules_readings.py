@@ -261,3 +261,26 @@ def test_a_later_sentence_with_other_sizes_is_no_prior_list() -> None:
         "The spleen measures 11 cm."
     )
     assert [les.prior_size_mm for les in ext.lesions] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("text", "prior_date"),
+    [
+        # a report translated from a European language writes dates day first
+        (
+            "Results: cystic formation of the cephalic portion of 16 mm (versus 13 mm on the MRI of 12/01/2023)."
+            " The canal of Wirsung is of normal calibre.",
+            "2023-01-12",
+        ),
+        # an English report with nothing to say otherwise: month first
+        ("FINDINGS: 16 mm cyst in the pancreatic head, previously 13 mm on 12/01/2023.", "2023-12-01"),
+        # its own unambiguous date wins over the words
+        (
+            "Results: cystic formation of the cephalic portion of 16 mm (versus 13 mm on 12/01/2023; report"
+            " of 12/25/2023). Canal of Wirsung normal.",
+            "2023-12-01",
+        ),
+    ],
+)
+def test_the_reports_date_order(text: str, prior_date: str) -> None:
+    assert str(run(text).lesions[0].prior_exam_date) == prior_date

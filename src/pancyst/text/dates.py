@@ -198,10 +198,10 @@ def _month(text: str) -> int:
     return _MONTHS.get(mm.group(0).lower().rstrip("."), 0) if mm else 0
 
 
-def day_first(text: str) -> bool:
-    """Whether ``text`` writes numeric dates day first: one of them can only be read so (14/03/2023,
-    29-02-2024) and none can only be read month first (03/14/2023). A French, Spanish or Dutch
-    report's 12/01/2023 is then 12 January, not December 1."""
+def date_order(text: str) -> bool | None:
+    """How ``text`` writes numeric dates, by its own dates: True (day first) when one of them can only
+    be read so (14/03/2023, 29-02-2024) and none only month first (03/14/2023), False in the opposite
+    case, None when none tells or they disagree."""
     orders = set()
     for m in _NUM_ORDER_RE.finditer(text):
         a, b = int(m.group("a")), int(m.group("b"))
@@ -209,7 +209,13 @@ def day_first(text: str) -> bool:
             orders.add(True)
         elif b > 12 >= a:
             orders.add(False)
-    return orders == {True}
+    return orders.pop() if len(orders) == 1 else None
+
+
+def day_first(text: str) -> bool:
+    """Whether ``text``'s own dates say it writes them day first (:func:`date_order`): a French, Spanish
+    or Dutch report's 12/01/2023 is then 12 January, not December 1."""
+    return date_order(text) is True
 
 
 def find_dates(text: str, day_first: bool = False) -> list[DateMention]:

@@ -13,7 +13,7 @@ from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.model import Sentence, Value
 from pancyst.schema import Span
 from pancyst.text.context import ContextIndex
-from pancyst.text.dates import DateMention, IntervalMention, day_first, find_dates, find_intervals
+from pancyst.text.dates import DateMention, IntervalMention, date_order, find_dates, find_intervals
 from pancyst.text.measurements import Measurement, find_measurements
 from pancyst.text.normalize import Normalized, to_normalized
 from pancyst.text.sections import SectionMap
@@ -107,7 +107,7 @@ class Doc:
         found = self._dates.get(key)
         if found is None:
             if self._day_first is None:
-                self._day_first = day_first(self.t)
+                self._day_first = _day_first(self.t)
             found = self._dates[key] = [
                 DateMention(d.start + a, d.end + a, d.date, d.precision)
                 for d in find_dates(self.t[a:b], self._day_first)
@@ -137,6 +137,14 @@ class Doc:
                 out.append(self.meas[i])
             i += 1
         return out
+
+
+def _day_first(t: str) -> bool:
+    """The report's numeric date order: its own dates decide (:func:`pancyst.text.dates.date_order`);
+    when none does, a report translated from a European language ("canal of Wirsung", "cephalic
+    portion": ``rules.yaml`` ``DAY_FIRST_WORDS``) writes them day first, any other month first."""
+    order = date_order(t)
+    return has_any(t, P.DAY_FIRST_WORDS) if order is None else order
 
 
 def anchor_group(anchor: re.Match[str]) -> str:
