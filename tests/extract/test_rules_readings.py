@@ -90,11 +90,11 @@ def test_a_described_cyst_and_a_measured_one_stay_two() -> None:
     [
         "ADDENDUM: The structure described as a 14 mm pancreatic tail cyst is a loop of jejunum. It is not a"
         " pancreatic lesion. The only pancreatic cyst is the 9 mm cyst in the pancreatic head.",
-        "ADDENDUM: On review, the tail finding is bowel, not a pancreatic cyst. The 9 mm cyst in the"
-        " pancreatic head is confirmed.",
+        "ADDENDUM: On the coronal images the 14 mm pancreatic tail cyst is a fluid-filled loop of jejunum."
+        " It is not a pancreatic lesion.",
     ],
 )
-def test_a_retraction_keeps_the_cyst_named_after_it(addendum: str) -> None:
+def test_a_retraction_of_the_lesion_just_named_keeps_the_others(addendum: str) -> None:
     ext = run(
         "FINDINGS: A 9 mm cyst in the pancreatic head and a 14 mm cyst in the pancreatic tail.\n"
         f"IMPRESSION: Two pancreatic cysts.\n{addendum}"
@@ -107,13 +107,13 @@ def test_a_retraction_keeps_the_cyst_named_after_it(addendum: str) -> None:
     [
         "IMPRESSION: No pancreatic cyst.",
         "ADDENDUM: On review this is not a pancreatic lesion; it is a duodenal diverticulum.",
-        # a cyst word after the retraction that points back at what it retracted names nothing again
+        # a retraction with no referent of its own retracts every lesion, whatever is named after it
         "ADDENDUM: There is no pancreatic cyst. The cystic structure described in the pancreatic head is the"
         " duodenum.",
         "ADDENDUM: No pancreatic cyst. The cyst seen on the prior CT was a duodenal diverticulum.",
     ],
 )
-def test_a_retraction_with_nothing_after_it_removes_every_lesion(closing: str) -> None:
+def test_a_retraction_with_no_referent_removes_every_lesion(closing: str) -> None:
     ext = run(f"FINDINGS: A 9 mm cyst in the pancreatic head.\n{closing}")
     assert not ext.pcl_present
 

@@ -136,27 +136,35 @@ def _extract(doc: Doc) -> Extraction:
         lesions = [les for les in lesions if not only_a_heading(doc, les)] or lesions
     lesions = fold_exam_series(doc, lesions)
     if retractions and lesions:
-        lesions = _after_retraction(doc, lesions, max(a for a, _ in retractions))
+        lesions = _after_retraction(doc, lesions, retractions)
     ext = assemble(doc, lesions)
     return ext
 
 
-def _after_retraction(doc: Doc, lesions: list[LesionAcc], retracted_at: int) -> list[LesionAcc]:
-    """SPEC §2, the exam as finally reported: after "it is not a pancreatic lesion", only a cyst the
-    report names again later ("The only pancreatic cyst is the 9 mm cyst in the head") is kept; a later
-    mention that points back at what was retracted ("the cystic structure described in the head is the
-    duodenum") names nothing again."""
-    return [les for les in lesions if any(_names_again(doc, m, retracted_at) for m in les.mentions)]
+def _after_retraction(
+    doc: Doc, lesions: list[LesionAcc], retractions: list[tuple[int, int]]
+) -> list[LesionAcc]:
+    """SPEC §2, the exam as finally reported. "No pancreatic cyst." retracts every lesion; "It is not a
+    pancreatic lesion." after "the structure described as a 1.4 cm tail cyst is a loop of jejunum"
+    retracts the lesion it refers to, the one named last before it, and keeps the others."""
+    dropped: set[int] = set()
+    for a, _ in retractions:
+        referent = _referent(doc, lesions, a)
+        if referent is None:
+            return []
+        dropped.add(id(referent))
+    return [les for les in lesions if id(les) not in dropped]
 
 
-def _names_again(doc: Doc, m: Mention, retracted_at: int) -> bool:
-    return (
-        m.anchor[0] > retracted_at
-        and m.sent.kind in ("impression", "addendum")  # a final statement, as the retraction was
-        and m.group != "continuation"
-        and not m.provisional
-        and P.BACK_REFERENCE_RE.search(doc.t, m.seg[0], m.seg[1]) is None
-    )
+def _referent(doc: Doc, lesions: list[LesionAcc], a: int) -> LesionAcc | None:
+    """The lesion a retraction's pronoun subject ("It / This is not a pancreatic lesion") refers to: the
+    lesion named last before its sentence. None for a retraction that names no referent."""
+    start = doc.t.rfind("\n", 0, a) + 1
+    start = max(start, doc.t.rfind(". ", 0, a) + 2)
+    if not P.REFERENTIAL_RETRACTION_RE.fullmatch(doc.t, start, a):
+        return None
+    named = [(m.anchor[0], les) for les in lesions for m in les.mentions if m.anchor[0] < start]
+    return max(named, key=lambda item: item[0])[1] if named else None
 
 
 __all__ = ["RulesExtractor"]
