@@ -247,7 +247,8 @@ def test_a_template_field_left_blank_or_not_applicable_states_nothing(
 
 
 @pytest.mark.parametrize(
-    "line", ["Cyst walls: all thin", "Walls: both imperceptible", "Cyst walls: all smooth"]
+    "line",
+    ["Cyst walls: all thin", "Walls: both imperceptible", "Cyst walls: all smooth", "Cyst walls: thin"],
 )
 def test_a_wall_field_said_of_every_cyst_reaches_each(line: str) -> None:
     text = (
