@@ -79,6 +79,6 @@ def test_date_parsers_never_raise(text: str) -> None:
     ],
 )
 def test_a_report_that_writes_dates_day_first_is_read_day_first(text: str, expected: list[str]) -> None:
-    from pancyst.text.dates import day_first
+    from pancyst.text.dates import date_order
 
-    assert [str(d.date) for d in find_dates(text, day_first(text))] == expected
+    assert [str(d.date) for d in find_dates(text, date_order(text) is True)] == expected

@@ -212,15 +212,9 @@ def date_order(text: str) -> bool | None:
     return orders.pop() if len(orders) == 1 else None
 
 
-def day_first(text: str) -> bool:
-    """Whether ``text``'s own dates say it writes them day first (:func:`date_order`): a French, Spanish
-    or Dutch report's 12/01/2023 is then 12 January, not December 1."""
-    return date_order(text) is True
-
-
 def find_dates(text: str, day_first: bool = False) -> list[DateMention]:
     """Every date written in ``text``, with offsets; ``day_first`` reads an ambiguous 05/06/2023 as
-    5 June (see :func:`day_first`), else as May 6."""
+    5 June (a French, Spanish or Dutch report's order; see :func:`date_order`), else as May 6."""
     out: list[DateMention] = []
     pattern = _DATE_LOWER_RE if text.isascii() and text.islower() else DATE_RE
     for m in pattern.finditer(text):

@@ -159,8 +159,7 @@ def _after_retraction(
 def _referent(doc: Doc, lesions: list[LesionAcc], a: int) -> LesionAcc | None:
     """The lesion a retraction's pronoun subject ("It / This is not a pancreatic lesion") refers to: the
     lesion named last before its sentence. None for a retraction that names no referent."""
-    start = doc.t.rfind("\n", 0, a) + 1
-    start = max(start, doc.t.rfind(". ", 0, a) + 2)
+    start = next(s.start for s in doc.sentences if s.start <= a < s.end)
     if not P.REFERENTIAL_RETRACTION_RE.fullmatch(doc.t, start, a):
         return None
     named = [(m.anchor[0], les) for les in lesions for m in les.mentions if m.anchor[0] < start]

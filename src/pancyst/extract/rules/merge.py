@@ -162,11 +162,8 @@ def _fold_group(les: LesionAcc, m: Mention) -> None:
     if not m.provisional:
         les.confirmed = True
     les.mentions.append(m)
-    for name in (*FINDINGS, "comm_implied"):
-        if getattr(les, name) is None and getattr(m, name) is not None:
-            setattr(les, name, getattr(m, name))
-    if m.ptype is not None and (les.ptype is None or les.ptype.value == "unspecified"):
-        les.ptype = m.ptype  # (the type policy of feature_table.yaml: a specific type replaces unspecified)
+    _fill_missing(les, m, (*FINDINGS, "comm_implied"))
+    _fill_type(les, m.ptype)
 
 
 def _named_before(lesions: list[LesionAcc], m: Mention) -> bool:
@@ -175,12 +172,7 @@ def _named_before(lesions: list[LesionAcc], m: Mention) -> bool:
     2022."), the findings describe it ("a 14 mm cyst in the body"). One cyst."""
     if len(lesions) != 1 or m.count >= 2:
         return False
-    les = lesions[0]
-    return (
-        les.count < 2
-        and all(getattr(les, name) is None for name in ALL_ATTRS)
-        and all(x.sent.kind != m.sent.kind for x in les.mentions)
-    )
+    return _only_named(lesions[0]) and all(x.sent.kind != m.sent.kind for x in lesions[0].mentions)
 
 
 def _largest(lesions: list[LesionAcc]) -> LesionAcc:
@@ -217,11 +209,23 @@ def _match(lesions: list[LesionAcc], m: Mention) -> LesionAcc | None:
     return None
 
 
-def _fill_missing(les: LesionAcc, m: Mention) -> None:
-    """A cyst of no known organ that describes a lesion found later gives it what it lacks (size too)."""
-    for name in ALL_ATTRS:
-        if getattr(les, name) is None and getattr(m, name) is not None:
-            setattr(les, name, getattr(m, name))
+def _fill_missing(les: LesionAcc, src: LesionAcc | Mention, names: tuple[str, ...] = ALL_ATTRS) -> None:
+    """Give ``les`` the values of ``names`` it lacks from ``src`` (a cyst of no known organ that describes
+    a lesion found later gives it everything it lacks, its size too)."""
+    for name in names:
+        if getattr(les, name) is None and getattr(src, name) is not None:
+            setattr(les, name, getattr(src, name))
+
+
+def _fill_type(les: LesionAcc, ptype: Value | None) -> None:
+    """The type policy of feature_table.yaml, without an addendum: a specific type replaces unspecified."""
+    if ptype is not None and (les.ptype is None or les.ptype.value == "unspecified"):
+        les.ptype = ptype
+
+
+def _only_named(les: LesionAcc) -> bool:
+    """A lesion only named, as one cyst, with nothing said of it (no size, place, type or feature)."""
+    return les.count < 2 and all(getattr(les, name) is None for name in ALL_ATTRS)
 
 
 def _fold(les: LesionAcc, m: Mention, kind: str, fill_only: bool = False) -> None:
@@ -278,38 +282,33 @@ def fold_exam_series(doc: Doc, lesions: list[LesionAcc]) -> list[LesionAcc]:
     names ("referred for a pancreatic cyst") is then the cyst of the series."""
     if len(lesions) < 2:
         return lesions
-    by_place: dict[str, list[tuple[dt.date, LesionAcc]]] = {}
+    by_place: dict[str, list[tuple[Value, LesionAcc]]] = {}
     for les in lesions:
         when = _exam_date(doc, les)
         if when is not None and les.location is not None and les.size is not None:
             by_place.setdefault(les.location.value, []).append((when, les))
     folded: set[int] = set()
     for series in by_place.values():
-        if len(series) < 2 or len({when for when, _ in series}) < len(series):
+        if len(series) < 2 or len({when.value for when, _ in series}) < len(series):
             continue  # one description per exam, or it is not a series
-        series.sort(key=lambda item: item[0])
+        series.sort(key=lambda item: item[0].value)
         (before, prior), (_, current) = series[-2], series[-1]
-        if current.prior is None and prior.size is not None and before != _LATEST:
+        if current.prior is None and prior.size is not None and before.value != _LATEST:
             current.prior = Value(prior.size.value, list(prior.size.spans))
-            current.prior_date = _date_value(doc, prior, before)
+            current.prior_date = before
         for _, earlier in reversed(series[:-1]):
-            for name in FINDINGS:
-                if getattr(current, name) is None and getattr(earlier, name) is not None:
-                    setattr(current, name, getattr(earlier, name))
-            if current.ptype is None and earlier.ptype is not None:
-                current.ptype = earlier.ptype
+            _fill_missing(current, earlier, FINDINGS)
+            _fill_type(current, earlier.ptype)
             folded.add(id(earlier))
     if folded and len(by_place) == 1:
         # the note's own subject ("referred for a pancreatic cyst"), only named: the cyst of the series
-        folded.update(
-            id(les) for les in lesions if les.count < 2 and all(getattr(les, a) is None for a in ALL_ATTRS)
-        )
+        folded.update(id(les) for les in lesions if _only_named(les))
     return [les for les in lesions if id(les) not in folded]
 
 
-def _exam_date(doc: Doc, les: LesionAcc) -> dt.date | None:
-    """The date of the exam the lesion's first description belongs to, when its sentence opens with an
-    exam of its own and a date ("MRI 6/1/2023: ..."); "Today's MRCP" is the latest."""
+def _exam_date(doc: Doc, les: LesionAcc) -> Value | None:
+    """The date (and its span) of the exam the lesion's first description belongs to, when its sentence
+    opens with an exam of its own and a date ("MRI 6/1/2023: ..."); "Today's MRCP" is the latest."""
     first = next((m for m in les.mentions if m.group != "continuation"), None)
     if first is None:
         return None
@@ -319,11 +318,5 @@ def _exam_date(doc: Doc, les: LesionAcc) -> dt.date | None:
         return None
     dates = [d for d in doc.dates_in(sent.start, sent.end) if d.start < first.anchor[0]]
     if dates and dates[0].start - label.end() < 25:
-        return dates[0].date
-    return _LATEST if label.group("today") else None
-
-
-def _date_value(doc: Doc, les: LesionAcc, when: dt.date) -> Value:
-    first = next(m for m in les.mentions if m.group != "continuation")
-    spans = [(d.start, d.end) for d in doc.dates_in(first.sent.start, first.sent.end) if d.date == when]
-    return Value(when, spans[:1])
+        return Value(dates[0].date, [(dates[0].start, dates[0].end)])
+    return Value(_LATEST) if label.group("today") else None
