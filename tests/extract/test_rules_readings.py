@@ -284,3 +284,76 @@ def test_a_later_sentence_with_other_sizes_is_no_prior_list() -> None:
 )
 def test_the_reports_date_order(text: str, prior_date: str) -> None:
     assert str(run(text).lesions[0].prior_exam_date) == prior_date
+
+
+def test_a_lesion_too_small_to_characterize_is_described_not_proposed_for_work_up() -> None:
+    ext = run(
+        "Pancreas: 5 mm cystic focus in the body, too small to characterize, possibly a side-branch IPMN."
+    )
+    assert (ext.lesions[0].mpd_communication, ext.lesions[0].presumed_type) == ("present", "bd_ipmn")
+
+
+@pytest.mark.parametrize("verb", ["has been resected", "was resected", "has resolved"])
+def test_a_resected_cyst_named_with_the_pancreas_is_gone(verb: str) -> None:
+    assert not run(f"Pancreas: the cystic lesion in the head of the pancreas {verb}.").pcl_present
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "There is no evidence of main pancreatic duct dilatation, mural nodules, or thickened walls.",
+        "No mural nodules, thickened walls or ductal dilatation.",
+    ],
+)
+def test_a_denial_naming_the_duct_first_still_speaks_of_the_cyst(sentence: str) -> None:
+    ext = run(f"MRI: a 9 x 7 mm cyst in the pancreatic body. {sentence}")
+    les = ext.lesions[0]
+    assert (les.size_mm, les.location, les.mural_nodule, les.wall_thickening) == (
+        9.0,
+        "body",
+        "absent",
+        "absent",
+    )
+    assert ext.mpd_dilated == "no"
+
+
+def test_a_sentence_about_a_duct_gives_the_cyst_no_size_or_place() -> None:
+    ext = run("Pancreas: 12 mm cyst in the tail. A dilated side branch in the body measures 3 mm.")
+    assert [(les.size_mm, les.location) for les in ext.lesions] == [(12.0, "tail")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On the follow-up CT one year later, the cyst in the pancreatic neck had increased from 15 to 22 mm.",
+        "After 12 months the pancreatic neck cyst measured 22 mm (previously 15 mm).",
+    ],
+)
+def test_a_duration_after_which_the_cyst_was_measured_is_the_interval(text: str) -> None:
+    les = run(text).lesions[0]
+    assert (les.size_mm, les.prior_size_mm, les.stated_interval_months) == (22.0, 15.0, 12.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CT demonstrates a 6 cm lobulated mass in the head of the pancreas composed of numerous tiny cysts.",
+        "A 6 cm lesion in the pancreatic head consisting of multiple small cysts.",
+        "Serous cystadenoma. A 6 cm mass in the pancreatic head made up of innumerable tiny cysts.",
+    ],
+)
+def test_a_lesion_made_of_small_cysts_is_one_septated_lesion(text: str) -> None:
+    ext = run(text)
+    assert ext.multiplicity == "single"
+    assert [(les.size_mm, les.location, les.septations) for les in ext.lesions] == [(60.0, "head", "present")]
+
+
+def test_the_organ_made_of_cysts_is_many_cysts() -> None:
+    assert run("The pancreas is replaced by innumerable cysts.").multiplicity == "multiple"
+
+
+def test_a_title_naming_the_type_and_the_next_sentence_describe_one_lesion() -> None:
+    ext = run("Case 4: Serous cystadenoma. CT shows a 6 cm cyst in the head of the pancreas.")
+    assert [(les.size_mm, les.presumed_type) for les in ext.lesions] == [(60.0, "serous")]
+    two = run("Serous cystadenoma. A 9 mm IPMN in the tail.")
+    assert len(two.lesions) == 2

@@ -126,3 +126,22 @@ def test_a_synonym_with_top_level_alternatives_is_refused() -> None:
     with pytest.raises(ValueError, match="write one entry each"):
         _stems([["cabeza|cabeça", "head"]])
     assert _stems([["corpus(?!\\s+(?:luteum|callosum))", "body"]]) == ("corpus",)
+
+
+# A short word next to a pancreas word is a slip only at one edit when it has a letter more or fewer
+# ("hed" -> "head"), and at two edits only between words of one length ("tale" -> "tail"): "the
+# pancreas has been resected" had become "the pancreas head been resected", a cyst still present.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the pancreas has been resected", "the pancreas has been resected"),
+        ("the pancreas had a cyst", "the pancreas had a cyst"),
+        ("pancreatic her", "pancreatic her"),
+        ("the pancreas need not be imaged", "the pancreas need not be imaged"),
+        ("pancreas hed", "pancreas head"),
+        ("pancreatic tial", "pancreatic tail"),
+        ("pancreas tale", "pancreas tail"),
+    ],
+)
+def test_a_short_word_is_a_slip_only_when_close_enough(text: str, expected: str) -> None:
+    assert normalize(text).text == expected

@@ -204,8 +204,9 @@ def _short_candidates(token: str) -> tuple[str, frozenset[str]] | None:
         (word, ctx)
         for word, ctx in v.short.items()
         if word[0] == token[0]
-        and abs(len(word) - len(token)) <= 1
-        and OSA.distance(token, word, score_cutoff=2) <= 2
+        # two edits only between words of one length ("tale" -> "tail"); a letter more or fewer and one
+        # edit at most ("hed" -> "head", not "has" -> "head" in "the pancreas has been resected")
+        and OSA.distance(token, word, score_cutoff=2) <= (2 if len(word) == len(token) else 1)
     ]
     return found[0] if len(found) == 1 else None
 

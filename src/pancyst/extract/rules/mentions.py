@@ -294,6 +294,9 @@ def _build_mention(
         # a template's field label ("Cystic lesions: single, neck, 12 x 9 mm") counts nothing; its answer does
         answer = t[label.end() : min(hi, label.end() + 40)]
         plural = bool(P.COUNT_RE.search(answer)) and not P.SINGLE_ANSWER_RE.match(answer)
+    made_of = plural and P.MADE_OF_CYSTS_BEFORE_RE.search(t, max(sent.start, a - 90), a) is not None
+    if made_of:
+        plural = False  # "a mass composed of numerous tiny cysts" is one lesion
     mention = Mention(anchor=(a, b), seg=(lo, hi), sent=sent, group=group, plural=plural)
     before = t[max(lo, a - 60) : a]
     if label is not None:
@@ -305,8 +308,10 @@ def _build_mention(
         count = 2
         if cm_text is not None:
             count = max(2, P.COUNT_WORDS.get(" ".join(cm_text.split()), 2))
-    elif cm_text is not None and re.search(
-        r"\b(?:multiple|numerous|innumerable|several|scattered|few)\b", cm_text
+    elif (
+        cm_text is not None
+        and not made_of
+        and re.search(r"\b(?:multiple|numerous|innumerable|several|scattered|few)\b", cm_text)
     ):
         count = 3
     mention.count = count
@@ -317,6 +322,8 @@ def _build_mention(
     if not organ_known:
         mention.group = group
     fill_features(doc, mention, lo, hi, sent)
+    if made_of and mention.septa is None:
+        mention.septa = Value("present", [(a, b)])  # its small cysts are its loculi
     if group == "solidcystic" and mention.nodule is None:
         mention.nodule = Value("present_unspecified", [(a, b)])  # SPEC §2: its solid part is a mural nodule
     ptype = TYPE_OF_GROUP.get(group, "unspecified")
@@ -352,15 +359,22 @@ def continuation_mention(doc: Doc, sent: Sentence, current: Mention) -> Mention 
     if not doc.meas_in(sent.start, sent.end) and not has_any(seg, P.CONTINUATION_WORDS):
         return None  # nothing a lesion feature could come from ("Otherwise normal pancreas.")
     ducts = doc.ducts_in(sent.start, sent.end)
-    if (
-        ducts
+    duct_led = (
+        bool(ducts)
         and ducts[0].start() - sent.start < 40
         and not has_any(seg, P.COMM_WORDS)
+        # "No septations, solid components or ductal dilatation.": the lesion's features come first
+        and not has_any(doc.t[sent.start : ducts[0].start()], P.CONTINUATION_WORDS)
         and not re.search(r"\b(?:it|its|the\s+(?:cyst|lesion))\b", seg)
-    ):
-        return None  # "A dilated side branch in the body measures 3 mm.": about a duct, not the cyst
+    )
     m = Mention(anchor=current.anchor, seg=(sent.start, sent.end), sent=sent, group=current.group)
     fill_features(doc, m, sent.start, sent.end, sent)
+    if duct_led:
+        # "A dilated side branch in the body measures 3 mm.": the size and place are the duct's; what the
+        # sentence says of a lesion's appearance ("no duct dilatation, mural nodules or thick walls") stays
+        for attr in CONTINUES:
+            if attr not in FINDINGS:
+                setattr(m, attr, None)
     if any(getattr(m, k) is not None for k in CONTINUES):
         m.definite = True
         m.group = "continuation"

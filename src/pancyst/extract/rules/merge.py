@@ -167,12 +167,18 @@ def _fold_group(les: LesionAcc, m: Mention) -> None:
 
 
 def _named_before(lesions: list[LesionAcc], m: Mention) -> bool:
-    """The one lesion so far was only named, as one cyst, with nothing said of it (no size, place,
-    type or feature), in another section: the history names it ("A pancreatic cyst was found in
-    2022."), the findings describe it ("a 14 mm cyst in the body"). One cyst."""
+    """The one lesion so far was only named, as one cyst, with nothing said of it but perhaps its type:
+    the history or a title names it ("A pancreatic cyst was found in 2022.", "Case 4: Serous
+    cystadenoma."), the next sentence describes it ("a 14 mm cyst in the body"). One cyst."""
     if len(lesions) != 1 or m.count >= 2:
         return False
-    return _only_named(lesions[0]) and all(x.sent.kind != m.sent.kind for x in lesions[0].mentions)
+    les = lesions[0]
+    named_type = les.ptype.value if les.ptype is not None else "unspecified"
+    if named_type != "unspecified" and m.group != "cyst" and (m.ptype is None or m.ptype.value != named_type):
+        return False  # "Serous cystadenoma. A 9 mm IPMN in the tail.": two lesions
+    return les.count < 2 and all(
+        getattr(les, name) is None for name in ALL_ATTRS if name not in ("ptype", "comm_implied")
+    )
 
 
 def _largest(lesions: list[LesionAcc]) -> LesionAcc:
@@ -309,7 +315,10 @@ def fold_exam_series(doc: Doc, lesions: list[LesionAcc]) -> list[LesionAcc]:
 def _exam_date(doc: Doc, les: LesionAcc) -> Value | None:
     """The date (and its span) of the exam the lesion's first description belongs to, when its sentence
     opens with an exam of its own and a date ("MRI 6/1/2023: ..."); "Today's MRCP" is the latest."""
-    first = next((m for m in les.mentions if m.group != "continuation"), None)
+    described = [m for m in les.mentions if m.group != "continuation"]
+    # the first description with a size: a cyst first only named ("referred for a pancreatic cyst") is dated
+    # by the exam that measured it
+    first = next((m for m in described if m.size is not None), described[0] if described else None)
     if first is None:
         return None
     sent = first.sent

@@ -520,6 +520,9 @@ NODULE_AFTER_GAP_RE: re.Pattern[str] = _pattern("NODULE_AFTER_GAP_RE")
 
 
 # --- context for the exam date ---------------------------------------------------------------------
+MADE_OF_CYSTS_BEFORE_RE: re.Pattern[str] = _pattern("MADE_OF_CYSTS_BEFORE_RE")
+INTERVAL_SINCE_AFTER_RE: re.Pattern[str] = _pattern("INTERVAL_SINCE_AFTER_RE")
+INTERVAL_SINCE_BEFORE_RE: re.Pattern[str] = _pattern("INTERVAL_SINCE_BEFORE_RE")
 EXAM_DATE_LINE_RE: re.Pattern[str] = _pattern("EXAM_DATE_LINE_RE")
 CLAUSE_BREAK_RE: re.Pattern[str] = _pattern("CLAUSE_BREAK_RE")
 

@@ -210,11 +210,7 @@ def _interval_near(doc: Doc, p: Measurement, sent: Sentence) -> IntervalMention 
             continue
         after = t[iv.end : iv.end + 20]
         before = t[max(sent.start, iv.start - 30) : iv.start]
-        if not (
-            re.match(r"\s*(?:ago|prior|earlier|before|previously)\b", after)
-            or re.search(r"\b(?:over|in|during)\s+(?:the\s+)?(?:past|last|preceding|prior)\s+$", before)
-            or re.search(r"\b(?:since|interval\s+of|over)\s+$", before)
-        ):
+        if not (P.INTERVAL_SINCE_AFTER_RE.match(after) or P.INTERVAL_SINCE_BEFORE_RE.search(before)):
             continue
         dist = p.start - iv.end if iv.end <= p.start else iv.start - p.end
         if best is None or dist < best[0]:
