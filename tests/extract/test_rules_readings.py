@@ -357,3 +357,62 @@ def test_a_title_naming_the_type_and_the_next_sentence_describe_one_lesion() -> 
     assert [(les.size_mm, les.presumed_type) for les in ext.lesions] == [(60.0, "serous")]
     two = run("Serous cystadenoma. A 9 mm IPMN in the tail.")
     assert len(two.lesions) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "ptype"),
+    [
+        (
+            "The lesion in the pancreatic head is most compatible with a pseudocyst, measuring 3.3 cm.",
+            "pseudocyst",
+        ),
+        ("A 3.3 cm lesion in the pancreatic head, likely a mucinous cystic neoplasm.", "mucinous"),
+    ],
+)
+def test_a_lesion_given_a_cystic_diagnosis_in_apposition_is_that_cyst(text: str, ptype: str) -> None:
+    les = run(text).lesions
+    assert [(x.size_mm, x.location, x.presumed_type) for x in les] == [(33.0, "head", ptype)]
+
+
+def test_a_solid_diagnosis_in_apposition_is_no_cyst() -> None:
+    assert not run(
+        "A 2 cm lesion in the pancreatic tail, consistent with a neuroendocrine tumor."
+    ).pcl_present
+
+
+def test_the_organ_word_before_a_cyst_word_names_its_organ_across_a_clause_cut() -> None:
+    text = (
+        "Pancreas: No focal mass. There is a 1.5 cm cystic lesion adjacent to the pancreatic tail which likely"
+        " arises from the left kidney (exophytic renal cyst)."
+    )
+    assert not run(text).pcl_present
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pancreas: there is a 9 mm cyst and a splenic artery aneurysm.",
+        "Pancreas: there is a splenic artery aneurysm and a 9 mm cyst.",
+    ],
+)
+def test_a_veto_word_of_another_entity_joined_to_the_cyst_vetoes_nothing(text: str) -> None:
+    assert [les.size_mm for les in run(text).lesions] == [9.0]
+
+
+@pytest.mark.parametrize("word", ["hematoma", "pseudoaneurysm"])
+def test_a_cystic_lesion_called_a_mimic_is_no_cyst(word: str) -> None:
+    assert not run(f"Pancreas: 2 cm cystic lesion in the tail; favor {word}.").pcl_present
+
+
+def test_a_title_line_with_its_date_dates_a_report_without_headers() -> None:
+    ext = run(
+        "Abdomen CT 2/14/2024 compared to 2/10/2023:\n"
+        "The cystic lesion in the pancreatic body measures 12 x 10 mm today versus 10 x 9 mm last year."
+    )
+    assert str(ext.exam_date) == "2024-02-14"
+    assert str(ext.lesions[0].prior_exam_date) == "2023-02-10"
+
+
+def test_a_title_line_that_measures_a_cyst_is_no_title() -> None:
+    ext = run("Imaging review. MRI pancreas 06/01/2023: 23 mm cyst in the pancreatic body.\nNo other lesion.")
+    assert ext.exam_date is None

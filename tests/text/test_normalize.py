@@ -145,3 +145,14 @@ def test_a_synonym_with_top_level_alternatives_is_refused() -> None:
 )
 def test_a_short_word_is_a_slip_only_when_close_enough(text: str, expected: str) -> None:
     assert normalize(text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the pancreas had been resected", "the pancreas had been resected"),
+        ("the cyst in the pancreatic had measures 17 mm", "the cyst in the pancreatic head measures 17 mm"),
+    ],
+)
+def test_a_verb_after_the_noun_pancreas_is_no_slip(text: str, expected: str) -> None:
+    assert normalize(text).text == expected

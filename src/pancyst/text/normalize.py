@@ -39,6 +39,7 @@ class _Vocab:
     long: frozenset[str]
     short: dict[str, frozenset[str]]
     protected: frozenset[str]
+    verbs: frozenset[str]
     long_index: dict[str, tuple[str, ...]]
     heads: frozenset[str]
     tails: frozenset[str]
@@ -73,6 +74,7 @@ def _vocab() -> _Vocab:
         long,
         short,
         frozenset(lex["protected"]),
+        frozenset(lex.get("verbs") or []),
         _index(long),
         frozenset(w[:2] for w in long),
         frozenset(w[-2:] for w in long),
@@ -362,6 +364,7 @@ class Normalized:
 
 
 def _near_context(tokens: list[tuple[int, int, str]], i: int, context: frozenset[str]) -> bool:
+    verb = tokens[i][2] in _vocab().verbs
     for step in (-1, 1):
         j = i + step
         hops = 0
@@ -371,11 +374,14 @@ def _near_context(tokens: list[tuple[int, int, str]], i: int, context: frozenset
         if 0 <= j < len(tokens) and tokens[j][2] in context:
             if step == 1 and tokens[j][2] in _ADJECTIVES:
                 continue  # "pancreatic tale" is a slip; "thin pancreatic parenchyma" is not
+            if verb and j == i - 1 and tokens[j][2] in _NOUNS:
+                continue  # "the pancreas had been resected" is a verb; "the pancreatic had" a slip
             return True
     return False
 
 
 _ADJECTIVES = frozenset({"pancreatic"})
+_NOUNS = frozenset({"pancreas"})
 
 
 def normalize(text: str) -> Normalized:

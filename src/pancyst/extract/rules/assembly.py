@@ -175,9 +175,26 @@ def _find_exam_date(doc: Doc) -> Value | None:
             continue
         a = to_normalized(doc.norm, sec.header_start)
         b = to_normalized(doc.norm, sec.end)
-        for d in doc.dates_in(a, b):
-            nl = doc.t.rfind("\n", a, d.start)
-            line = doc.t[nl + 1 if nl >= 0 else a : d.start]
-            if d.precision == "day" and not P.PRIOR_DATE_LINE_RE.search(line):
-                return Value(d.date, [(d.start, d.end)])
+        found = _line_date(doc, a, b)
+        if found is not None:
+            return found
+    end = doc.t.find("\n")
+    if (
+        0 < end <= 120
+        and P.EXAM_TITLE_RE.match(doc.t, 0, end)
+        and not doc.meas_in(0, end)
+        and not any(sec.kind == "exam" for sec in doc.smap.sections)
+    ):
+        # a title line, "Abdomen CT 2/14/2024 compared to 2/10/2023:", opening a report with no exam section
+        return _line_date(doc, 0, end)
+    return None
+
+
+def _line_date(doc: Doc, a: int, b: int) -> Value | None:
+    """The first full date in [a, b) with no comparison cue before it on its line."""
+    for d in doc.dates_in(a, b):
+        nl = doc.t.rfind("\n", a, d.start)
+        line = doc.t[nl + 1 if nl >= 0 else a : d.start]
+        if d.precision == "day" and not P.PRIOR_DATE_LINE_RE.search(line):
+            return Value(d.date, [(d.start, d.end)])
     return None

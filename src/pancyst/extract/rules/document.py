@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from pancyst.construct import construct
 from pancyst.extract.rules import patterns as P
@@ -227,6 +227,16 @@ def organ_of(doc: Doc, a: int, b: int, lo: int, hi: int, sent: Sentence) -> str 
     t = doc.t
     starts = doc.organ_starts
     groups = doc.organ_groups
+    k = bisect_right(doc.organ_ends, a) - 1
+    if (
+        k >= 0
+        and starts[k] >= sent.start
+        and groups[k] != "weak"
+        and P.ADJACENT_GAP_RE.fullmatch(t, doc.organ_ends[k], a)
+        and not P.RELATIONAL_BEFORE_RE.search(t, max(sent.start, starts[k] - 30), starts[k])
+    ):
+        # the organ word that qualifies the cyst word ("renal cyst"), even across a clause cut before it
+        return groups[k]
     n = len(starts)
     i = bisect_left(starts, lo)
     best: tuple[int, str] | None = None

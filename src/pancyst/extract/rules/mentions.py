@@ -44,6 +44,7 @@ def sentence_mentions(
         # "a 16 mm cystic lesion (presumed side-branch IPMN)", "a cyst, likely a mucinous cystic neoplasm":
         # a diagnosis in apposition names the same lesion; it types it but does not split the sentence
         kept = [anchors[0]]
+        apposed = set()  # kept anchors a cystic diagnosis is in apposition to
         for am in anchors[1:]:
             gap = t[kept[-1].end() : am.start()]
             if (
@@ -53,9 +54,13 @@ def sentence_mentions(
                 # "…, consistent with a neuroendocrine tumor, not a cyst": a denial names no lesion, it retracts
                 and NEGATED not in doc.ctx.modifiers(am.start(), am.end(), sent.start, sent.end)
             ):
+                if anchor_group(am) not in (None, "lesion"):
+                    apposed.add(kept[-1].start())
                 continue
             kept.append(am)
         anchors = kept
+    else:
+        apposed = set()
     # segment the sentence between anchors
     bounds = [sent.start]
     for k in range(1, len(anchors)):
@@ -112,7 +117,7 @@ def sentence_mentions(
             continue  # "Number of cystic lesions: 1" is a field label
         if P.NOT_A_FINDING_AFTER_RE.match(t, b):
             continue  # "Pancreatic cyst(s):", "MRCP for cyst surveillance", "CYST REPORTING TEMPLATE"
-        if group in ("cyst", "lesion") and solid_veto(t, lo, hi):
+        if group in ("cyst", "lesion") and solid_veto(t, *_own_phrase(t, a, b, lo, hi)):
             continue
         if group in ("solidcystic", "cysticnet") and P.MALIGNANT_RE.search(t, lo, hi):
             continue  # SPEC §2: a cystic part of a malignancy is no PCL
@@ -131,6 +136,8 @@ def sentence_mentions(
             mention.group = "cyst"
             mention.provisional = not (
                 _cystic_descriptor(t, lo, hi)
+                # "The lesion in the head is most compatible with a pseudocyst": a cystic diagnosis of it
+                or a in apposed
                 or (P.ENUMERATED_RE.match(t, a, b) and (any_confirmed or out))
                 # "Multiple cystic lesions … A 9 mm lesion in the tail is unchanged": one of that group
                 or (
@@ -237,6 +244,14 @@ def solid_veto(t: str, lo: int, hi: int) -> bool:
     return has_any(t[lo:hi], P.SOLID_VETO_WORDS) and P.SOLID_VETO_RE.search(t, lo, hi) is not None
 
 
+def _own_phrase(t: str, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
+    """The part of ``t[lo:hi]`` that speaks of the entity named at [a, b): up to where another joins it."""
+    for j in P.ENTITY_JOIN_RE.finditer(t, lo, a):
+        lo = j.end()
+    after = P.ENTITY_JOIN_RE.search(t, b, hi)
+    return lo, after.start() if after is not None else hi
+
+
 def _split_point(doc: Doc, a: int, b: int) -> int:
     t = doc.t
     last = None
@@ -328,8 +343,8 @@ def _build_mention(
         mention.nodule = Value("present_unspecified", [(a, b)])  # SPEC §2: its solid part is a mural nodule
     ptype = TYPE_OF_GROUP.get(group, "unspecified")
     mods = doc.ctx.modifiers(a, b, sent.start, sent.end)
-    if group != "cyst":
-        mention.ptype = Value(ptype, [(a, b)])
+    if group != "cyst" and (mention.ptype is None or ptype != "unspecified"):
+        mention.ptype = Value(ptype, [(a, b)])  # (a bare "lesion" keeps the type its apposition gave it)
         if group == "sb" and UNCERTAIN not in mods:
             mention.comm_implied = Value("present", [(a, b)])
     return mention
