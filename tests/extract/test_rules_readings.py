@@ -416,3 +416,62 @@ def test_a_title_line_with_its_date_dates_a_report_without_headers() -> None:
 def test_a_title_line_that_measures_a_cyst_is_no_title() -> None:
     ext = run("Imaging review. MRI pancreas 06/01/2023: 23 mm cyst in the pancreatic body.\nNo other lesion.")
     assert ext.exam_date is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 14 mm cystic formation of the pancreatic isthmus, with thin walls and without solid vegetations, in"
+        " communication with the Wirsung duct.",
+        "Cyst of the pancreatic tail of 14 mm, unilocular, without parietal nodule, communicating with the Wirsung.",
+    ],
+)
+def test_a_predicate_after_a_denied_item_is_affirmed(text: str) -> None:
+    les = run(text).lesions[0]
+    assert (les.mural_nodule, les.mpd_communication) == ("absent", "present")
+
+
+def test_a_bare_list_after_without_stays_denied() -> None:
+    text = "Cyst of the pancreatic tail of 12 mm without nodules, septations or communication with the duct."
+    les = run(text).lesions[0]
+    assert (les.mural_nodule, les.septations, les.mpd_communication) == ("absent", "absent", "absent")
+
+
+def test_a_size_at_that_time_is_the_prior() -> None:
+    ext = run(
+        "FINDINGS: 2.3 cm septated cyst in the pancreatic head.\nIMPRESSION: side-branch IPMN of the pancreatic"
+        " head, larger than on the previous examination (at that time 1.9 cm)."
+    )
+    assert [(les.size_mm, les.prior_size_mm) for les in ext.lesions] == [(23.0, 19.0)]
+
+
+def test_a_lesion_said_not_to_be_a_cyst_is_none() -> None:
+    text = (
+        "MRI Pancreas: A 16 mm T2 hyperintense lesion in the head demonstrates progressive solid enhancement"
+        " and is therefore not a cyst; likely a hemangioma or NET."
+    )
+    assert not run(text).pcl_present
+    assert run("MRI Pancreas: A 16 mm T2 hyperintense lesion in the head is not a simple cyst.").pcl_present
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IMPRESSION: Normal pancreas. The previously questioned pancreatic tail cyst on ultrasound represents"
+        " fluid-filled bowel.",
+        "FINDINGS: The 6 mm pancreatic head cyst seen on CT corresponds to a duodenal diverticulum.",
+    ],
+)
+def test_a_cyst_said_to_be_a_mimic_is_none(text: str) -> None:
+    assert not run(text).pcl_present
+
+
+def test_nodular_enhancement_is_a_nodule() -> None:
+    base = "Pancreas: 1.2 cm cystic lesion in the uncinate process"
+    assert (
+        run(f"{base}. There is a thin rim of enhancement, without nodular enhancement.")
+        .lesions[0]
+        .mural_nodule
+        == "absent"
+    )
+    assert run(f"{base} with nodular enhancement along its wall.").lesions[0].mural_nodule == "enhancing"

@@ -51,6 +51,7 @@ def _rules() -> tuple[re.Pattern[str], ...]:
         _compile(lex["affirmed_item_before"]),
         _compile(lex["affirmed_item_after"]),
         _compile(lex["list_item_prefix"]),
+        _compile(lex["affirmed_item_predicate"]),
     )
 
 
@@ -66,6 +67,7 @@ def _rules() -> tuple[re.Pattern[str], ...]:
     AFFIRMED_ITEM_BEFORE_RE,
     AFFIRMED_ITEM_AFTER_RE,
     LIST_ITEM_PREFIX_RE,
+    AFFIRMED_ITEM_PREDICATE_RE,
 ) = _rules()
 # every match of the patterns above holds one of these (checked in tests/extract/test_assertion.py)
 _SUBJECT_WORDS = ("neither", "none", "no ")
@@ -205,7 +207,10 @@ def affirmed_list_item(t: str, a: int, b: int) -> bool:
         return False  # "No mural nodules are present": the feature the negation names, not a later item
     if AFFIRMED_ITEM_BEFORE_RE.search(window):
         return True
-    return bool(LIST_ITEM_PREFIX_RE.search(window)) and bool(AFFIRMED_ITEM_AFTER_RE.match(t, b))
+    if not LIST_ITEM_PREFIX_RE.search(window):
+        return False
+    # "…, septations present"; "without nodules, communicating with the duct" (a predicate, not a noun)
+    return bool(AFFIRMED_ITEM_AFTER_RE.match(t, b)) or bool(AFFIRMED_ITEM_PREDICATE_RE.match(t, a))
 
 
 def generic_cyst(doc: Doc, a: int, b: int, sent: Sentence) -> bool:

@@ -105,6 +105,8 @@ def sentence_mentions(
                 and A.retracts(doc, sent, a, b, lo)
             ):
                 retractions.append((a, b))
+            elif NEGATED in mods and P.NOT_A_CYST_PREDICATE_RE.search(t, max(sent.start, a - 40), a):
+                out = []  # "... lesion ... is therefore not a cyst": the lesion just described is none
             continue
         if HISTORICAL in mods or A.is_past_narrative(doc, sent) or A.in_scare_quotes(doc, a, b):
             continue
@@ -119,6 +121,8 @@ def sentence_mentions(
             continue  # "Pancreatic cyst(s):", "MRCP for cyst surveillance", "CYST REPORTING TEMPLATE"
         if group in ("cyst", "lesion") and solid_veto(t, *_own_phrase(t, a, b, lo, hi)):
             continue
+        if group in ("cyst", "lesion") and P.MIMIC_AFTER_RE.match(t, b, hi):
+            continue  # "the questioned tail cyst represents fluid-filled bowel": a mimic, no cyst
         if group in ("solidcystic", "cysticnet") and P.MALIGNANT_RE.search(t, lo, hi):
             continue  # SPEC §2: a cystic part of a malignancy is no PCL
         if part_of_a_lesion(t, m, sent.start):

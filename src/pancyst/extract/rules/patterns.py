@@ -520,6 +520,8 @@ NODULE_AFTER_GAP_RE: re.Pattern[str] = _pattern("NODULE_AFTER_GAP_RE")
 
 
 # --- context for the exam date ---------------------------------------------------------------------
+MIMIC_AFTER_RE: re.Pattern[str] = _pattern("MIMIC_AFTER_RE")
+NOT_A_CYST_PREDICATE_RE: re.Pattern[str] = _pattern("NOT_A_CYST_PREDICATE_RE")
 EXAM_TITLE_RE: re.Pattern[str] = _pattern("EXAM_TITLE_RE")
 ENTITY_JOIN_RE: re.Pattern[str] = _pattern("ENTITY_JOIN_RE")
 MADE_OF_CYSTS_BEFORE_RE: re.Pattern[str] = _pattern("MADE_OF_CYSTS_BEFORE_RE")
