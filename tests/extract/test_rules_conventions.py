@@ -22,7 +22,7 @@ def run(text: str) -> Extraction:
         ("A 3 cm cystic and solid lesion in the pancreatic body.", "present_unspecified"),
         ("Solid pseudopapillary neoplasm of the pancreatic tail, 5 cm.", "present_unspecified"),
         ("A solid and cystic mass in the pancreatic tail; the solid portion enhances avidly.", "enhancing"),
-        ("A 15 mm cystic neuroendocrine tumour of the pancreatic tail.", "not_stated"),
+        ("A 15 mm cystic neuroendocrine tumour of the pancreatic tail.", "present_unspecified"),
     ],
 )
 def test_a_solid_and_cystic_lesion_not_called_malignant_is_a_pcl_with_a_nodule(

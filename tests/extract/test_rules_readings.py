@@ -475,3 +475,45 @@ def test_nodular_enhancement_is_a_nodule() -> None:
         == "absent"
     )
     assert run(f"{base} with nodular enhancement along its wall.").lesions[0].mural_nodule == "enhancing"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PANCREAS: Partially obscured by bowel gas. A small cyst cannot be excluded in the tail.",
+        "PANCREAS: Cannot rule out a small cyst in the tail.",
+    ],
+)
+def test_a_cyst_whose_existence_is_doubted_is_not_stated(text: str) -> None:
+    assert not run(text).pcl_present
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PANCREAS: Indeterminate 1 cm cystic lesion in the tail.",
+        "PANCREAS: 1 cm cystic lesion in the tail; IPMN cannot be excluded.",
+    ],
+)
+def test_a_cyst_of_doubted_nature_is_a_cyst(text: str) -> None:
+    assert [(les.size_mm, les.location) for les in run(text).lesions] == [(10.0, "tail")]
+
+
+def test_a_conditional_names_no_feature() -> None:
+    ext = run(
+        "PANCREAS: A 1.8 cm cyst in the tail.\nIMPRESSION:\n1. 1.8 cm pancreatic tail cyst.\n2. Recommend MRI in"
+        " 1 year; septations or communication with the main duct would favor a branch-duct IPMN."
+    )
+    les = ext.lesions[0]
+    assert (les.septations, les.mpd_communication, les.presumed_type) == (
+        "not_stated",
+        "not_stated",
+        "unspecified",
+    )
+
+
+def test_an_exam_label_is_no_organ_heading_for_the_duct() -> None:
+    text = (
+        "CT abdomen/pelvis: Pancreas shows a 10 mm cyst at the pancreatic neck. Upstream duct is not dilated."
+    )
+    assert run(text).mpd_dilated == "no"

@@ -30,6 +30,9 @@ def mods(sentence: str, target: str) -> set[str]:
         ("The previously seen tail cyst has resolved.", "cyst", {"historical"}),
         ("Status post distal pancreatectomy for cyst.", "cyst", {"historical"}),
         ("Evaluate for pancreatic cyst.", "cyst", {"hypothetical"}),
+        ("Septations or duct communication would favor a branch-duct IPMN.", "Septations", {"hypothetical"}),
+        ("Septations or duct communication would favor a branch-duct IPMN.", "IPMN", {"hypothetical"}),
+        ("A 5 mm cyst, too small to characterize, possibly a side-branch IPMN.", "IPMN", {"possible"}),
     ],
 )
 def test_scopes(sentence: str, target: str, expected: set[str]) -> None:
@@ -48,3 +51,10 @@ def test_scope_ends_at_sentence() -> None:
 def test_never_raises(text: str) -> None:
     idx = ContextIndex(text.lower())
     idx.modifiers(0, min(3, len(text)), 0, len(text))
+
+
+def test_covering_names_the_trigger_words() -> None:
+    text = "A pancreatic cyst cannot be excluded."
+    i = text.index("cyst")
+    hits = ContextIndex(text).covering(i, i + 4, 0, len(text))
+    assert [(text[h.start : h.end], h.rule.category) for h in hits] == [("cannot be excluded", "uncertain")]

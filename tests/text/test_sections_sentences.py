@@ -76,3 +76,8 @@ def test_a_question_mark_that_opens_a_word_is_a_hedge_not_an_end() -> None:
     text = "A 2.4 cm hypodensity (? cyst), without nodularity. Is it new? No."
     spans = [text[a:b] for a, b in split_sentences(text, 0, len(text))]
     assert spans == ["A 2.4 cm hypodensity (? cyst), without nodularity.", "Is it new?", "No."]
+
+
+def test_a_label_naming_the_exam_is_no_organ_heading() -> None:
+    text = "CT abdomen/pelvis: Pancreas shows a 10 mm cyst at the neck. Upstream duct is not dilated."
+    assert SectionMap(text).organ_heading(text.index("Upstream")) is None

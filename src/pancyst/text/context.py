@@ -33,7 +33,7 @@ _MAX_PHRASE_WORDS = 12
 @dataclass(frozen=True, slots=True)
 class Rule:
     category: str
-    direction: str  # "forward", "backward" or "none" (pseudo, terminations)
+    direction: str  # "forward", "backward", "both" or "none" (pseudo, terminations)
     applies_to: frozenset[str]  # for terminations: the categories they end
 
 
@@ -95,6 +95,8 @@ def _compiled() -> tuple[re.Pattern[str], dict[str, list[tuple[tuple[str, ...], 
     return first_re, index
 
 
+_FORWARD = ("forward", "both")  # "both": a trigger that covers what comes before and after it
+_BACKWARD = ("backward", "both")
 _FIELD_BREAK_RE = re.compile(r"[:|;\n]")
 _FIELD_END_RE = re.compile(r"\s*(?:[.;,\n|]|$)")
 _SPACE_ONLY_RE = re.compile(r"[\s-]*")
@@ -160,8 +162,15 @@ class ContextIndex:
             cached = self._mods[key] = frozenset(found) if found else _NONE
         return cached
 
+    def covering(self, start: int, end: int, lo: int, hi: int) -> list[Hit]:
+        """The triggers whose scope covers ``[start, end)`` (offsets in the text): which words modify it."""
+        return [Hit(h.start + lo, h.end + lo, h.rule, h.field) for h in self._covering(start, end, lo, hi)]
+
     def _modifiers(self, start: int, end: int, lo: int, hi: int) -> set[str]:
-        found: set[str] = set()
+        return {hit.rule.category for hit in self._covering(start, end, lo, hi)}
+
+    def _covering(self, start: int, end: int, lo: int, hi: int) -> list[Hit]:
+        found: list[Hit] = []
         hits = self._hits(lo, hi)
         start -= lo  # the hits' offsets are from the sentence start
         end -= lo
@@ -169,21 +178,21 @@ class ContextIndex:
             rule = hit.rule
             if rule.category in (PSEUDO, TERMINATE):
                 continue
-            if rule.direction == "forward" and hit.end <= start:
+            if rule.direction in _FORWARD and hit.end <= start:
                 if start - hit.end > MAX_SCOPE_CHARS:
                     continue
                 if not _terminated(hits, idx + 1, hit.end, start, rule.category, forward=True):
-                    found.add(rule.category)
-            elif rule.direction == "backward" and hit.start >= end:
+                    found.append(hit)
+            elif rule.direction in _BACKWARD and hit.start >= end:
                 if hit.start - end > MAX_SCOPE_CHARS:
                     continue
                 if hit.field:
                     # a field answer ("Mural nodule: none") covers its own label only, not the fields before
                     # it on the line ("Lesion 1: Location: head | … | Mural nodule: none")
                     if _FIELD_BREAK_RE.search(self.text, lo + end, lo + hit.start) is None:
-                        found.add(rule.category)
+                        found.append(hit)
                 elif not _terminated(hits, idx - 1, end, hit.start, rule.category, forward=False):
-                    found.add(rule.category)
+                    found.append(hit)
         return found
 
 

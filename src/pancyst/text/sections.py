@@ -76,6 +76,11 @@ def _tables() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
     return kinds, organs, header_re
 
 
+@lru_cache(maxsize=1)
+def _exam_words() -> frozenset[str]:
+    return frozenset(_lexicon().get("exam_words") or [])
+
+
 _NOT_LETTERS_RE = re.compile(r"[^a-z ]+")
 _label_cache: dict[str, str] = {}
 
@@ -182,7 +187,10 @@ _GENERIC_LABEL_WORDS = frozenset(
 
 
 def _organ_in_label(label: str, organs: dict[str, str]) -> str | None:
-    for word in label.split():
+    words = label.split()
+    if words and words[0] in _exam_words():
+        return None  # "CT abdomen/pelvis:" names the exam, not an organ whose findings follow
+    for word in words:
         if word in _GENERIC_LABEL_WORDS:
             continue
         organ = organs.get(word) or organs.get(word.rstrip("s"))

@@ -110,6 +110,12 @@ def sentence_mentions(
             continue
         if HISTORICAL in mods or A.is_past_narrative(doc, sent) or A.in_scare_quotes(doc, a, b):
             continue
+        if UNCERTAIN in mods and any(
+            P.EXISTENCE_DOUBT_RE.fullmatch(t, h.start, h.end)
+            for h in doc.ctx.covering(a, b, sent.start, sent.end)
+            if h.rule.category == UNCERTAIN
+        ):
+            continue  # "A pancreatic cyst cannot be excluded.": not stated, no lesion
         if A.in_denial_subject(doc, a, sent):
             continue  # "none of the cysts shows a nodule": denies a feature, names no new lesion
         if A.generic_cyst(doc, a, b, sent):
@@ -343,7 +349,7 @@ def _build_mention(
     fill_features(doc, mention, lo, hi, sent)
     if made_of and mention.septa is None:
         mention.septa = Value("present", [(a, b)])  # its small cysts are its loculi
-    if group == "solidcystic" and mention.nodule is None:
+    if group in ("solidcystic", "cysticnet") and mention.nodule is None:
         mention.nodule = Value("present_unspecified", [(a, b)])  # SPEC §2: its solid part is a mural nodule
     ptype = TYPE_OF_GROUP.get(group, "unspecified")
     mods = doc.ctx.modifiers(a, b, sent.start, sent.end)
