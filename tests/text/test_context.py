@@ -58,3 +58,25 @@ def test_covering_names_the_trigger_words() -> None:
     i = text.index("cyst")
     hits = ContextIndex(text).covering(i, i + 4, 0, len(text))
     assert [(text[h.start : h.end], h.rule.category) for h in hits] == [("cannot be excluded", "uncertain")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target", "expected"),
+    [
+        (
+            "Unlike the renal cyst, which has no septations, the pancreatic cyst is septated.",
+            "septated",
+            set(),
+        ),
+        (
+            "Unlike the renal cyst, which has no septations, the pancreatic cyst is septated.",
+            "septations",
+            {"negated"},
+        ),
+        ("No mural nodule, septations or wall thickening.", "wall", {"negated"}),
+    ],
+)
+def test_a_definite_subject_after_a_comma_opens_a_new_clause(
+    sentence: str, target: str, expected: set[str]
+) -> None:
+    assert mods(sentence, target) == expected

@@ -181,7 +181,9 @@ class ContextIndex:
             if rule.direction in _FORWARD and hit.end <= start:
                 if start - hit.end > MAX_SCOPE_CHARS:
                     continue
-                if not _terminated(hits, idx + 1, hit.end, start, rule.category, forward=True):
+                if not _terminated(hits, idx + 1, hit.end, start, rule.category, forward=True) and not (
+                    _new_clause_re().search(self.text, lo + hit.end, lo + start)
+                ):
                     found.append(hit)
             elif rule.direction in _BACKWARD and hit.start >= end:
                 if hit.start - end > MAX_SCOPE_CHARS:
@@ -251,6 +253,13 @@ def _scan(text: str, lo: int, hi: int, phrases: _Phrases) -> tuple[tuple[Hit, ..
             after = i + k
             break
     return tuple(hits), local
+
+
+@lru_cache(maxsize=1)
+def _new_clause_re() -> re.Pattern[str]:
+    """context.yaml ``new_clause``: where a forward scope ends although no trigger word ends it."""
+    raw = resources.files("pancyst.text").joinpath("lexicon/context.yaml").read_text(encoding="utf-8")
+    return re.compile("|".join(f"(?:{p})" for p in yaml.safe_load(raw)["new_clause"]))
 
 
 def _terminated(hits: tuple[Hit, ...], idx: int, a: int, b: int, category: str, *, forward: bool) -> bool:
