@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate, compress
+from typing import Any
 
 import yaml
 
@@ -55,10 +56,16 @@ def _tokens(phrase: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _lexicon() -> dict[str, Any]:
+    raw = resources.files("pancyst.text").joinpath("lexicon/context.yaml").read_text(encoding="utf-8")
+    lex: dict[str, Any] = yaml.safe_load(raw)
+    return lex
+
+
+@lru_cache(maxsize=1)
 def _compiled() -> tuple[re.Pattern[str], dict[str, list[tuple[tuple[str, ...], Rule, bool]]]]:
     """A regex for the first words of all phrases, and first word -> [(words, rule, is_field_answer)]."""
-    raw = resources.files("pancyst.text").joinpath("lexicon/context.yaml").read_text(encoding="utf-8")
-    lex = yaml.safe_load(raw)
+    lex = _lexicon()
     rules: dict[tuple[str, ...], tuple[Rule, bool]] = {}
     empty: frozenset[str] = frozenset()
     for category in CATEGORIES:
@@ -122,6 +129,7 @@ class ContextIndex:
         self.text = text
         self._regions: dict[tuple[int, int], tuple[Hit, ...]] = {}
         self._mods: dict[tuple[int, int, int, int], frozenset[str]] = {}
+        self._cut_cache: dict[tuple[int, int], tuple[int, ...]] = {}
         self._phrases = _phrases()
 
     @property
@@ -162,6 +170,19 @@ class ContextIndex:
             cached = self._mods[key] = frozenset(found) if found else _NONE
         return cached
 
+    def _cuts(self, lo: int, hi: int) -> tuple[int, ...]:
+        """Where a new clause opens in the sentence [lo, hi) (offsets from lo), found once per sentence."""
+        key = (lo, hi)
+        found = self._cut_cache.get(key)
+        if found is None:
+            text = self.text
+            found = self._cut_cache[key] = (
+                tuple(m.start() - lo for m in _new_clause_re().finditer(text, lo, hi))
+                if text.find(",", lo, hi) >= 0
+                else ()
+            )
+        return found
+
     def covering(self, start: int, end: int, lo: int, hi: int) -> list[Hit]:
         """The triggers whose scope covers ``[start, end)`` (offsets in the text): which words modify it."""
         return [Hit(h.start + lo, h.end + lo, h.rule, h.field) for h in self._covering(start, end, lo, hi)]
@@ -172,6 +193,7 @@ class ContextIndex:
     def _covering(self, start: int, end: int, lo: int, hi: int) -> list[Hit]:
         found: list[Hit] = []
         hits = self._hits(lo, hi)
+        cuts = self._cuts(lo, hi)
         start -= lo  # the hits' offsets are from the sentence start
         end -= lo
         for idx, hit in enumerate(hits):
@@ -182,7 +204,7 @@ class ContextIndex:
                 if start - hit.end > MAX_SCOPE_CHARS:
                     continue
                 if not _terminated(hits, idx + 1, hit.end, start, rule.category, forward=True) and not (
-                    _new_clause_re().search(self.text, lo + hit.end, lo + start)
+                    cuts and any(hit.end <= cut < start for cut in cuts)
                 ):
                     found.append(hit)
             elif rule.direction in _BACKWARD and hit.start >= end:
@@ -258,8 +280,7 @@ def _scan(text: str, lo: int, hi: int, phrases: _Phrases) -> tuple[tuple[Hit, ..
 @lru_cache(maxsize=1)
 def _new_clause_re() -> re.Pattern[str]:
     """context.yaml ``new_clause``: where a forward scope ends although no trigger word ends it."""
-    raw = resources.files("pancyst.text").joinpath("lexicon/context.yaml").read_text(encoding="utf-8")
-    return re.compile("|".join(f"(?:{p})" for p in yaml.safe_load(raw)["new_clause"]))
+    return re.compile("|".join(f"(?:{p})" for p in _lexicon()["new_clause"]))
 
 
 def _terminated(hits: tuple[Hit, ...], idx: int, a: int, b: int, category: str, *, forward: bool) -> bool:
