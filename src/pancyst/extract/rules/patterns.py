@@ -599,7 +599,6 @@ _GUARDED: dict[str, tuple[str, ...]] = {
     "CYST_WORDS": ("SIZE_OF_CYST_RE", "CYST_NEXT_RE"),
     "DILATED_WORDS": ("DILATED_RE",),
     "SOLID_VETO_WORDS": ("SOLID_VETO_RE",),
-    "MIMIC_WORDS": ("MIMIC_AFTER_RE",),
 }
 NODULE_WORDS: tuple[str, ...] = _guard(*_GUARDED["NODULE_WORDS"])
 CHANGE_WORDS: tuple[str, ...] = _guard(*_GUARDED["CHANGE_WORDS"])
@@ -610,7 +609,6 @@ LOCATION_WORDS: tuple[str, ...] = _guard(*_GUARDED["LOCATION_WORDS"])
 CYST_WORDS: tuple[str, ...] = _guard(*_GUARDED["CYST_WORDS"])
 DILATED_WORDS: tuple[str, ...] = _guard(*_GUARDED["DILATED_WORDS"])
 SOLID_VETO_WORDS: tuple[str, ...] = _guard(*_GUARDED["SOLID_VETO_WORDS"])
-MIMIC_WORDS: tuple[str, ...] = _guard(*_GUARDED["MIMIC_WORDS"])
 # Not a pre-check of one pattern: a sentence with no size must hold one of these to go on about the
 # current lesion (a nodule, septa, communication or place word, or a word rules.yaml adds).
 CONTINUATION_WORDS: tuple[str, ...] = _minimal(
