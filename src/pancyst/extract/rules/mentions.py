@@ -131,11 +131,7 @@ def sentence_mentions(
             and solid_veto(t, *_own_phrase(t, a, b, lo, hi))
         ):
             continue
-        if (
-            group in ("cyst", "lesion")
-            and has_any(t[b:hi], P.MIMIC_WORDS)
-            and P.MIMIC_AFTER_RE.match(t, b, hi)
-        ):
+        if group in ("cyst", "lesion") and P.MIMIC_AFTER_RE.match(t, b, hi):
             continue  # "the questioned tail cyst represents fluid-filled bowel": a mimic, no cyst
         if group in ("solidcystic", "cysticnet") and P.MALIGNANT_RE.search(t, lo, hi):
             continue  # SPEC §2: a cystic part of a malignancy is no PCL
