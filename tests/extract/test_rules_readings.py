@@ -517,3 +517,25 @@ def test_an_exam_label_is_no_organ_heading_for_the_duct() -> None:
         "CT abdomen/pelvis: Pancreas shows a 10 mm cyst at the pancreatic neck. Upstream duct is not dilated."
     )
     assert run(text).mpd_dilated == "no"
+
+
+@pytest.mark.parametrize(
+    ("part", "size"),
+    [
+        ("a small solid component that was 15 mm in size", 15.0),
+        ("a small solid/cystic component that was 15x20 mm", 20.0),
+    ],
+)
+def test_a_size_in_a_past_relative_clause_of_a_nodule_is_the_nodules(part: str, size: float) -> None:
+    les = run(f"A cystic mass in the pancreatic body measuring 46 mm with {part}.").lesions[0]
+    assert (les.size_mm, les.prior_size_mm, les.nodule_size_mm, les.mural_nodule) == (
+        46.0,
+        None,
+        size,
+        "present_unspecified",
+    )
+
+
+def test_a_size_in_a_past_relative_clause_of_the_cyst_is_its_prior() -> None:
+    les = run("A 46 mm cyst in the pancreatic body, which was 40 mm in 2020.").lesions[0]
+    assert (les.size_mm, les.prior_size_mm) == (46.0, 40.0)

@@ -521,6 +521,7 @@ NODULE_AFTER_GAP_RE: re.Pattern[str] = _pattern("NODULE_AFTER_GAP_RE")
 
 # --- context for the exam date ---------------------------------------------------------------------
 EXISTENCE_DOUBT_RE: re.Pattern[str] = _pattern("EXISTENCE_DOUBT_RE")
+PART_CLAUSE_BEFORE_RE: re.Pattern[str] = _pattern("PART_CLAUSE_BEFORE_RE")
 MIMIC_AFTER_RE: re.Pattern[str] = _pattern("MIMIC_AFTER_RE")
 NOT_A_CYST_PREDICATE_RE: re.Pattern[str] = _pattern("NOT_A_CYST_PREDICATE_RE")
 EXAM_TITLE_RE: re.Pattern[str] = _pattern("EXAM_TITLE_RE")

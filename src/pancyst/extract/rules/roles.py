@@ -84,7 +84,7 @@ def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int
     if nm is not None and P.NODULE_AFTER_GAP_RE.match(t[m.end : nm.start()]):
         return "nodule"
     prior_cue = bool(P.PRIOR_BEFORE_RE.search(before)) and not P.RANGE_FROM_RE.search(before)
-    if not prior_cue and not P.PRIOR_AFTER_RE.match(after):
+    if (not prior_cue or P.PART_CLAUSE_BEFORE_RE.search(before)) and not P.PRIOR_AFTER_RE.match(after):
         # "... nodule, measuring 9 mm on the study of 14/11/2014" is the cyst's prior size
         # "(previously 12 mm)" after "without enhancing nodule" is the cyst's prior, not the nodule's size
         near = max(lo, m.start - 40)
