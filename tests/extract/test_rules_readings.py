@@ -539,3 +539,21 @@ def test_a_size_in_a_past_relative_clause_of_a_nodule_is_the_nodules(part: str, 
 def test_a_size_in_a_past_relative_clause_of_the_cyst_is_its_prior() -> None:
     les = run("A 46 mm cyst in the pancreatic body, which was 40 mm in 2020.").lesions[0]
     assert (les.size_mm, les.prior_size_mm) == (46.0, 40.0)
+
+
+@pytest.mark.parametrize(("bound", "size"), [("none larger than 3 mm", 3.0), ("none exceeding 5 mm", 5.0)])
+def test_none_larger_than_bounds_the_cysts_sizes(bound: str, size: float) -> None:
+    ext = run(f"Pancreas: A few tiny cysts, {bound}.")
+    assert ext.multiplicity == "multiple"
+    assert [les.size_mm for les in ext.lesions] == [size]
+
+
+@pytest.mark.parametrize("absent", ["not present on the prior CT", "not previously seen"])
+def test_a_cyst_absent_on_the_prior_exam_is_new_not_denied(absent: str) -> None:
+    ext = run(f"Pancreas: new 1.2 cm cystic lesion in the pancreatic body, {absent}.")
+    assert [(les.size_mm, les.location) for les in ext.lesions] == [(12.0, "body")]
+
+
+def test_a_normal_adjective_right_before_the_duct_says_it_is_not_dilated() -> None:
+    ext = run("MRCP: Normal pancreatic duct caliber (2mm). Pancreas: 7 mm cyst in the body.")
+    assert (ext.mpd_dilated, ext.mpd_diameter_mm) == ("no", 2.0)

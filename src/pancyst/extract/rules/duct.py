@@ -113,9 +113,14 @@ def duct_features(doc: Doc) -> tuple[Value | None, Value | None]:
                 continue
             if HISTORICAL in mods:
                 continue
-            if word in ("normal", "unremarkable", "is normal", "are normal", "nl", "wnl", "regular") and not (
-                P.DUCT_RE.search(t, max(sent.start, sm.start() - 40), min(sent.end, sm.end() + 10))
-                and abs(owner[1] - sm.start()) < 30
+            if (
+                word in ("normal", "unremarkable", "is normal", "are normal", "nl", "wnl", "regular")
+                and not (
+                    P.DUCT_RE.search(t, max(sent.start, sm.start() - 40), min(sent.end, sm.end() + 10))
+                    and abs(owner[1] - sm.start()) < 30
+                )
+                # "Normal main pancreatic duct caliber": the adjective right before its duct
+                and not (sm.end() <= owner[0] and not t[sm.end() : owner[0]].strip())
             ):
                 continue
             val = "no" if (is_normal != (NEGATED in mods)) else "yes"
