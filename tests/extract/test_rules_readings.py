@@ -557,3 +557,31 @@ def test_a_cyst_absent_on_the_prior_exam_is_new_not_denied(absent: str) -> None:
 def test_a_normal_adjective_right_before_the_duct_says_it_is_not_dilated() -> None:
     ext = run("MRCP: Normal pancreatic duct caliber (2mm). Pancreas: 7 mm cyst in the body.")
     assert (ext.mpd_dilated, ext.mpd_diameter_mm) == ("no", 2.0)
+
+
+def test_a_diagnosis_after_a_denied_list_is_not_denied() -> None:
+    les = run("Pancreas: 8 mm cyst in the tail without solid component, consistent with BD-IPMN.").lesions[0]
+    assert (les.mural_nodule, les.mpd_communication, les.presumed_type) == ("absent", "present", "bd_ipmn")
+
+
+@pytest.mark.parametrize(
+    ("history", "pcl"),
+    [
+        ("INDICATION: IPMN surveillance.", True),
+        ("Hx pancreatic cyst.", True),
+        ("INDICATION: abdominal pain.", False),
+    ],
+)
+def test_a_measured_lesion_in_a_cyst_follow_up_is_the_cyst(history: str, pcl: bool) -> None:
+    assert run(f"{history}\nFINDINGS: Pancreas: 11 mm lesion in the body, unchanged.").pcl_present is pcl
+
+
+def test_a_solid_looking_lesion_in_a_cyst_follow_up_is_no_cyst() -> None:
+    text = "INDICATION: pancreatic cyst follow-up.\nFINDINGS: Pancreas: new 2 cm hypoenhancing lesion in the head."
+    assert not run(text).pcl_present
+
+
+def test_dictation_shorthand_for_prior_and_dilatation() -> None:
+    ext = run("PANCREAS: 1.1cm cyst in the pancreatic body, unchanged vs prior (1.1cm). No PD dil.")
+    assert [(les.size_mm, les.prior_size_mm) for les in ext.lesions] == [(11.0, 11.0)]
+    assert ext.mpd_dilated == "no"

@@ -33,6 +33,10 @@ def mods(sentence: str, target: str) -> set[str]:
         ("Septations or duct communication would favor a branch-duct IPMN.", "Septations", {"hypothetical"}),
         ("Septations or duct communication would favor a branch-duct IPMN.", "IPMN", {"hypothetical"}),
         ("A 5 mm cyst, too small to characterize, possibly a side-branch IPMN.", "IPMN", {"possible"}),
+        ("8 mm cyst w/o solid comp.", "solid", {"negated"}),
+        ("Cyst without solid component, consistent with BD-IPMN.", "IPMN", {"probable"}),
+        ("Cyst w/o solid comp, c/w BD-IPMN.", "IPMN", {"probable"}),
+        ("No nodule, possible thin septation.", "septation", {"possible"}),
     ],
 )
 def test_scopes(sentence: str, target: str, expected: set[str]) -> None:

@@ -278,6 +278,12 @@ def _scan(text: str, lo: int, hi: int, phrases: _Phrases) -> tuple[tuple[Hit, ..
 
 
 @lru_cache(maxsize=1)
+def _ends_scope() -> dict[str, frozenset[str]]:
+    """context.yaml ``ends_scope``: a trigger of one category ends the scopes of these others."""
+    return {cat: frozenset(ends) for cat, ends in (_lexicon().get("ends_scope") or {}).items()}
+
+
+@lru_cache(maxsize=1)
 def _new_clause_re() -> re.Pattern[str]:
     """context.yaml ``new_clause``: where a forward scope ends although no trigger word ends it."""
     return re.compile("|".join(f"(?:{p})" for p in _lexicon()["new_clause"]))
@@ -291,7 +297,14 @@ def _terminated(hits: tuple[Hit, ...], idx: int, a: int, b: int, category: str, 
             return False
         if not forward and h.end <= a:
             return False
-        if a <= h.start and h.end <= b and h.rule.category == TERMINATE and category in h.rule.applies_to:
+        if (
+            a <= h.start
+            and h.end <= b
+            and (
+                (h.rule.category == TERMINATE and category in h.rule.applies_to)
+                or category in _ends_scope().get(h.rule.category, ())
+            )
+        ):
             return True
         idx += step
     return False

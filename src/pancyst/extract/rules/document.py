@@ -47,21 +47,36 @@ class Doc:
         self.sentences = self._sentences()
         self.exam_date: Value | bool | None = False  # False: not looked up yet
         self._topic: str | None = "?"
+        self._cyst_topic: bool | None = None
 
     @property
     def topic(self) -> str | None:
         """The organ the exam is about, when its title or indication names the pancreas ("MRI PANCREAS",
         "MRCP", "Follow-up of pancreatic cyst"): a cyst or lesion that names no organ is the pancreas's."""
         if self._topic == "?":
-            t = self.t
-            first = t[: max(t.find("\n"), 0) or len(t)][:120]
-            spans = [first] + [
-                t[to_normalized(self.norm, sec.start) : to_normalized(self.norm, sec.end)][:300]
-                for sec in self.smap.sections
-                if sec.kind in ("history", "exam")
-            ]
-            self._topic = "pancreas" if any(P.PANCREAS_TOPIC_RE.search(x) for x in spans) else None
+            self._topic = (
+                "pancreas" if any(P.PANCREAS_TOPIC_RE.search(x) for x in self._topic_spans()) else None
+            )
         return self._topic
+
+    @property
+    def cyst_topic(self) -> bool:
+        """The title or indication names a pancreatic cyst ("Hx pancreatic cyst.", "IPMN surveillance"): a
+        measured pancreatic lesion that does not look solid is that cyst."""
+        if self._cyst_topic is None:
+            self._cyst_topic = any(
+                P.PANCREAS_TOPIC_RE.search(x) and P.CYST_TOPIC_RE.search(x) for x in self._topic_spans()
+            )
+        return self._cyst_topic
+
+    def _topic_spans(self) -> list[str]:
+        t = self.t
+        first = t[: max(t.find("\n"), 0) or len(t)][:120]
+        return [first] + [
+            t[to_normalized(self.norm, sec.start) : to_normalized(self.norm, sec.end)][:300]
+            for sec in self.smap.sections
+            if sec.kind in ("history", "exam")
+        ]
 
     def _sentences(self) -> list[Sentence]:
         out: list[Sentence] = []

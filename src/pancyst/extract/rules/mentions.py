@@ -155,7 +155,7 @@ def sentence_mentions(
                 or (P.ENUMERATED_RE.match(t, a, b) and (any_confirmed or out))
                 # "Multiple cystic lesions … A 9 mm lesion in the tail is unchanged": one of that group
                 or (
-                    group_before
+                    (group_before or (doc.cyst_topic and sent.kind == "findings"))
                     and mention.size is not None
                     and not mention.plural
                     and not P.SOLID_LOOK_RE.search(t, lo, hi)

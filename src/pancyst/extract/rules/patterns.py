@@ -583,6 +583,7 @@ OF_THE_RE: re.Pattern[str] = _pattern("OF_THE_RE")
 SPAN_GAP_RE: re.Pattern[str] = _pattern("SPAN_GAP_RE")
 ARROW_GAP_RE: re.Pattern[str] = _pattern("ARROW_GAP_RE")
 PANCREAS_TOPIC_RE: re.Pattern[str] = _pattern("PANCREAS_TOPIC_RE")
+CYST_TOPIC_RE: re.Pattern[str] = _pattern("CYST_TOPIC_RE")
 FEATURE_OF_CYST_RE: re.Pattern[str] = _pattern("FEATURE_OF_CYST_RE")
 # a fragment is also a name: list openings are matched by other code too
 BULLET: str = _FRAGMENTS["bullet"]

@@ -59,6 +59,8 @@ def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int
     # cut the before-window at the last clause punctuation
     cut = max(before_full.rfind(","), before_full.rfind(";"), before_full.rfind("("))
     before = before_full[cut + 1 :] if cut >= 0 else before_full
+    if cut >= 0 and before_full[cut] == "(" and not before.strip():
+        before = before_full[:cut]  # "unchanged vs prior (1.1 cm)": the cue before the parenthesis
     if P.CORRECTION_BEFORE_RE.search(before_full[-30:]):
         return "skip"
     if "by" in before and P.DELTA_BEFORE_RE.search(before):
