@@ -585,3 +585,15 @@ def test_dictation_shorthand_for_prior_and_dilatation() -> None:
     ext = run("PANCREAS: 1.1cm cyst in the pancreatic body, unchanged vs prior (1.1cm). No PD dil.")
     assert [(les.size_mm, les.prior_size_mm) for les in ext.lesions] == [(11.0, 11.0)]
     assert ext.mpd_dilated == "no"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Compared with CT of 06/2022 where it measured 1.3 x 1.0 cm.",
+        "It was larger than in 2022 when it was 13 mm.",
+    ],
+)
+def test_a_size_after_where_or_when_it_measured_is_the_prior(sentence: str) -> None:
+    les = run(f"Pancreas: Cystic lesion in the pancreatic neck, 1.5 x 1.2 cm. {sentence}").lesions[0]
+    assert (les.size_mm, les.prior_size_mm) == (15.0, 13.0)
