@@ -35,7 +35,7 @@ _MAX_PHRASE_WORDS = 12
 class Rule:
     category: str
     direction: str  # "forward", "backward", "both" or "none" (pseudo, terminations)
-    applies_to: frozenset[str]  # for terminations: the categories they end
+    applies_to: frozenset[str]  # the categories whose scope this rule ends (terminations; ends_scope)
 
 
 @dataclass(frozen=True, slots=True)  # frozen: a sentence's hits are shared by every report that repeats it
@@ -68,10 +68,12 @@ def _compiled() -> tuple[re.Pattern[str], dict[str, list[tuple[tuple[str, ...], 
     lex = _lexicon()
     rules: dict[tuple[str, ...], tuple[Rule, bool]] = {}
     empty: frozenset[str] = frozenset()
+    ends = _ends_scope()
     for category in CATEGORIES:
         for direction, phrases in lex.get(category, {}).items():
             for phrase in phrases:
-                rules.setdefault(_tokens(phrase), (Rule(category, direction, empty), phrase.startswith(":")))
+                rule = Rule(category, direction, ends.get(category, empty))
+                rules.setdefault(_tokens(phrase), (rule, phrase.startswith(":")))
     for phrase in lex.get("pseudo", []):
         rules[_tokens(phrase)] = (Rule(PSEUDO, "none", empty), False)
     term_cats: dict[tuple[str, ...], set[str]] = {}
@@ -166,8 +168,8 @@ class ContextIndex:
         key = (start, end, lo, hi)
         cached = self._mods.get(key)
         if cached is None:
-            found = self._modifiers(start, end, lo, hi)
-            cached = self._mods[key] = frozenset(found) if found else _NONE
+            found = self._covering(start, end, lo, hi)
+            cached = self._mods[key] = frozenset(hit.rule.category for hit in found) if found else _NONE
         return cached
 
     def _cuts(self, lo: int, hi: int) -> tuple[int, ...]:
@@ -187,13 +189,12 @@ class ContextIndex:
         """The triggers whose scope covers ``[start, end)`` (offsets in the text): which words modify it."""
         return [Hit(h.start + lo, h.end + lo, h.rule, h.field) for h in self._covering(start, end, lo, hi)]
 
-    def _modifiers(self, start: int, end: int, lo: int, hi: int) -> set[str]:
-        return {hit.rule.category for hit in self._covering(start, end, lo, hi)}
-
     def _covering(self, start: int, end: int, lo: int, hi: int) -> list[Hit]:
         found: list[Hit] = []
         hits = self._hits(lo, hi)
-        cuts = self._cuts(lo, hi)
+        if not hits:
+            return found
+        cuts: tuple[int, ...] | None = None  # looked up only for a forward scope that reaches the target
         start -= lo  # the hits' offsets are from the sentence start
         end -= lo
         for idx, hit in enumerate(hits):
@@ -203,10 +204,11 @@ class ContextIndex:
             if rule.direction in _FORWARD and hit.end <= start:
                 if start - hit.end > MAX_SCOPE_CHARS:
                     continue
-                if not _terminated(hits, idx + 1, hit.end, start, rule.category, forward=True) and not (
-                    cuts and any(hit.end <= cut < start for cut in cuts)
-                ):
-                    found.append(hit)
+                if not _terminated(hits, idx + 1, hit.end, start, rule.category, forward=True):
+                    if cuts is None:
+                        cuts = self._cuts(lo, hi)
+                    if not (cuts and any(hit.end <= cut < start for cut in cuts)):
+                        found.append(hit)
             elif rule.direction in _BACKWARD and hit.start >= end:
                 if hit.start - end > MAX_SCOPE_CHARS:
                     continue
@@ -297,15 +299,8 @@ def _terminated(hits: tuple[Hit, ...], idx: int, a: int, b: int, category: str, 
             return False
         if not forward and h.end <= a:
             return False
-        if (
-            a <= h.start
-            and h.end <= b
-            and (
-                (h.rule.category == TERMINATE and category in h.rule.applies_to)
-                or category in _ends_scope().get(h.rule.category, ())
-            )
-        ):
-            return True
+        if a <= h.start and h.end <= b and category in h.rule.applies_to:
+            return True  # a termination term, or a trigger that ends this category's scope (ends_scope)
         idx += step
     return False
 

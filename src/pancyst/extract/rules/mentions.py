@@ -396,6 +396,10 @@ def continuation_mention(doc: Doc, sent: Sentence, current: Mention) -> Mention 
         and not has_any(doc.t[sent.start : ducts[0].start()], P.CONTINUATION_WORDS)
         and not re.search(r"\b(?:it|its|the\s+(?:cyst|lesion))\b", seg)
     )
+    if duct_led and not (
+        has_any(seg, P.NODULE_WORDS) or has_any(seg, P.SEPTA_WORDS) or "wall" in seg or "calcif" in seg
+    ):
+        return None  # "The main duct measures 3 mm.": nothing of the lesion's appearance to keep
     m = Mention(anchor=current.anchor, seg=(sent.start, sent.end), sent=sent, group=current.group)
     fill_features(doc, m, sent.start, sent.end, sent)
     if duct_led:
