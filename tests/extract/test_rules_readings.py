@@ -597,3 +597,19 @@ def test_dictation_shorthand_for_prior_and_dilatation() -> None:
 def test_a_size_after_where_or_when_it_measured_is_the_prior(sentence: str) -> None:
     les = run(f"Pancreas: Cystic lesion in the pancreatic neck, 1.5 x 1.2 cm. {sentence}").lesions[0]
     assert (les.size_mm, les.prior_size_mm) == (15.0, 13.0)
+
+
+def test_partitions_are_septa_and_solid_tissue_a_nodule() -> None:
+    les = run(
+        "Pancreas: 2.6 cm cystic structure in the head with several internal partitions and no solid tissue."
+    )
+    assert (les.lesions[0].septations, les.lesions[0].mural_nodule) == ("present", "absent")
+
+
+def test_a_focus_the_cyst_contains_is_part_of_it() -> None:
+    ext = run(
+        "Pancreas: Cystic lesion of the pancreatic head (2.1 cm) with a dependent 4 mm non-enhancing focus, likely"
+        " mucin or debris."
+    )
+    assert ext.multiplicity == "single"
+    assert [les.size_mm for les in ext.lesions] == [21.0]
