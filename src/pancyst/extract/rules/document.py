@@ -121,11 +121,15 @@ class Doc:
         key = (a, b)
         found = self._dates.get(key)
         if found is None:
-            if self._day_first is None:
+            seg = self.t[a:b]
+            dates = find_dates(seg, bool(self._day_first))
+            if self._day_first is None and any(_ambiguous(seg, d) for d in dates):
+                # the report's date order is read only when a date needs it (05/06/2023)
                 self._day_first = _day_first(self.t)
+                if self._day_first:
+                    dates = find_dates(seg, True)
             found = self._dates[key] = [
-                DateMention(d.start + a, d.end + a, d.date, d.precision)
-                for d in find_dates(self.t[a:b], self._day_first)
+                DateMention(d.start + a, d.end + a, d.date, d.precision) for d in dates
             ]
         return found
 
@@ -152,6 +156,12 @@ class Doc:
                 out.append(self.meas[i])
             i += 1
         return out
+
+
+def _ambiguous(seg: str, d: DateMention) -> bool:
+    """A numeric date whose day and month could swap (05/06/2023): read by the report's date order."""
+    m = P.AMBIGUOUS_DATE_RE.match(seg, d.start, d.end)
+    return m is not None and int(m.group(1)) <= 12 and int(m.group(2)) <= 12
 
 
 def _day_first(t: str) -> bool:
