@@ -613,3 +613,28 @@ def test_a_focus_the_cyst_contains_is_part_of_it() -> None:
     )
     assert ext.multiplicity == "single"
     assert [les.size_mm for les in ext.lesions] == [21.0]
+
+
+def test_none_before_a_predicate_denies_it_for_each_cyst_not_the_cysts() -> None:
+    ext = run("Pancreas: Multiple small cysts, none communicating with the main duct.")
+    assert ext.multiplicity == "multiple"
+    assert [les.mpd_communication for les in ext.lesions] == ["absent"]
+
+
+def test_the_cysts_a_cyst_contains_are_part_of_it() -> None:
+    assert not run(
+        "Image of a hepatic hydatid cyst with daughter cysts; the pancreas was normal."
+    ).pcl_present
+    two = run("Pancreas: 12 mm cyst in the head with a 5 mm cyst in the tail.")
+    assert [(les.size_mm, les.location) for les in two.lesions] == [(12.0, "head"), (5.0, "tail")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Axial T2-weighted image shows a 2 cm hyperintense lesion in the pancreatic tail.",
+        'MRI: a lobulated 2 cm lesion in the pancreatic tail with a "bunch of grapes" appearance.',
+    ],
+)
+def test_fluid_signal_or_a_grape_cluster_makes_a_bare_lesion_cystic(text: str) -> None:
+    assert [(les.size_mm, les.location) for les in run(text).lesions] == [(20.0, "tail")]

@@ -37,6 +37,11 @@ def mods(sentence: str, target: str) -> set[str]:
         ("Cyst without solid component, consistent with BD-IPMN.", "IPMN", {"probable"}),
         ("Cyst w/o solid comp, c/w BD-IPMN.", "IPMN", {"probable"}),
         ("No nodule, possible thin septation.", "septation", {"possible"}),
+        ("Multiple cysts, none communicating with the duct.", "cysts", set()),
+        ("Multiple cysts, none communicating with the duct.", "communicating", {"negated"}),
+        ("Mural nodule none, septations present.", "nodule", {"negated"}),
+        ("Mural nodule none, septations present.", "septations", set()),
+        ("Mural nodules: none in either cyst.", "nodules", {"negated"}),
     ],
 )
 def test_scopes(sentence: str, target: str, expected: set[str]) -> None:

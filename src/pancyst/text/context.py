@@ -36,6 +36,9 @@ class Rule:
     category: str
     direction: str  # "forward", "backward", "both" or "none" (pseudo, terminations)
     applies_to: frozenset[str]  # the categories whose scope this rule ends (terminations; ends_scope)
+    # context.yaml clause_final: forward only before a predicate ("cysts, none communicating with the duct",
+    # "none with nodules"), backward otherwise ("Mural nodule none.", "Mural nodules: none in either cyst")
+    final: bool = False
 
 
 @dataclass(frozen=True, slots=True)  # frozen: a sentence's hits are shared by every report that repeats it
@@ -69,10 +72,16 @@ def _compiled() -> tuple[re.Pattern[str], dict[str, list[tuple[tuple[str, ...], 
     rules: dict[tuple[str, ...], tuple[Rule, bool]] = {}
     empty: frozenset[str] = frozenset()
     ends = _ends_scope()
+    final = frozenset(lex.get("clause_final") or [])
     for category in CATEGORIES:
         for direction, phrases in lex.get(category, {}).items():
             for phrase in phrases:
-                rule = Rule(category, direction, ends.get(category, empty))
+                rule = Rule(
+                    category,
+                    direction,
+                    ends.get(category, empty),
+                    phrase in final,
+                )
                 rules.setdefault(_tokens(phrase), (rule, phrase.startswith(":")))
     for phrase in lex.get("pseudo", []):
         rules[_tokens(phrase)] = (Rule(PSEUDO, "none", empty), False)
@@ -104,6 +113,7 @@ def _compiled() -> tuple[re.Pattern[str], dict[str, list[tuple[tuple[str, ...], 
     return first_re, index
 
 
+_WORD_NEXT_RE = re.compile(r"[ \t]+(?:with|\w+ing)\b")  # what a clause_final trigger opens: a predicate
 _FORWARD = ("forward", "both")  # "both": a trigger that covers what comes before and after it
 _BACKWARD = ("backward", "both")
 _FIELD_BREAK_RE = re.compile(r"[:|;\n]")
@@ -204,6 +214,8 @@ class ContextIndex:
             if rule.direction in _FORWARD and hit.end <= start:
                 if start - hit.end > MAX_SCOPE_CHARS:
                     continue
+                if rule.final and not _WORD_NEXT_RE.match(self.text, lo + hit.end):
+                    continue  # "Mural nodule none, septations present": an answer, it opens nothing
                 if not _terminated(hits, idx + 1, hit.end, start, rule.category, forward=True):
                     if cuts is None:
                         cuts = self._cuts(lo, hi)
@@ -212,6 +224,8 @@ class ContextIndex:
             elif rule.direction in _BACKWARD and hit.start >= end:
                 if hit.start - end > MAX_SCOPE_CHARS:
                     continue
+                if rule.final and _WORD_NEXT_RE.match(self.text, lo + hit.end):
+                    continue  # "cysts, none communicating with the duct": a group subject, not an answer
                 if hit.field:
                     # a field answer ("Mural nodule: none") covers its own label only, not the fields before
                     # it on the line ("Lesion 1: Location: head | … | Mural nodule: none")

@@ -139,8 +139,18 @@ def sentence_mentions(
             continue  # "Small cystic component.", "with cystic areas": part of another lesion, not a cyst
         if group == "lesion" and re.search(r"\bsolid\s+(?:\w+\s+)?$", t[max(lo, a - 20) : a]):
             continue  # "a 12 mm solid lesion": never a cyst, and not the lesion a later "the lesion" means
-        if group == "lesion" and out and P.WITH_PART_BEFORE_RE.search(t, max(out[-1].anchor[1], a - 60), a):
-            continue  # "a cystic lesion with a dependent 4 mm non-enhancing focus": a part of that cyst
+        if (
+            k > 0
+            and (
+                group == "lesion"
+                or (group == "cyst" and P.CONTAINED_CYSTS_BEFORE_RE.search(t, max(sent.start, a - 20), a))
+            )
+            and P.WITH_PART_BEFORE_RE.search(t, max(anchors[k - 1].end(), a - 60), a)
+            and not P.NEW_LESION_RE.search(t, max(sent.start, a - 30), a)
+        ):
+            # "a cystic lesion with a dependent 4 mm focus", "a hydatid cyst with daughter cysts": a part of the
+            # cyst just named (not "with a second cyst in the tail")
+            continue
         mention = _build_mention(doc, sent, m, group, lo, hi, organ_known=organ == "pancreas")
         mention.organ_unknown = organ is None
         if mention.plural and organ == "pancreas" and group != "lesion":
