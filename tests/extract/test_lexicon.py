@@ -39,13 +39,13 @@ def has_any(text: str, words: tuple[str, ...]) -> bool:
 
 
 def drawable(regex: str) -> str:
-    """``regex`` less an opening first-letter look-ahead ``(?=[abc])``, for hypothesis to draw from.
+    """``regex`` less an opening first-letter look-ahead ``(?=[abc])`` or ``(?=c)``, for hypothesis to draw from.
 
     from_regex writes a look-ahead's characters out as if they were consumed ("(?=[a])\\ba" gives
     "aa", which the pattern no longer matches); the look-ahead only repeats what the first letter
     must be, so drawing without it and keeping the draws the real pattern matches is the same test.
     """
-    return re.sub(r"^\(\?=\[[a-z]+\]\)", "", regex)
+    return re.sub(r"^\(\?=(?:\[[a-z]+\]|[a-z])\)", "", regex)
 
 
 # --- (a) the lexicon loads and every entry is built and exported ------------------------------------

@@ -48,6 +48,7 @@ class Doc:
         self.exam_date: Value | bool | None = False  # False: not looked up yet
         self._topic: str | None = "?"
         self._cyst_topic: bool | None = None
+        self._spans: list[str] | None = None
 
     @property
     def topic(self) -> str | None:
@@ -70,13 +71,16 @@ class Doc:
         return self._cyst_topic
 
     def _topic_spans(self) -> list[str]:
-        t = self.t
-        first = t[: max(t.find("\n"), 0) or len(t)][:120]
-        return [first] + [
-            t[to_normalized(self.norm, sec.start) : to_normalized(self.norm, sec.end)][:300]
-            for sec in self.smap.sections
-            if sec.kind in ("history", "exam")
-        ]
+        """The title line and the history and exam sections (their openings), cut once."""
+        if self._spans is None:
+            t = self.t
+            first = t[: max(t.find("\n"), 0) or len(t)][:120]
+            self._spans = [first] + [
+                t[to_normalized(self.norm, sec.start) : to_normalized(self.norm, sec.end)][:300]
+                for sec in self.smap.sections
+                if sec.kind in ("history", "exam")
+            ]
+        return self._spans
 
     def _sentences(self) -> list[Sentence]:
         out: list[Sentence] = []

@@ -40,11 +40,11 @@ def sentence_mentions(
     if len(anchors) > 1:
         # "a cystic mass … 46 mm with a solid/cystic component": a part of a lesion does not cut its clause
         anchors = [am for am in anchors if not part_of_a_lesion(t, am, sent.start)] or anchors[:1]
+    apposed: set[int] = set()  # starts of kept anchors a cystic diagnosis is in apposition to
     if len(anchors) > 1:
         # "a 16 mm cystic lesion (presumed side-branch IPMN)", "a cyst, likely a mucinous cystic neoplasm":
         # a diagnosis in apposition names the same lesion; it types it but does not split the sentence
         kept = [anchors[0]]
-        apposed = set()  # kept anchors a cystic diagnosis is in apposition to
         for am in anchors[1:]:
             gap = t[kept[-1].end() : am.start()]
             if (
@@ -59,8 +59,6 @@ def sentence_mentions(
                 continue
             kept.append(am)
         anchors = kept
-    else:
-        apposed = set()
     # segment the sentence between anchors
     bounds = [sent.start]
     for k in range(1, len(anchors)):
@@ -125,11 +123,7 @@ def sentence_mentions(
             continue  # "Number of cystic lesions: 1" is a field label
         if P.NOT_A_FINDING_AFTER_RE.match(t, b):
             continue  # "Pancreatic cyst(s):", "MRCP for cyst surveillance", "CYST REPORTING TEMPLATE"
-        if (
-            group in ("cyst", "lesion")
-            and solid_veto(t, lo, hi)
-            and solid_veto(t, *_own_phrase(t, a, b, lo, hi))
-        ):
+        if group in ("cyst", "lesion") and _vetoed(t, a, b, lo, hi):
             continue
         if group in ("cyst", "lesion") and P.MIMIC_AFTER_RE.match(t, b, hi):
             continue  # "the questioned tail cyst represents fluid-filled bowel": a mimic, no cyst
@@ -270,12 +264,15 @@ def solid_veto(t: str, lo: int, hi: int) -> bool:
     return has_any(t[lo:hi], P.SOLID_VETO_WORDS) and P.SOLID_VETO_RE.search(t, lo, hi) is not None
 
 
-def _own_phrase(t: str, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
-    """The part of ``t[lo:hi]`` that speaks of the entity named at [a, b): up to where another joins it."""
+def _vetoed(t: str, a: int, b: int, lo: int, hi: int) -> bool:
+    """A solid lesion or collection named in the cyst word's own phrase: its clause ``t[lo:hi]`` up to where
+    another entity joins it ("a 9 mm cyst and a splenic artery aneurysm": the aneurysm vetoes nothing)."""
+    if not solid_veto(t, lo, hi):
+        return False  # (most clauses: no phrase to cut)
     for j in P.ENTITY_JOIN_RE.finditer(t, lo, a):
         lo = j.end()
     after = P.ENTITY_JOIN_RE.search(t, b, hi)
-    return lo, after.start() if after is not None else hi
+    return solid_veto(t, lo, after.start() if after is not None else hi)
 
 
 def _split_point(doc: Doc, a: int, b: int) -> int:
@@ -408,9 +405,7 @@ def continuation_mention(doc: Doc, sent: Sentence, current: Mention) -> Mention 
         and not has_any(doc.t[sent.start : ducts[0].start()], P.CONTINUATION_WORDS)
         and not re.search(r"\b(?:it|its|the\s+(?:cyst|lesion))\b", seg)
     )
-    if duct_led and not (
-        has_any(seg, P.NODULE_WORDS) or has_any(seg, P.SEPTA_WORDS) or "wall" in seg or "calcif" in seg
-    ):
+    if duct_led and not has_any(seg, P.APPEARANCE_WORDS):
         return None  # "The main duct measures 3 mm.": nothing of the lesion's appearance to keep
     m = Mention(anchor=current.anchor, seg=(sent.start, sent.end), sent=sent, group=current.group)
     fill_features(doc, m, sent.start, sent.end, sent)

@@ -176,9 +176,7 @@ def _named_before(lesions: list[LesionAcc], m: Mention) -> bool:
     named_type = les.ptype.value if les.ptype is not None else "unspecified"
     if named_type != "unspecified" and m.group != "cyst" and (m.ptype is None or m.ptype.value != named_type):
         return False  # "Serous cystadenoma. A 9 mm IPMN in the tail.": two lesions
-    return les.count < 2 and all(
-        getattr(les, name) is None for name in ALL_ATTRS if name not in ("ptype", "comm_implied")
-    )
+    return _only_named(les, but=("ptype", "comm_implied"))
 
 
 def _largest(lesions: list[LesionAcc]) -> LesionAcc:
@@ -229,9 +227,10 @@ def _fill_type(les: LesionAcc, ptype: Value | None) -> None:
         les.ptype = ptype
 
 
-def _only_named(les: LesionAcc) -> bool:
-    """A lesion only named, as one cyst, with nothing said of it (no size, place, type or feature)."""
-    return les.count < 2 and all(getattr(les, name) is None for name in ALL_ATTRS)
+def _only_named(les: LesionAcc, but: tuple[str, ...] = ()) -> bool:
+    """A lesion only named, as one cyst, with nothing said of it (no size, place, type or feature; the
+    attributes ``but`` names may be set)."""
+    return les.count < 2 and all(getattr(les, name) is None for name in ALL_ATTRS if name not in but)
 
 
 def _fold(les: LesionAcc, m: Mention, kind: str, fill_only: bool = False) -> None:

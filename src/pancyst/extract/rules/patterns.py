@@ -517,22 +517,15 @@ CHANGE_CUE_BEFORE_RE: re.Pattern[str] = _pattern("CHANGE_CUE_BEFORE_RE")
 CHANGE_OVER_AFTER_RE: re.Pattern[str] = _pattern("CHANGE_OVER_AFTER_RE")
 NODULE_BEFORE_GAP_RE: re.Pattern[str] = _pattern("NODULE_BEFORE_GAP_RE")
 NODULE_AFTER_GAP_RE: re.Pattern[str] = _pattern("NODULE_AFTER_GAP_RE")
+PART_CLAUSE_BEFORE_RE: re.Pattern[str] = _pattern("PART_CLAUSE_BEFORE_RE")
+INTERVAL_SINCE_AFTER_RE: re.Pattern[str] = _pattern("INTERVAL_SINCE_AFTER_RE")
+INTERVAL_SINCE_BEFORE_RE: re.Pattern[str] = _pattern("INTERVAL_SINCE_BEFORE_RE")
 
 
 # --- context for the exam date ---------------------------------------------------------------------
-EXISTENCE_DOUBT_RE: re.Pattern[str] = _pattern("EXISTENCE_DOUBT_RE")
-PART_CLAUSE_BEFORE_RE: re.Pattern[str] = _pattern("PART_CLAUSE_BEFORE_RE")
-MIMIC_AFTER_RE: re.Pattern[str] = _pattern("MIMIC_AFTER_RE")
-AMBIGUOUS_DATE_RE: re.Pattern[str] = _pattern("AMBIGUOUS_DATE_RE")
-CONTAINED_CYSTS_BEFORE_RE: re.Pattern[str] = _pattern("CONTAINED_CYSTS_BEFORE_RE")
-WITH_PART_BEFORE_RE: re.Pattern[str] = _pattern("WITH_PART_BEFORE_RE")
-NOT_A_CYST_PREDICATE_RE: re.Pattern[str] = _pattern("NOT_A_CYST_PREDICATE_RE")
-EXAM_TITLE_RE: re.Pattern[str] = _pattern("EXAM_TITLE_RE")
-ENTITY_JOIN_RE: re.Pattern[str] = _pattern("ENTITY_JOIN_RE")
-MADE_OF_CYSTS_BEFORE_RE: re.Pattern[str] = _pattern("MADE_OF_CYSTS_BEFORE_RE")
-INTERVAL_SINCE_AFTER_RE: re.Pattern[str] = _pattern("INTERVAL_SINCE_AFTER_RE")
-INTERVAL_SINCE_BEFORE_RE: re.Pattern[str] = _pattern("INTERVAL_SINCE_BEFORE_RE")
 EXAM_DATE_LINE_RE: re.Pattern[str] = _pattern("EXAM_DATE_LINE_RE")
+AMBIGUOUS_DATE_RE: re.Pattern[str] = _pattern("AMBIGUOUS_DATE_RE")
+EXAM_TITLE_RE: re.Pattern[str] = _pattern("EXAM_TITLE_RE")
 CLAUSE_BREAK_RE: re.Pattern[str] = _pattern("CLAUSE_BREAK_RE")
 
 
@@ -548,6 +541,13 @@ LIST_GAP_RE: re.Pattern[str] = _pattern("LIST_GAP_RE")
 RESPECTIVELY_RE: re.Pattern[str] = _pattern("RESPECTIVELY_RE")
 SOLID_LOOK_RE: re.Pattern[str] = _pattern("SOLID_LOOK_RE")
 PART_OF_A_LESION_RE: re.Pattern[str] = _pattern("PART_OF_A_LESION_RE")
+EXISTENCE_DOUBT_RE: re.Pattern[str] = _pattern("EXISTENCE_DOUBT_RE")
+MIMIC_AFTER_RE: re.Pattern[str] = _pattern("MIMIC_AFTER_RE")
+NOT_A_CYST_PREDICATE_RE: re.Pattern[str] = _pattern("NOT_A_CYST_PREDICATE_RE")
+WITH_PART_BEFORE_RE: re.Pattern[str] = _pattern("WITH_PART_BEFORE_RE")
+CONTAINED_CYSTS_BEFORE_RE: re.Pattern[str] = _pattern("CONTAINED_CYSTS_BEFORE_RE")
+ENTITY_JOIN_RE: re.Pattern[str] = _pattern("ENTITY_JOIN_RE")
+MADE_OF_CYSTS_BEFORE_RE: re.Pattern[str] = _pattern("MADE_OF_CYSTS_BEFORE_RE")
 COUNT_LABEL_RE: re.Pattern[str] = _pattern("COUNT_LABEL_RE")
 NOT_A_FINDING_AFTER_RE: re.Pattern[str] = _pattern("NOT_A_FINDING_AFTER_RE")
 LABEL_COLON_RE: re.Pattern[str] = _pattern("LABEL_COLON_RE")
@@ -604,6 +604,8 @@ _GUARDED: dict[str, tuple[str, ...]] = {
     "CYST_WORDS": ("SIZE_OF_CYST_RE", "CYST_NEXT_RE"),
     "DILATED_WORDS": ("DILATED_RE",),
     "SOLID_VETO_WORDS": ("SOLID_VETO_RE",),
+    "WALL_WORDS": ("WALL_ABSENT_RE", "WALL_PRESENT_RE"),
+    "CALC_WORDS": ("CALC_RE",),
 }
 NODULE_WORDS: tuple[str, ...] = _guard(*_GUARDED["NODULE_WORDS"])
 CHANGE_WORDS: tuple[str, ...] = _guard(*_GUARDED["CHANGE_WORDS"])
@@ -614,6 +616,10 @@ LOCATION_WORDS: tuple[str, ...] = _guard(*_GUARDED["LOCATION_WORDS"])
 CYST_WORDS: tuple[str, ...] = _guard(*_GUARDED["CYST_WORDS"])
 DILATED_WORDS: tuple[str, ...] = _guard(*_GUARDED["DILATED_WORDS"])
 SOLID_VETO_WORDS: tuple[str, ...] = _guard(*_GUARDED["SOLID_VETO_WORDS"])
+WALL_WORDS: tuple[str, ...] = _guard(*_GUARDED["WALL_WORDS"])
+CALC_WORDS: tuple[str, ...] = _guard(*_GUARDED["CALC_WORDS"])
+# a sentence holds none of these: nothing it says can be of a lesion's appearance (nodule, septa, wall, calcium)
+APPEARANCE_WORDS: tuple[str, ...] = _minimal([*NODULE_WORDS, *SEPTA_WORDS, *WALL_WORDS, *CALC_WORDS])
 # Not a pre-check of one pattern: a sentence with no size must hold one of these to go on about the
 # current lesion (a nodule, septa, communication or place word, or a word rules.yaml adds).
 CONTINUATION_WORDS: tuple[str, ...] = _minimal(
