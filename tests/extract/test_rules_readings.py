@@ -638,3 +638,159 @@ def test_the_cysts_a_cyst_contains_are_part_of_it() -> None:
 )
 def test_fluid_signal_or_a_grape_cluster_makes_a_bare_lesion_cystic(text: str) -> None:
     assert [(les.size_mm, les.location) for les in run(text).lesions] == [(20.0, "tail")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IMPRESSION: Tiny pancreatic head cyst measuring 3 mm, no follow-up needed per ACR for cysts under 5 mm.",
+        "IMPRESSION: 3 mm pancreatic head cyst. No follow-up is recommended for cysts smaller than 5 mm.",
+    ],
+)
+def test_a_guideline_s_denied_cysts_retract_no_lesion(text: str) -> None:
+    assert [(les.size_mm, les.location) for les in run(text).lesions] == [(3.0, "head")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "An enhancing nodule within the cyst is not seen.",
+        "Enhancing nodule within the cyst is not recognized.",
+        "Mural nodules in the lesion are not identified.",
+        "A mural nodule is not recognised.",
+    ],
+)
+def test_a_feature_of_the_cyst_denied_after_it_is_absent(sentence: str) -> None:
+    assert [les.mural_nodule for les in run(f"A 25 mm cyst in the pancreatic body. {sentence}").lesions] == [
+        "absent"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "prior", "months"),
+    [
+        (
+            "A 25 mm cyst in the pancreatic body. Compared with the previous examination one year ago (22 mm), "
+            "slight enlargement.",
+            22.0,
+            12.0,
+        ),
+        ("The known 2.2 cm cyst in the neck of the pancreas, up from 1.8 cm last year.", 18.0, 12.0),
+        (
+            "Comparison is made to CT from 18 months ago. The cystic lesion in the pancreatic head now measures "
+            "2.9 cm, previously 2.0 cm.",
+            20.0,
+            18.0,
+        ),
+    ],
+)
+def test_priors_and_intervals_in_other_words(text: str, prior: float, months: float) -> None:
+    assert [(les.prior_size_mm, les.stated_interval_months) for les in run(text).lesions] == [(prior, months)]
+
+
+def test_a_comparison_date_beats_last_year() -> None:
+    ext = run(
+        "EXAM: CT abdomen 2/14/2024\nCOMPARISON: CT 2/10/2023.\n"
+        "FINDINGS: The pancreatic body cyst measures 12 mm, up from 10 mm last year."
+    )
+    assert [str(les.prior_exam_date) for les in ext.lesions] == ["2023-02-10"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the pancreatic isthmus there is a 1.3 cm oval lesion of fluid signal intensity on T2.",
+        "A 13 mm lesion of water density in the pancreatic neck.",
+    ],
+)
+def test_a_lesion_of_fluid_signal_is_a_cyst(text: str) -> None:
+    assert [(les.size_mm, les.location) for les in run(text).lesions] == [(13.0, "neck")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pancreas: unremarkable. Cystoscopy showed no tumor.",
+        "Pancreas: normal. Bladder: status post cystectomy with ileal conduit.",
+        "Pancreas: normal. Status post cystogastrostomy.",
+        "Gallbladder: normal. The ductus cysticus is long. Pancreas: normal.",
+    ],
+)
+def test_a_word_that_starts_with_cyst_is_no_cyst(text: str) -> None:
+    assert not run(text).pcl_present
+
+
+@pytest.mark.parametrize(
+    "duct",
+    [
+        "MPD diameter: 3 mm; dilatation: no",
+        "Main pancreatic duct diameter: 3 mm. Dilatation: no.",
+        "Main pancreatic duct: 3 mm; dilated: no",
+        "Main pancreatic duct with preserved calibre.",
+    ],
+)
+def test_a_duct_s_fields_and_preserved_calibre_say_not_dilated(duct: str) -> None:
+    ext = run(f"Pancreatic cyst 12 mm in the tail.\n{duct}")
+    assert ext.mpd_dilated == "no"
+
+
+def test_a_status_word_of_another_duct_after_a_semicolon_is_not_the_main_duct_s() -> None:
+    assert run("Pancreatic cyst 12 mm in the tail. MPD: 3 mm; CBD: dilated").mpd_dilated == "not_stated"
+
+
+def test_thickening_of_its_wall() -> None:
+    ext = run("Cystic lesion of the pancreatic body, 3.1 cm, with new thickening of its wall.")
+    assert [les.wall_thickening for les in ext.lesions] == ["present"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ADDENDUM: The size of the pancreatic cyst in the findings should read 1.8 cm, not 8 cm.\n"
+        "FINDINGS: There is a 8 cm cyst in the pancreatic body.",
+        "FINDINGS: There is a 8 cm cyst in the pancreatic body.\n"
+        "ADDENDUM: The size of the pancreatic cyst in the findings should read 1.8 cm, not 8 cm.",
+    ],
+)
+def test_an_addendum_corrects_wherever_it_is_written(text: str) -> None:
+    assert [(les.size_mm, les.location) for les in run(text).lesions] == [(18.0, "body")]
+
+
+def test_each_place_of_a_list_keeps_the_findings_of_its_own_stretch() -> None:
+    ext = run(
+        "There are two cystic lesions: one in the head (1.9 cm), which communicates with the main duct, "
+        "and a second in the tail (2.4 cm) with an enhancing nodule."
+    )
+    got = [(les.location, les.mpd_communication, les.mural_nodule) for les in ext.lesions]
+    assert got == [("head", "present", "not_stated"), ("tail", "not_stated", "enhancing")]
+
+
+def test_a_finding_said_before_the_list_of_places_is_said_of_each() -> None:
+    ext = run("Two septated cysts, in the head (9 mm) and tail (6 mm).")
+    assert [(les.location, les.septations) for les in ext.lesions] == [
+        ("head", "present"),
+        ("tail", "present"),
+    ]
+
+
+def test_prominence_of_the_duct_is_dilatation() -> None:
+    ext = run("Minimal prominence of the main pancreatic duct (4 mm). A 5 mm cyst in the pancreatic body.")
+    assert ext.mpd_dilated == "yes"
+
+
+def test_a_size_in_parentheses_after_a_prior_year_is_the_prior() -> None:
+    ext = run("Panc: 1.6 cm cystic lesion body, unchanged from 2022 (1.6 cm).")
+    assert [(les.size_mm, les.prior_size_mm) for les in ext.lesions] == [(16.0, 16.0)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pancreatic tail cyst 13 mm, 10 mm on prior MRI of 2023-01-15. Exam date 2024-01-20.",
+        "Pancreatic tail cyst 13 mm (current exam 01/20/2024), 10 mm on prior MRI of 2023-01-15.",
+    ],
+)
+def test_a_phrase_that_names_the_current_exam_dates_it(text: str) -> None:
+    ext = run(text)
+    assert str(ext.exam_date) == "2024-01-20"
+    assert [str(les.prior_exam_date) for les in ext.lesions] == ["2023-01-15"]

@@ -51,6 +51,9 @@ def test_find_dates_offsets() -> None:
         ("one and a half years", 18.0),
         ("1.5 years", 18.0),
         ("10 days", 0.33),
+        ("up from 1.8 cm last year", 12.0),
+        ("over the past year", 12.0),
+        ("the year of diagnosis", None),
         ("follow-up", None),
     ],
 )

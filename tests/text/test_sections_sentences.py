@@ -22,6 +22,15 @@ def test_sections_and_kinds() -> None:
     assert kinds == ["exam", "history", "comparison", "findings", "impression", "addendum"]
 
 
+def test_headers_after_an_addendum_belong_to_it_unless_it_opens_the_report() -> None:
+    # an addendum after the findings holds the headers it restates; one a system put above the original
+    # report ends where that report's own sections start
+    after = "FINDINGS: 12 mm pancreatic cyst.\nADDENDUM: corrected size.\nIMPRESSION: 14 mm cyst."
+    assert [s.kind for s in split_sections(after)] == ["findings", "addendum", "addendum"]
+    above = "ADDENDUM: corrected size.\nFINDINGS: 12 mm pancreatic cyst.\nIMPRESSION: 14 mm cyst."
+    assert [s.kind for s in split_sections(above)] == ["addendum", "findings", "impression"]
+
+
 def test_organ_headings() -> None:
     smap = SectionMap(REPORT)
     assert smap.organ_heading(REPORT.index("Simple cyst")) == "liver"

@@ -124,6 +124,7 @@ INTERVAL_RE = re.compile(
     re.IGNORECASE,
 )
 _INTERVAL_LOWER_RE = re.compile(INTERVAL_RE.pattern)
+_LAST_YEAR_RE = re.compile(r"(?<=\blast\s|\bpast\s)year\b", re.IGNORECASE)
 _HALF_RE = re.compile(r"\band\s+a\s+half\b", re.IGNORECASE)
 
 
@@ -247,13 +248,19 @@ def _interval_value(m: re.Match[str]) -> float | None:
 
 
 def find_intervals(text: str) -> list[IntervalMention]:
-    """Every duration written in ``text`` ("6 months", "one year", "18 mo"), with offsets."""
+    """Every duration written in ``text`` ("6 months", "one year", "18 mo", the year of "last year"),
+    with offsets."""
     out: list[IntervalMention] = []
     pattern = _INTERVAL_LOWER_RE if text.isascii() and text.islower() else INTERVAL_RE
     for m in pattern.finditer(text):
         value = _interval_value(m)
         if value is not None:
             out.append(IntervalMention(m.start(), m.end(), value))
+    if "year" in text or "YEAR" in text or "Year" in text:
+        # "up from 1.8 cm last year": one year, with no number written (the span is the word "year", so
+        # the "last" before it reads as a since-cue)
+        out.extend(IntervalMention(m.start(), m.end(), 12.0) for m in _LAST_YEAR_RE.finditer(text))
+        out.sort(key=lambda iv: iv.start)
     return out
 
 

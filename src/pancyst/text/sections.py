@@ -250,8 +250,10 @@ def _sections_from(text: str, headers: list[Header]) -> list[Section]:
                 starts.append(("findings", 0, 0, ""))
             continue
         kind = h.kind
-        if starts and starts[-1][0] == "addendum":
-            kind = "addendum"  # everything after an addendum header belongs to the addendum
+        if starts and starts[-1][0] == "addendum" and any(k in _REPORTED for k, *_ in starts):
+            # everything after an addendum header belongs to the addendum; one written above the findings
+            # (a system that puts addenda first) ends where the original report's sections start
+            kind = "addendum"
         if not starts and h.start > 0:
             starts.append(("preamble", 0, 0, ""))
         starts.append((kind, h.end, h.start, h.label))
@@ -270,6 +272,7 @@ def _sections_from(text: str, headers: list[Header]) -> list[Section]:
     return fixed
 
 
+_REPORTED = frozenset({"findings", "impression"})
 _ONE_PARAGRAPH = frozenset({"history", "comparison", "technique", "exam"})
 _LINE_END_RE = re.compile(r"[.]?[ \t]*\r?\n")
 

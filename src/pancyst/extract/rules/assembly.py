@@ -8,7 +8,7 @@ from bisect import bisect_right
 from typing import Any
 
 from pancyst.extract.rules import patterns as P
-from pancyst.extract.rules.document import Doc
+from pancyst.extract.rules.document import Doc, has_any
 from pancyst.extract.rules.duct import duct_features
 from pancyst.extract.rules.model import LesionAcc, Value
 from pancyst.schema import Extraction, Lesion, Multiplicity, Span
@@ -73,19 +73,24 @@ def assemble(doc: Doc, lesions: list[LesionAcc]) -> Extraction:
             if les.prior_date is not None:
                 data["prior_exam_date"] = les.prior_date.value
                 add("interval_months", les.prior_date)
-            elif les.prior_interval is not None:
-                data["stated_interval_months"] = float(les.prior_interval.value)
-                add("interval_months", les.prior_interval)
             else:
-                if comparison is None:
-                    comparison = _comparison_prior(doc)
-                comparison_date, comparison_interval = comparison
+                stated = les.prior_interval
+                comparison_date = comparison_interval = None
+                if stated is None or _vague(doc, stated):
+                    # a comparison exam's date beats "last year"
+                    if comparison is None:
+                        comparison = _comparison_prior(doc)
+                    comparison_date, comparison_interval = comparison
                 if comparison_date is not None:
                     data["prior_exam_date"] = comparison_date.value
                     add("interval_months", comparison_date)
-                elif comparison_interval is not None:
-                    data["stated_interval_months"] = float(comparison_interval.value)
-                    add("interval_months", comparison_interval)
+                else:
+                    interval = (
+                        comparison_interval if stated is None or comparison_interval is not None else stated
+                    )
+                    if interval is not None:
+                        data["stated_interval_months"] = float(interval.value)
+                        add("interval_months", interval)
         if les.ptype is not None:
             data["presumed_type"] = les.ptype.value
             if les.ptype.value != "unspecified":
@@ -126,6 +131,12 @@ def assemble(doc: Doc, lesions: list[LesionAcc]) -> Extraction:
     )
 
 
+def _vague(doc: Doc, interval: Value) -> bool:
+    """An interval written with no number ("last year"): a comparison exam's date or interval is better."""
+    s, e = interval.spans[0]
+    return doc.t[s:e].lower() == "year"  # (a numbered interval's span holds its number)
+
+
 def _comparison_prior(doc: Doc) -> tuple[Value | None, Value | None]:
     best: DateMention | None = None
     interval: IntervalMention | None = None
@@ -158,6 +169,15 @@ def _comparison_prior(doc: Doc) -> tuple[Value | None, Value | None]:
             for d in doc.dates_in(sent.start, sent.end):
                 if (exam is None or d.date != exam.value) and (best is None or d.date > best.date):
                     best = d
+            if interval is None:  # "Comparison is made to CT from 18 months ago."
+                interval = next(
+                    (
+                        iv
+                        for iv in doc.intervals_in(sent.start, sent.end)
+                        if P.INTERVAL_SINCE_AFTER_RE.match(doc.t, iv.end)
+                    ),
+                    None,
+                )
     dv = Value(best.date, [(best.start, best.end)]) if best else None
     iv_v = Value(interval.months, [(interval.start, interval.end)]) if interval else None
     return dv, iv_v
@@ -187,6 +207,17 @@ def _find_exam_date(doc: Doc) -> Value | None:
     ):
         # a title line, "Abdomen CT 2/14/2024 compared to 2/10/2023:", opening a report with no exam section
         return _line_date(doc, 0, end)
+    return _phrase_date(doc)
+
+
+def _phrase_date(doc: Doc) -> Value | None:
+    """A date written right after a phrase that names the current exam ("Exam date 2024-01-20.")."""
+    if not has_any(doc.t, P.CURRENT_EXAM_DATE_WORDS):
+        return None
+    for m in P.CURRENT_EXAM_DATE_RE.finditer(doc.t):
+        found = doc.dates_in(m.end(), min(len(doc.t), m.end() + 30))
+        if found and found[0].start == m.end():
+            return Value(found[0].date, [(found[0].start, found[0].end)])
     return None
 
 

@@ -76,6 +76,8 @@ def duct_features(doc: Doc) -> tuple[Value | None, Value | None]:
             typed.append((m.start(), m.end(), g))
         if not typed:
             continue
+        if _opens_fields(t, ducts[-1], sent.end):
+            duct_heading = ducts[-1]  # "Main pancreatic duct diameter: 3 mm." then "Dilatation: no."
         # diameters: a measurement right after (or before) a duct term belongs to the nearest term
         for ms in doc.meas_in(sent.start, sent.end):
             owner = _nearest_duct(doc, typed, ms)
@@ -219,7 +221,9 @@ def _nearest_duct_for_word(
         else:
             gap = ""
             dist = 0
-        if len(gap) > 70 or ";" in gap or re.search(r"\b(?:but|however|whereas|while)\b", gap):
+        if len(gap) > 70 or re.search(r"\b(?:but|however|whereas|while)\b", gap):
+            continue
+        if ";" in gap and not (d[1] <= a and _next_field(t, d, gap, a)):
             continue
         if best is None or dist < best[0] or (dist == best[0] and d[2] == "mpd"):
             best = (dist, d)
@@ -233,3 +237,16 @@ def _nearest_duct_for_word(
                 if lo >= hi or re.fullmatch(r"[\s,/]*(?:or|and|/)?[\s,/]*", t[lo:hi]):
                     return d
     return best[1]
+
+
+def _opens_fields(t: str, duct: re.Match[str], end: int) -> bool:
+    """A duct term that labels a field ("MPD diameter: 3 mm", "Main duct: 2 mm"): the fields after it are its."""
+    return t.startswith(":", duct.end()) or P.FIELD_RE.match(t, duct.end(), end) is not None
+
+
+def _next_field(t: str, duct: tuple[int, int, str], gap: str, a: int) -> bool:
+    """A status word that labels the field after the duct's own ("MPD diameter: 3 mm; dilatation: no")."""
+    if gap.count(";") != 1 or not (t.startswith(":", duct[1]) or P.FIELD_RE.match(t, duct[1])):
+        return False
+    field = P.FIELD_RE.match(t, duct[1] + gap.index(";") + 1)
+    return field is not None and field.end() > a

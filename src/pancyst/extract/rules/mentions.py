@@ -101,6 +101,9 @@ def sentence_mentions(
                 NEGATED in mods
                 and (organ or organ_of(doc, a, b, sent.start, sent.end, sent)) == "pancreas"
                 and A.retracts(doc, sent, a, b, lo)
+                and not A.generic_cyst(
+                    doc, a, b, sent
+                )  # "no follow-up for cysts under 5 mm": the guideline's
             ):
                 retractions.append((a, b))
             elif NEGATED in mods and P.NOT_A_CYST_PREDICATE_RE.search(t, max(sent.start, a - 40), a):
@@ -206,7 +209,8 @@ def _distribute(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) ->
     pairs: list[tuple[tuple[str, int, int], Measurement, Measurement | None]] = []
     sizes = [x for m in currents for x in listed_sizes(doc, m, lo)]
     in_blocks = all(x.start >= places[-1][2] for x in sizes) or all(x.end <= places[0][1] for x in sizes)
-    if P.RESPECTIVELY_RE.search(t, lo, hi) or in_blocks:
+    in_order = bool(P.RESPECTIVELY_RE.search(t, lo, hi)) or in_blocks
+    if in_order:
         # "head and tail ... 8 and 5 mm (respectively)", "6 mm and 4 mm cysts in the head and neck": in order
         old = [x for m in priors for x in listed_sizes(doc, m, lo)]
         if len(sizes) != len(places):
@@ -238,7 +242,25 @@ def _distribute(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) ->
         if prior is None:
             part.prior_date = part.prior_interval = None
         out.append(part)
+    if not in_order:
+        _own_findings(doc, out, [min(place[1], size.start) for place, size, _ in pairs], hi, sent)
     return out
+
+
+def _own_findings(doc: Doc, parts: list[Mention], starts: list[int], hi: int, sent: Sentence) -> None:
+    """Each place of a list keeps the findings written in its own stretch ("one in the head (1.9 cm), which
+    communicates with the main duct, and a second in the tail (2.4 cm) with an enhancing nodule"); what is
+    written before the first place is said of them all."""
+    ends = [*starts[1:], hi]
+    for part, own_lo, own_hi in zip(parts, starts, ends, strict=True):
+        own = Mention(anchor=(own_lo, own_lo), seg=(own_lo, own_hi), sent=sent, group="continuation")
+        fill_features(doc, own, own_lo, own_hi, sent)
+        for attr in FINDINGS:
+            value = getattr(own, attr)
+            shared = getattr(part, attr)
+            if value is None and shared is not None and all(s < starts[0] for s, _ in shared.spans):
+                continue  # said before the list: of every place
+            setattr(part, attr, value)
 
 
 def _paired(

@@ -43,7 +43,7 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
     lesions: list[LesionAcc] = []
     pending: list[Mention] = []
     last: LesionAcc | None = None
-    for m in mentions:
+    for m in _addenda_last(mentions):
         kind = m.sent.kind
         size = m.size.value if m.size else None
         loc = m.location.value if m.location else None
@@ -142,6 +142,16 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
             else:
                 _fill_missing(target, m)
     return lesions
+
+
+def _addenda_last(mentions: list[Mention]) -> list[Mention]:
+    """SPEC §2, the exam as finally reported: an addendum corrects what the report says wherever it is
+    written, also when the reporting system puts it above the original text."""
+    if not any(m.sent.kind == "addendum" for m in mentions):
+        return mentions
+    return [m for m in mentions if m.sent.kind != "addendum"] + [
+        m for m in mentions if m.sent.kind == "addendum"
+    ]
 
 
 def _sums_up(lesions: list[LesionAcc], m: Mention) -> bool:

@@ -524,6 +524,7 @@ INTERVAL_SINCE_BEFORE_RE: re.Pattern[str] = _pattern("INTERVAL_SINCE_BEFORE_RE")
 
 # --- context for the exam date ---------------------------------------------------------------------
 EXAM_DATE_LINE_RE: re.Pattern[str] = _pattern("EXAM_DATE_LINE_RE")
+CURRENT_EXAM_DATE_RE: re.Pattern[str] = _pattern("CURRENT_EXAM_DATE_RE")
 AMBIGUOUS_DATE_RE: re.Pattern[str] = _pattern("AMBIGUOUS_DATE_RE")
 EXAM_TITLE_RE: re.Pattern[str] = _pattern("EXAM_TITLE_RE")
 CLAUSE_BREAK_RE: re.Pattern[str] = _pattern("CLAUSE_BREAK_RE")
@@ -606,6 +607,7 @@ _GUARDED: dict[str, tuple[str, ...]] = {
     "SOLID_VETO_WORDS": ("SOLID_VETO_RE",),
     "WALL_WORDS": ("WALL_ABSENT_RE", "WALL_PRESENT_RE"),
     "CALC_WORDS": ("CALC_RE",),
+    "CURRENT_EXAM_DATE_WORDS": ("CURRENT_EXAM_DATE_RE",),
 }
 NODULE_WORDS: tuple[str, ...] = _guard(*_GUARDED["NODULE_WORDS"])
 CHANGE_WORDS: tuple[str, ...] = _guard(*_GUARDED["CHANGE_WORDS"])
@@ -618,6 +620,7 @@ DILATED_WORDS: tuple[str, ...] = _guard(*_GUARDED["DILATED_WORDS"])
 SOLID_VETO_WORDS: tuple[str, ...] = _guard(*_GUARDED["SOLID_VETO_WORDS"])
 WALL_WORDS: tuple[str, ...] = _guard(*_GUARDED["WALL_WORDS"])
 CALC_WORDS: tuple[str, ...] = _guard(*_GUARDED["CALC_WORDS"])
+CURRENT_EXAM_DATE_WORDS: tuple[str, ...] = _guard(*_GUARDED["CURRENT_EXAM_DATE_WORDS"])
 # a sentence holds none of these: nothing it says can be of a lesion's appearance (nodule, septa, wall, calcium)
 APPEARANCE_WORDS: tuple[str, ...] = _minimal([*NODULE_WORDS, *SEPTA_WORDS, *WALL_WORDS, *CALC_WORDS])
 # Not a pre-check of one pattern: a sentence with no size must hold one of these to go on about the

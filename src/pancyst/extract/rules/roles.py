@@ -196,12 +196,17 @@ def _ends(pattern: re.Pattern[str], text: str) -> bool:
 def _date_near(doc: Doc, p: Measurement, lo: int, hi: int, sent: Sentence) -> DateMention | None:
     best: tuple[int, DateMention] | None = None
     for d in doc.dates_in(sent.start, sent.end):
-        if d.end > sent.end:
+        if d.end > sent.end or _dates_this_exam(doc.t, d.start):
             continue
         dist = p.start - d.end if d.end <= p.start else d.start - p.end
         if best is None or dist < best[0]:
             best = (dist, d)
     return best[1] if best else None
+
+
+def _dates_this_exam(t: str, a: int) -> bool:
+    """The date at ``a`` follows a phrase naming the current exam ("(current exam 01/20/2024)"): no prior's."""
+    return any(m.end() == a for m in P.CURRENT_EXAM_DATE_RE.finditer(t, max(0, a - 40), a))
 
 
 def _interval_near(doc: Doc, p: Measurement, sent: Sentence) -> IntervalMention | None:
