@@ -794,3 +794,33 @@ def test_a_phrase_that_names_the_current_exam_dates_it(text: str) -> None:
     ext = run(text)
     assert str(ext.exam_date) == "2024-01-20"
     assert [str(les.prior_exam_date) for les in ext.lesions] == ["2023-01-15"]
+
+
+@pytest.mark.parametrize(
+    ("text", "multiple"),
+    [
+        (
+            "The pancreas shows a cluster of small cysts in the tail, collectively measuring 2.4 x 1.9 cm.",
+            False,
+        ),
+        ("A conglomerate of tiny cysts in the pancreatic tail measuring 24 mm.", False),
+        ("Cluster of cysts in the pancreatic tail, the largest 24 mm.", True),
+    ],
+)
+def test_a_cluster_of_cysts_is_one_lesion_unless_its_largest_is_named(text: str, multiple: bool) -> None:
+    ext = run(text)
+    assert [(les.size_mm, les.location) for les in ext.lesions] == [(24.0, "tail")]
+    assert (ext.multiplicity == "multiple") is multiple
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "11 cm multiloculated cystic mass in the pancreatic tail, suspicious for mucinous cystic neoplasm with "
+        "possible malignant features.",
+        "11 cm side-branch IPMN of the pancreatic tail, concerning for malignant transformation.",
+        "11 cm pancreatic tail cyst with a risk of malignancy.",
+    ],
+)
+def test_a_cyst_s_malignant_features_keep_it_a_cyst(text: str) -> None:
+    assert [(les.size_mm, les.location) for les in run(text).lesions] == [(110.0, "tail")]

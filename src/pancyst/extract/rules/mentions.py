@@ -354,7 +354,13 @@ def _build_mention(
         # a template's field label ("Cystic lesions: single, neck, 12 x 9 mm") counts nothing; its answer does
         answer = t[label.end() : min(hi, label.end() + 40)]
         plural = bool(P.COUNT_RE.search(answer)) and not P.SINGLE_ANSWER_RE.match(answer)
-    made_of = plural and P.MADE_OF_CYSTS_BEFORE_RE.search(t, max(sent.start, a - 90), a) is not None
+    made_of = plural and (
+        P.MADE_OF_CYSTS_BEFORE_RE.search(t, max(sent.start, a - 90), a) is not None
+        or (
+            P.CLUSTER_OF_CYSTS_BEFORE_RE.search(t, max(sent.start, a - 40), a) is not None
+            and P.LARGEST_RE.search(t, b, hi) is None
+        )
+    )
     if made_of:
         plural = False  # "a mass composed of numerous tiny cysts" is one lesion
     mention = Mention(anchor=(a, b), seg=(lo, hi), sent=sent, group=group, plural=plural)
