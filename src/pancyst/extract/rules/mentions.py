@@ -101,9 +101,8 @@ def sentence_mentions(
                 NEGATED in mods
                 and (organ or organ_of(doc, a, b, sent.start, sent.end, sent)) == "pancreas"
                 and A.retracts(doc, sent, a, b, lo)
-                and not A.generic_cyst(
-                    doc, a, b, sent
-                )  # "no follow-up for cysts under 5 mm": the guideline's
+                # (not the guideline's cysts: "no follow-up for cysts under 5 mm")
+                and not A.generic_cyst(doc, a, b, sent)
             ):
                 retractions.append((a, b))
             elif NEGATED in mods and P.NOT_A_CYST_PREDICATE_RE.search(t, max(sent.start, a - 40), a):
