@@ -256,7 +256,7 @@ def find_intervals(text: str) -> list[IntervalMention]:
         value = _interval_value(m)
         if value is not None:
             out.append(IntervalMention(m.start(), m.end(), value))
-    if "year" in text or "YEAR" in text or "Year" in text:
+    if "year" in text.lower():
         # "up from 1.8 cm last year": one year, with no number written (the span is the word "year", so
         # the "last" before it reads as a since-cue)
         out.extend(IntervalMention(m.start(), m.end(), 12.0) for m in _LAST_YEAR_RE.finditer(text))

@@ -11,6 +11,7 @@ from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc, has_any
 from pancyst.extract.rules.duct import duct_features
 from pancyst.extract.rules.model import LesionAcc, Value
+from pancyst.extract.rules.roles import time_since
 from pancyst.schema import Extraction, Lesion, Multiplicity, Span
 from pancyst.text.dates import DateMention, IntervalMention
 from pancyst.text.normalize import to_normalized
@@ -170,14 +171,8 @@ def _comparison_prior(doc: Doc) -> tuple[Value | None, Value | None]:
                 if (exam is None or d.date != exam.value) and (best is None or d.date > best.date):
                     best = d
             if interval is None:  # "Comparison is made to CT from 18 months ago."
-                interval = next(
-                    (
-                        iv
-                        for iv in doc.intervals_in(sent.start, sent.end)
-                        if P.INTERVAL_SINCE_AFTER_RE.match(doc.t, iv.end)
-                    ),
-                    None,
-                )
+                ivs = doc.intervals_in(sent.start, sent.end)
+                interval = next((iv for iv in ivs if time_since(doc.t, iv, sent.start)), None)
     dv = Value(best.date, [(best.start, best.end)]) if best else None
     iv_v = Value(interval.months, [(interval.start, interval.end)]) if interval else None
     return dv, iv_v

@@ -209,15 +209,20 @@ def _dates_this_exam(t: str, a: int) -> bool:
     return any(m.end() == a for m in P.CURRENT_EXAM_DATE_RE.finditer(t, max(0, a - 40), a))
 
 
+def time_since(t: str, iv: IntervalMention, lo: int) -> bool:
+    """An interval that says how long ago ("18 months ago", "over the past year"), not a duration of
+    something else; ``lo``: where the clause that may hold its cue begins."""
+    return bool(
+        P.INTERVAL_SINCE_AFTER_RE.match(t[iv.end : iv.end + 20])
+        or P.INTERVAL_SINCE_BEFORE_RE.search(t[max(lo, iv.start - 30) : iv.start])
+    )
+
+
 def _interval_near(doc: Doc, p: Measurement, sent: Sentence) -> IntervalMention | None:
     t = doc.t
     best: tuple[int, IntervalMention] | None = None
     for iv in doc.intervals_in(sent.start, sent.end):
-        if iv.end > sent.end:
-            continue
-        after = t[iv.end : iv.end + 20]
-        before = t[max(sent.start, iv.start - 30) : iv.start]
-        if not (P.INTERVAL_SINCE_AFTER_RE.match(after) or P.INTERVAL_SINCE_BEFORE_RE.search(before)):
+        if iv.end > sent.end or not time_since(t, iv, sent.start):
             continue
         dist = p.start - iv.end if iv.end <= p.start else iv.start - p.end
         if best is None or dist < best[0]:
