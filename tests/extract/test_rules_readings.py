@@ -824,3 +824,81 @@ def test_a_cluster_of_cysts_is_one_lesion_unless_its_largest_is_named(text: str,
 )
 def test_a_cyst_s_malignant_features_keep_it_a_cyst(text: str) -> None:
     assert [(les.size_mm, les.location) for les in run(text).lesions] == [(110.0, "tail")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lesions"),
+    [
+        (
+            "Pancreas: Cyst in the pancreatic head, 7 mm, and another in the body, 4 mm, both unchanged.",
+            [(7.0, "head"), (4.0, "body")],
+        ),
+        (
+            "Pancreas: One cyst in the head measuring 5 mm and a second one in the tail measuring 9 mm.",
+            [(5.0, "head"), (9.0, "tail")],
+        ),
+        ("Pancreas: 7 mm cyst in the head and another in the tail.", [(7.0, "head")]),
+    ],
+)
+def test_another_without_its_noun_is_a_second_cyst(text: str, lesions: list[tuple[float, str]]) -> None:
+    ext = run(text)
+    assert [(les.size_mm, les.location) for les in ext.lesions] == lesions
+    assert ext.multiplicity == "multiple"
+
+
+def test_another_of_another_organ_adds_no_pancreatic_cyst() -> None:
+    ext = run("Pancreas: 7 mm cyst in the head. Kidneys: 2 cm cyst on the left and another on the right.")
+    assert [(les.size_mm, les.location, les.count) for les in ext.lesions] == [(7.0, "head", 1)]
+
+
+@pytest.mark.parametrize(
+    ("addendum", "lesions"),
+    [
+        (
+            "The tail cyst measures 8 mm and there is a second 5 mm cyst in the head.",
+            [(8.0, "tail"), (5.0, "head")],
+        ),
+        ("There is also a 6 mm cyst in the head.", [(10.0, "tail"), (6.0, "head")]),
+        ("The cyst is in the head, not the tail, and measures 12 mm.", [(12.0, "head")]),
+        ("The cyst measures 12 mm.", [(12.0, "tail")]),
+    ],
+)
+def test_an_addendum_s_other_cyst_does_not_correct_the_one_described(
+    addendum: str, lesions: list[tuple[float, str]]
+) -> None:
+    ext = run(f"PANCREAS: 1 cm cyst in the tail. Otherwise unremarkable.\nADDENDUM: {addendum}")
+    assert [(les.size_mm, les.location) for les in ext.lesions] == lesions
+
+
+@pytest.mark.parametrize(
+    ("text", "sizes"),
+    [
+        (
+            "The 9 mm cyst seen previously in the pancreatic head is again seen and now measures 10 mm.",
+            (10.0, 9.0),
+        ),
+        ("The previously seen 9 mm cyst in the pancreatic head now measures 10 mm.", (10.0, 9.0)),
+        ("The 9 mm pancreatic head cyst described on the prior exam now measures 10 mm.", (10.0, 9.0)),
+        ("The previously seen 9 mm cyst in the pancreatic head is unchanged.", (9.0, None)),
+    ],
+)
+def test_the_size_of_a_cyst_named_as_seen_before_is_its_prior_when_a_size_now_follows(
+    text: str, sizes: tuple[float, float | None]
+) -> None:
+    assert [(les.size_mm, les.prior_size_mm) for les in run(text).lesions] == [sizes]
+
+
+@pytest.mark.parametrize(
+    ("text", "calc"),
+    [
+        (
+            "Pancreas: 1.8 cm cyst in the head with a few thin septa and calcification along its wall.",
+            "peripheral",
+        ),
+        ("Pancreas: 1.8 cm cyst in the head with wall calcification.", "peripheral"),
+        ("Pancreas: 1.8 cm cyst in the head with calcifications in the periphery.", "peripheral"),
+        ("Pancreas: 1.8 cm cyst in the head with a thin wall and a central calcification.", "central"),
+    ],
+)
+def test_a_calcification_in_the_wall_is_peripheral(text: str, calc: str) -> None:
+    assert [les.calcification for les in run(text).lesions] == [calc]

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 from rich.console import Console
 from rich.table import Table
 
 from pancyst.cli._app import app
+from pancyst.resources import load_yaml
 
 __all__ = ["app", "cost", "label", "train"]
 
@@ -191,7 +191,7 @@ def cost(
 
     data: dict[str, Any] = {}
     if config is not None:
-        data.update(yaml.safe_load(config.read_text(encoding="utf-8")) or {})
+        data.update(load_yaml(config.read_text(encoding="utf-8")) or {})
     if results is not None:
         data.update(measured_from_file(results))
     data.update(_options(set_ or []))

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pancyst.guideline.conditions import CLINICAL_INPUTS, ConditionError, check_condition
+from pancyst.resources import load_yaml
 from pancyst.schema import Action
 
 _PACKAGE = "pancyst.guideline"
@@ -212,7 +213,7 @@ def _format_validation(source: str, exc: ValidationError) -> str:
 def _parse(name_or_path: str, seen: tuple[str, ...]) -> Profile:
     text, path = _read(name_or_path)
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise ProfileError(f"invalid guideline profile {name_or_path}: not YAML ({exc})") from None
     if not isinstance(data, dict):

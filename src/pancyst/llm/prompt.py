@@ -14,9 +14,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
-
 from pancyst.llm.output import LLMOutput, dumps_compact
+from pancyst.resources import load_yaml
 
 PromptStyle = Literal["full", "short"]
 PROMPT_STYLES: tuple[PromptStyle, ...] = ("full", "short")
@@ -30,7 +29,7 @@ def _template(style: PromptStyle = "full") -> dict[str, str]:
     raw = (
         resources.files("pancyst.llm").joinpath("prompts", _TEMPLATE_FILES[style]).read_text(encoding="utf-8")
     )
-    data: dict[str, str] = yaml.safe_load(raw)
+    data: dict[str, str] = load_yaml(raw)
     return data
 
 

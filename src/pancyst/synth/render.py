@@ -16,8 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from pancyst.resources import load_yaml
 from pancyst.synth.frag import Frag, capitalize, join, render
 from pancyst.synth.plan import DATE_FORMATS, DuctPlan, ReportPlan, grew, index_lesion, report_category
 
@@ -59,7 +58,7 @@ _NUMBER_WORDS = {"three": 3, "four": 4, "five": 5}
 @lru_cache(maxsize=1)
 def phrases() -> dict[str, Any]:
     text = resources.files("pancyst.synth").joinpath("data/phrases.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_yaml(text)
     return data
 
 

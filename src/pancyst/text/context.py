@@ -15,7 +15,7 @@ from importlib import resources
 from itertools import accumulate, compress
 from typing import Any
 
-import yaml
+from pancyst.resources import load_yaml
 
 NEGATED = "negated"
 POSSIBLE = "possible"
@@ -61,7 +61,7 @@ def _tokens(phrase: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, Any]:
     raw = resources.files("pancyst.text").joinpath("lexicon/context.yaml").read_text(encoding="utf-8")
-    lex: dict[str, Any] = yaml.safe_load(raw)
+    lex: dict[str, Any] = load_yaml(raw)
     return lex
 
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
 from rapidfuzz.distance import OSA
+
+from pancyst.resources import load_yaml
 
 _WORD_RE = re.compile(r"[a-z]+")
 # "i.p.m.n", "i p m n", "ip-mn", "m.p.d" at a word start: each branch opens with its letter and then checks
@@ -67,7 +68,7 @@ def _index(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def _vocab() -> _Vocab:
     raw = resources.files("pancyst.text").joinpath("lexicon/vocabulary.yaml").read_text(encoding="utf-8")
-    lex = yaml.safe_load(raw)
+    lex = load_yaml(raw)
     long = frozenset(lex["fuzzy_long"])
     short = {word: frozenset(ctx) for word, ctx in lex["fuzzy_short"].items()}
     return _Vocab(

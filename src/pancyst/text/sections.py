@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from pancyst.resources import load_yaml
 
 SECTION_KINDS = (
     "preamble",
@@ -31,7 +31,7 @@ SECTION_KINDS = (
 
 # Headers and sections are plain records, not frozen: a report builds a score of them, and a frozen
 # dataclass is four times as slow to build.
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out: mypyc compiles it (see extract/rules/model.py)
 class Header:
     start: int  # where the label starts
     end: int  # just after the colon (or the label)
@@ -39,8 +39,15 @@ class Header:
     organ: str | None  # organ for organ headings
     label: str
 
+    def __init__(self, start: int, end: int, kind: str | None, organ: str | None, label: str) -> None:
+        self.start = start
+        self.end = end
+        self.kind = kind
+        self.organ = organ
+        self.label = label
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Section:
     kind: str
     start: int  # content start (after the header)
@@ -48,11 +55,18 @@ class Section:
     header_start: int
     label: str
 
+    def __init__(self, kind: str, start: int, end: int, header_start: int, label: str) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.header_start = header_start
+        self.label = label
+
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, Any]:
     data = resources.files("pancyst.text").joinpath("lexicon/sections.yaml").read_text(encoding="utf-8")
-    loaded: dict[str, Any] = yaml.safe_load(data)
+    loaded: dict[str, Any] = load_yaml(data)
     return loaded
 
 

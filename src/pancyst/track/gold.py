@@ -10,6 +10,7 @@ from typing import Any
 
 from pancyst.llm.output import extraction_from_gold
 from pancyst.pipeline import GivenExtractor, Pipeline
+from pancyst.resources import load_yaml
 from pancyst.schema import GoldLine, ReportInput, ResultLine
 from pancyst.track.series import SeriesResult, track_patients
 from pancyst.track.tables import write_table
@@ -62,10 +63,9 @@ def read_series_yaml(labels: Path, texts: Path | None = None) -> list[dict[str, 
 
     `texts` supplies report text, dates and ages when `labels` holds labels only (a second
     annotator's file); ids must then match."""
-    import yaml
 
-    data = yaml.safe_load(labels.read_text(encoding="utf-8"))
-    base = yaml.safe_load(texts.read_text(encoding="utf-8")) if texts else data
+    data = load_yaml(labels.read_text(encoding="utf-8"))
+    base = load_yaml(texts.read_text(encoding="utf-8")) if texts else data
     info = {e["report"]: (p, e) for p in base["patients"] for e in p["exams"]}
     lines: list[dict[str, Any]] = []
     for patient in data["patients"]:

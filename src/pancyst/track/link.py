@@ -18,8 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
+from pancyst.resources import load_yaml
 from pancyst.schema import Lesion
 from pancyst.text.sentences import split_sentences
 
@@ -53,7 +52,7 @@ def _patterns(items: list[str]) -> tuple[re.Pattern[str], ...]:
 
 @cache
 def load_rules(path: str | None = None) -> LinkRules:
-    data: dict[str, Any] = yaml.safe_load(Path(path or RULES_PATH).read_text(encoding="utf-8"))
+    data: dict[str, Any] = load_yaml(Path(path or RULES_PATH).read_text(encoding="utf-8"))
     loc = data["location"]
     return LinkRules(
         max_cost=float(data["max_cost"]),

@@ -8,8 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from pancyst.resources import load_yaml
 
 DEFAULT_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
@@ -120,7 +121,7 @@ class TrainConfig(_Cfg):
 def load_config(path: str | Path, *, relative_to: Path | None = None) -> TrainConfig:
     """Read and validate a YAML config; relative paths resolve against ``relative_to`` (default: cwd)."""
     p = Path(path)
-    data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    data = load_yaml(p.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{p}: expected a mapping at the top level")
     cfg = TrainConfig.model_validate(data)

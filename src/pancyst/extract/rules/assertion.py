@@ -18,11 +18,10 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc
 from pancyst.extract.rules.model import Sentence, SentenceReading
+from pancyst.resources import load_yaml
 from pancyst.text.context import HYPOTHETICAL, NEGATED, UNCERTAIN
 
 AFFIRMED = "affirmed"
@@ -38,7 +37,7 @@ def _compile(patterns: list[str]) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _rules() -> tuple[re.Pattern[str], ...]:
     raw = resources.files("pancyst.text").joinpath("lexicon/assertion.yaml").read_text(encoding="utf-8")
-    lex = yaml.safe_load(raw)
+    lex = load_yaml(raw)
     return (
         _compile(lex["negative_subject"]),
         _compile(lex["contrast"]),

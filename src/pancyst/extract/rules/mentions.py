@@ -149,11 +149,17 @@ def sentence_mentions(
             continue
         mention = _build_mention(doc, sent, m, group, lo, hi, organ_known=organ == "pancreas")
         mention.organ_unknown = organ is None
-        if mention.plural and organ == "pancreas" and group != "lesion":
+        other = P.ELLIPTICAL_OTHER_RE.search(t, b, hi)
+        if (mention.plural or other) and organ == "pancreas" and group != "lesion":
+            # "Cysts in the head and tail, 8 and 5 mm", "a cyst in the head, 7 mm, and another in the body, 4 mm"
             parts = _distribute(doc, mention, lo, hi, sent)
             if parts:
                 out.extend(parts)
                 continue
+            if other and not mention.plural and find_locations(doc, other.end(), hi, sent):
+                mention.count = (
+                    2  # "a 7 mm cyst in the head and another in the tail": two cysts, one measured
+                )
         if group == "lesion":
             mention.group = "cyst"
             mention.provisional = not (

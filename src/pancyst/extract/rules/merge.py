@@ -218,9 +218,19 @@ def _match(lesions: list[LesionAcc], m: Mention) -> LesionAcc | None:
             # the one cyst described, named again with the place it lacked ("a small cystic lesion in the
             # pancreas" ... "IMPRESSION: small cystic lesion in the pancreatic tail")
             return les
-    if size is not None and m.sent.kind == "addendum" and len(lesions) == 1:
+    if size is not None and m.sent.kind == "addendum" and len(lesions) == 1 and _may_correct(lesions[0], m):
         return lesions[0]
     return None
+
+
+def _may_correct(les: LesionAcc, m: Mention) -> bool:
+    """An addendum's measured cyst corrects the one lesion unless it is another one: "a second 5 mm cyst",
+    or an indefinite cyst in another place ("there is also a 5 mm cyst in the head" after a tail cyst);
+    "the cyst is in the head and measures 8 mm" corrects both place and size."""
+    if m.new_signal:
+        return False
+    loc = m.location.value if m.location else None
+    return loc is None or les.location is None or les.location.value == loc or m.definite
 
 
 def _fill_missing(les: LesionAcc, src: LesionAcc | Mention, names: tuple[str, ...] = ALL_ATTRS) -> None:

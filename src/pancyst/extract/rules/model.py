@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
+from pancyst.resources import load_yaml
 
 LESION_SECTIONS = frozenset({"findings", "impression", "addendum", "preamble", "other"})
 NO_LESION_SECTIONS = frozenset({"history", "technique", "comparison", "exam"})
@@ -49,7 +49,7 @@ _POLICIES = frozenset({"size", "first", "ranked", "stated", "once", "type"})
 
 
 def _load_table() -> tuple[FeatureRow, ...]:
-    raw = yaml.safe_load(
+    raw = load_yaml(
         resources.files("pancyst.extract.rules").joinpath("feature_table.yaml").read_text("utf-8")
     )
     ranks: dict[str, dict[str, int]] = raw["ranks"]
@@ -77,42 +77,93 @@ FINDINGS = tuple(f.attr for f in FEATURES if f.finding)
 FIRST_WINS = tuple(f.attr for f in FEATURES if f.policy == "first")
 RANK: dict[str, dict[str, int]] = {f.attr: f.rank for f in FEATURES if f.rank is not None}
 
+# The records below are built by the ten thousand per second: their ``__init__`` is written out
+# (``init=False``) because mypyc compiles a written one, while the one ``dataclass`` generates stays
+# interpreted and builds five times slower in the compiled build. ``dataclass`` still gives ``==``,
+# ``repr`` and ``replace``; the defaults live in ``__init__``.
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Sentence:
     start: int
     end: int
     kind: str
     heading: str | None
-    organ: str | None = None  # the organ this sentence talks about (mentions, heading or carried over)
-    own_organ: str | None = "?"  # the organ it names itself; "?" until looked up
-    reading: SentenceReading | None = None  # assertion.py's sentence-level reading, made on first use
+    organ: str | None  # the organ this sentence talks about (mentions, heading or carried over)
+    own_organ: str | None  # the organ it names itself; "?" until looked up
+    reading: SentenceReading | None  # assertion.py's sentence-level reading, made on first use
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        kind: str,
+        heading: str | None,
+        organ: str | None = None,
+        own_organ: str | None = "?",
+        reading: SentenceReading | None = None,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.kind = kind
+        self.heading = heading
+        self.organ = organ
+        self.own_organ = own_organ
+        self.reading = reading
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class SentenceReading:
     """What a sentence as a whole asserts (assertion.py): a group denial's (subject start, predicate start,
     end); whether it cites a guideline, and its generic subjects ("cysts < 15 mm"); a past narrative."""
 
-    denial_read: bool = False
-    denial: tuple[int, int, int] | None = None
-    advice_read: bool = False
-    advice: bool = False
-    cites: bool = False
-    generic: tuple[tuple[int, int], ...] = ()
-    past_read: bool = False
-    past: bool = False
+    denial_read: bool
+    denial: tuple[int, int, int] | None
+    advice_read: bool
+    advice: bool
+    cites: bool
+    generic: tuple[tuple[int, int], ...]
+    past_read: bool
+    past: bool
+
+    def __init__(
+        self,
+        denial_read: bool = False,
+        denial: tuple[int, int, int] | None = None,
+        advice_read: bool = False,
+        advice: bool = False,
+        cites: bool = False,
+        generic: tuple[tuple[int, int], ...] = (),
+        past_read: bool = False,
+        past: bool = False,
+    ) -> None:
+        self.denial_read = denial_read
+        self.denial = denial
+        self.advice_read = advice_read
+        self.advice = advice
+        self.cites = cites
+        self.generic = generic
+        self.past_read = past_read
+        self.past = past
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Value:
     """A feature value with the normalized-text spans it came from."""
 
     value: Any
-    spans: list[tuple[int, int]] = field(default_factory=list)
+    spans: list[tuple[int, int]]
+
+    def __init__(
+        self,
+        value: Any,
+        spans: list[tuple[int, int]] | None = None,
+    ) -> None:
+        self.value = value
+        self.spans = [] if spans is None else spans
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Mention:
     """One description of a lesion (a cyst word and the clause that belongs to it)."""
 
@@ -120,46 +171,140 @@ class Mention:
     seg: tuple[int, int]
     sent: Sentence
     group: str
-    plural: bool = False
-    count: int = 1
-    definite: bool = False
-    new_signal: bool = False
-    provisional: bool = False
-    broadcast: bool = False
-    group_statement: bool = False
-    size: Value | None = None
-    prior: Value | None = None
-    prior_date: Value | None = None
-    prior_interval: Value | None = None
-    location: Value | None = None
-    nodule: Value | None = None
-    nodule_size: Value | None = None
-    wall: Value | None = None
-    septa: Value | None = None
-    comm: Value | None = None
-    comm_implied: Value | None = None
-    calc: Value | None = None
-    ptype: Value | None = None
-    organ_unknown: bool = False  # no organ word, heading or carried organ: kept only if it joins a lesion
-    in_group: bool = False  # one of several cysts a group sentence or list described
+    plural: bool
+    count: int
+    definite: bool
+    new_signal: bool
+    provisional: bool
+    broadcast: bool
+    group_statement: bool
+    size: Value | None
+    prior: Value | None
+    prior_date: Value | None
+    prior_interval: Value | None
+    location: Value | None
+    nodule: Value | None
+    nodule_size: Value | None
+    wall: Value | None
+    septa: Value | None
+    comm: Value | None
+    comm_implied: Value | None
+    calc: Value | None
+    ptype: Value | None
+    organ_unknown: bool  # no organ word, heading or carried organ: kept only if it joins a lesion
+    in_group: bool  # one of several cysts a group sentence or list described
+
+    def __init__(
+        self,
+        anchor: tuple[int, int],
+        seg: tuple[int, int],
+        sent: Sentence,
+        group: str,
+        plural: bool = False,
+        count: int = 1,
+        definite: bool = False,
+        new_signal: bool = False,
+        provisional: bool = False,
+        broadcast: bool = False,
+        group_statement: bool = False,
+        size: Value | None = None,
+        prior: Value | None = None,
+        prior_date: Value | None = None,
+        prior_interval: Value | None = None,
+        location: Value | None = None,
+        nodule: Value | None = None,
+        nodule_size: Value | None = None,
+        wall: Value | None = None,
+        septa: Value | None = None,
+        comm: Value | None = None,
+        comm_implied: Value | None = None,
+        calc: Value | None = None,
+        ptype: Value | None = None,
+        organ_unknown: bool = False,
+        in_group: bool = False,
+    ) -> None:
+        self.anchor = anchor
+        self.seg = seg
+        self.sent = sent
+        self.group = group
+        self.plural = plural
+        self.count = count
+        self.definite = definite
+        self.new_signal = new_signal
+        self.provisional = provisional
+        self.broadcast = broadcast
+        self.group_statement = group_statement
+        self.size = size
+        self.prior = prior
+        self.prior_date = prior_date
+        self.prior_interval = prior_interval
+        self.location = location
+        self.nodule = nodule
+        self.nodule_size = nodule_size
+        self.wall = wall
+        self.septa = septa
+        self.comm = comm
+        self.comm_implied = comm_implied
+        self.calc = calc
+        self.ptype = ptype
+        self.organ_unknown = organ_unknown
+        self.in_group = in_group
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class LesionAcc:
-    mentions: list[Mention] = field(default_factory=list)
-    confirmed: bool = False
-    size: Value | None = None
-    size_kind: str = ""
-    prior: Value | None = None
-    prior_date: Value | None = None
-    prior_interval: Value | None = None
-    location: Value | None = None
-    nodule: Value | None = None
-    nodule_size: Value | None = None
-    wall: Value | None = None
-    septa: Value | None = None
-    comm: Value | None = None
-    comm_implied: Value | None = None
-    calc: Value | None = None
-    ptype: Value | None = None
-    count: int = 1
+    mentions: list[Mention]
+    confirmed: bool
+    size: Value | None
+    size_kind: str
+    prior: Value | None
+    prior_date: Value | None
+    prior_interval: Value | None
+    location: Value | None
+    nodule: Value | None
+    nodule_size: Value | None
+    wall: Value | None
+    septa: Value | None
+    comm: Value | None
+    comm_implied: Value | None
+    calc: Value | None
+    ptype: Value | None
+    count: int
+
+    def __init__(
+        self,
+        mentions: list[Mention] | None = None,
+        confirmed: bool = False,
+        size: Value | None = None,
+        size_kind: str = "",
+        prior: Value | None = None,
+        prior_date: Value | None = None,
+        prior_interval: Value | None = None,
+        location: Value | None = None,
+        nodule: Value | None = None,
+        nodule_size: Value | None = None,
+        wall: Value | None = None,
+        septa: Value | None = None,
+        comm: Value | None = None,
+        comm_implied: Value | None = None,
+        calc: Value | None = None,
+        ptype: Value | None = None,
+        count: int = 1,
+    ) -> None:
+        self.mentions = [] if mentions is None else mentions
+        self.confirmed = confirmed
+        self.size = size
+        self.size_kind = size_kind
+        self.prior = prior
+        self.prior_date = prior_date
+        self.prior_interval = prior_interval
+        self.location = location
+        self.nodule = nodule
+        self.nodule_size = nodule_size
+        self.wall = wall
+        self.septa = septa
+        self.comm = comm
+        self.comm_implied = comm_implied
+        self.calc = calc
+        self.ptype = ptype
+        self.count = count

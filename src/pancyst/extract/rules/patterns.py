@@ -14,7 +14,7 @@ import re._parser as _sre_parse
 from importlib import resources
 from typing import Any
 
-import yaml
+from pancyst.resources import load_yaml
 
 _NAMED_GROUP_RE = re.compile(r"\(\?P<(\w+)>")
 
@@ -144,7 +144,7 @@ _ENTRY_KEYS = frozenset({"build", "regex"})
 
 def _load_lexicon() -> dict[str, Any]:
     raw = resources.files("pancyst.text").joinpath("lexicon/rules.yaml").read_text(encoding="utf-8")
-    lex = yaml.safe_load(raw)
+    lex = load_yaml(raw)
     unknown = set(lex) - {"fragments", "patterns", "words", "maps"}
     if unknown:
         raise ValueError(f"rules.yaml: unknown section(s) {sorted(unknown)}")
@@ -498,6 +498,8 @@ MEAS_DUCT_GAP_RE: re.Pattern[str] = _pattern("MEAS_DUCT_GAP_RE")
 # --- measurement roles -----------------------------------------------------------------------------
 PRIOR_BEFORE_RE: re.Pattern[str] = _pattern("PRIOR_BEFORE_RE")
 CURRENT_BEFORE_RE: re.Pattern[str] = _pattern("CURRENT_BEFORE_RE")
+NAMED_BEFORE_SIZE_BEFORE_RE: re.Pattern[str] = _pattern("NAMED_BEFORE_SIZE_BEFORE_RE")
+NAMED_BEFORE_SIZE_AFTER_RE: re.Pattern[str] = _pattern("NAMED_BEFORE_SIZE_AFTER_RE")
 PRIOR_AFTER_RE: re.Pattern[str] = _pattern("PRIOR_AFTER_RE")
 RELATIONAL_BEFORE_RE: re.Pattern[str] = _pattern("RELATIONAL_BEFORE_RE")
 PAST_BEFORE_RE: re.Pattern[str] = _pattern("PAST_BEFORE_RE")
@@ -540,6 +542,7 @@ PLACE_SIZE_GAP_RE: re.Pattern[str] = _pattern("PLACE_SIZE_GAP_RE")
 SIZE_PLACE_GAP_RE: re.Pattern[str] = _pattern("SIZE_PLACE_GAP_RE")
 LIST_GAP_RE: re.Pattern[str] = _pattern("LIST_GAP_RE")
 RESPECTIVELY_RE: re.Pattern[str] = _pattern("RESPECTIVELY_RE")
+ELLIPTICAL_OTHER_RE: re.Pattern[str] = _pattern("ELLIPTICAL_OTHER_RE")
 SOLID_LOOK_RE: re.Pattern[str] = _pattern("SOLID_LOOK_RE")
 PART_OF_A_LESION_RE: re.Pattern[str] = _pattern("PART_OF_A_LESION_RE")
 EXISTENCE_DOUBT_RE: re.Pattern[str] = _pattern("EXISTENCE_DOUBT_RE")

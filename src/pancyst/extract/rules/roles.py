@@ -20,6 +20,7 @@ def measure_mention(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence
     if not ms:
         return
     roles = [measurement_role(doc, ms, idx, lo, hi, sent) for idx in range(len(ms))]
+    _earlier_size_of_a_cyst_seen_before(doc.t, ms, roles, lo)
     currents: list[Measurement] = []
     priors: list[Measurement] = []
     for m, role in zip(ms, roles, strict=True):
@@ -49,6 +50,25 @@ def measure_mention(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence
         iv = _interval_near(doc, p, sent)
         if iv is not None:
             mention.prior_interval = Value(iv.months, [(iv.start, iv.end)])
+
+
+def _earlier_size_of_a_cyst_seen_before(t: str, ms: list[Measurement], roles: list[str], lo: int) -> None:
+    """ "The 9 mm cyst seen previously in the head is again seen and now measures 10 mm": a size in a noun
+    phrase that names the cyst as seen before is its prior when a later size of the sentence is the one now
+    (without such a later size, "the previously seen 9 mm cyst is unchanged" keeps 9 mm as today's)."""
+    for i in range(len(ms) - 1):
+        if roles[i] != "current":
+            continue
+        m = ms[i]
+        named_before = P.NAMED_BEFORE_SIZE_BEFORE_RE.search(t, max(lo, m.start - 40), m.start) or (
+            P.NAMED_BEFORE_SIZE_AFTER_RE.match(t[m.end : m.end + 80])
+        )
+        if named_before and any(
+            roles[j] == "current"
+            and P.CURRENT_BEFORE_RE.search(t, max(ms[j - 1].end, ms[j].start - 40), ms[j].start)
+            for j in range(i + 1, len(ms))
+        ):
+            roles[i] = "prior"
 
 
 def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int, sent: Sentence) -> str:
