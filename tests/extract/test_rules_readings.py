@@ -902,3 +902,69 @@ def test_the_size_of_a_cyst_named_as_seen_before_is_its_prior_when_a_size_now_fo
 )
 def test_a_calcification_in_the_wall_is_peripheral(text: str, calc: str) -> None:
     assert [les.calcification for les in run(text).lesions] == [calc]
+
+
+@pytest.mark.parametrize(
+    ("text", "nodules"),
+    [
+        (
+            "Pancreas: A 1.9 cm cyst is seen in the head. A second smaller cyst of 6 mm is noted in the tail. "
+            "The larger cyst has a mural nodule measuring 4 mm which enhances.",
+            [(19.0, "enhancing"), (6.0, "not_stated")],
+        ),
+        (
+            "Pancreas: A 6 mm cyst is noted in the tail. A 1.9 cm cyst is seen in the head. "
+            "The smaller cyst has an enhancing mural nodule.",
+            [(6.0, "enhancing"), (19.0, "not_stated")],
+        ),
+    ],
+)
+def test_the_larger_or_smaller_cyst_is_the_one_of_that_size(
+    text: str, nodules: list[tuple[float, str]]
+) -> None:
+    assert [(les.size_mm, les.mural_nodule) for les in run(text).lesions] == nodules
+
+
+@pytest.mark.parametrize(
+    ("text", "pcl"),
+    [
+        (
+            "Distal pancreatectomy and splenectomy performed for a 4 cm mucinous cystic neoplasm of the tail.",
+            False,
+        ),
+        ("Whipple procedure for IPMN of the head in 2019. The remnant is unremarkable.", False),
+        ("Whipple procedure for IPMN of the head in 2019. Now a 6 mm cyst in the remnant tail.", True),
+        ("Pancreatic remnant after distal pancreatectomy contains a 5 mm cyst.", True),
+        ("Pancreas: 2 cm cyst in the head. Resection for this cyst is recommended.", True),
+    ],
+)
+def test_the_lesion_an_operation_removed_is_no_pcl(text: str, pcl: bool) -> None:
+    assert run(text).pcl_present is pcl
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pancreas: The pancreatic duct is dilated to 6 mm throughout, without an obstructing lesion. "
+        "There is a 1 cm cyst in the body.",
+        "Pancreas: The main duct measures 6 mm in the head, where a 1 cm cyst abuts it.",
+    ],
+)
+def test_a_duct_size_is_not_taken_by_a_cyst_word_of_another_phrase(text: str) -> None:
+    ext = run(text)
+    assert (ext.mpd_diameter_mm, [les.size_mm for les in ext.lesions]) == (6.0, [10.0])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PANCREAS: Two cysts are again seen. The first, in the head, measures 8 mm (previously 7 mm). "
+        "The second, in the tail, measures 12 mm (previously 12 mm).",
+        "PANCREAS: Two cysts are again seen. One in the head measures 8 mm. The other, in the tail, measures 12 mm.",
+    ],
+)
+def test_the_first_and_the_second_of_a_group_are_its_cysts(text: str) -> None:
+    ext = run(text)
+    measured = [(les.size_mm, les.location) for les in ext.lesions if les.size_mm is not None]
+    assert measured == [(8.0, "head"), (12.0, "tail")]
+    assert ext.multiplicity == "multiple"

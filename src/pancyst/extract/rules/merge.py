@@ -106,10 +106,15 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
                 # "Multiple subcentimeter cysts throughout the pancreas" after one cyst: a group, not that cyst
                 and not (m.plural and m.count >= 2 and not m.definite and last is not None and last.count < 2)
             ):
-                if size is None and (
-                    loc is None
-                    or (last is not None and last.location and last.location.value == loc)
-                    or (last is not None and last.location is None and last.size is None)
+                if size is None and loc is None and len(lesions) > 1:
+                    target = _by_size(doc, lesions, m)  # "The larger cyst has a mural nodule."
+                if target is None and (
+                    size is None
+                    and (
+                        loc is None
+                        or (last is not None and last.location and last.location.value == loc)
+                        or (last is not None and last.location is None and last.size is None)
+                    )
                 ):
                     target = last  # a cyst named again without size or a new place is the one just described
                 if target is None and size is not None and _named_before(lesions, m):
@@ -187,6 +192,19 @@ def _named_before(lesions: list[LesionAcc], m: Mention) -> bool:
     if named_type != "unspecified" and m.group != "cyst" and (m.ptype is None or m.ptype.value != named_type):
         return False  # "Serous cystadenoma. A 9 mm IPMN in the tail.": two lesions
     return _only_named(les, but=("ptype", "comm_implied"))
+
+
+def _by_size(doc: Doc, lesions: list[LesionAcc], m: Mention) -> LesionAcc | None:
+    """The lesion "the larger / smaller cyst" names: the largest or smallest of those measured (None
+    without such a word, or when fewer than two lesions have a size)."""
+    if not m.definite:
+        return None
+    bm = P.BY_SIZE_BEFORE_RE.search(doc.t, max(m.sent.start, m.anchor[0] - 40), m.anchor[0])
+    measured = [les for les in lesions if les.size is not None]
+    if bm is None or len(measured) < 2:
+        return None
+    pick = max if bm.group("big") else min
+    return pick(measured, key=lambda les: les.size.value if les.size else 0.0)
 
 
 def _largest(lesions: list[LesionAcc]) -> LesionAcc:
