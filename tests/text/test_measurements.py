@@ -63,3 +63,17 @@ def test_never_raises(text: str) -> None:
     parse_size_mm(text)
     for m in find_measurements(text):
         assert 0 <= m.start < m.end <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "sizes"),
+    [
+        ("a cyst measuring approximately five millimeters", [(5.0,)]),
+        ("a formation of one point five centimetres and 3 mm", [(15.0,), (3.0,)]),
+        ("Two and a half Centimeters", [(25.0,)]),
+        ("five mm", []),  # a spelled number only with a spelled unit: "five mm" is not written
+        ("one of the millimetre-thin septa", []),
+    ],
+)
+def test_a_size_written_in_words(text: str, sizes: list[tuple[float, ...]]) -> None:
+    assert [m.values_mm for m in find_measurements(text)] == sizes

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from pancyst.resources import load_yaml
 
 _NUM = r"(?:\d{1,4}(?:[.,]\d{1,3})?|[.,]\d{1,3})"
 _UNIT = r"(?:mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?)\b"
@@ -121,6 +125,39 @@ def find_measurements(text: str) -> list[Measurement]:
         found = _from_match(m)
         if found is not None and found.values_mm and max(found.values_mm) > 0:
             out.append(found)
+    if "imet" in text.lower():  # a unit spelled out ("millimetres"): its number may be a word too
+        spelled = _spelled_sizes(text)
+        if spelled:
+            out = sorted(out + spelled, key=lambda x: x.start)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _spelled_table() -> tuple[re.Pattern[str], dict[str, float], dict[str, float]]:
+    raw = resources.files("pancyst.text").joinpath("lexicon/numbers.yaml").read_text(encoding="utf-8")
+    lex = load_yaml(raw)
+    cardinals = {str(k): float(v) for k, v in lex["cardinals"].items()}
+    digits = {str(k): float(v) for k, v in lex["digits"].items()}
+    words = "|".join(sorted(cardinals, key=len, reverse=True))
+    rx = re.compile(
+        r"(?<![\w-])(?P<n>" + words + r")(?:[\s-]+point[\s-]+(?P<d>" + "|".join(digits) + r"))?"
+        r"(?P<half>[\s-]+and[\s-]+a[\s-]+half)?[\s-]+(?P<u>millimet(?:er|re)s?|centimet(?:er|re)s?)\b",
+        re.IGNORECASE,
+    )
+    return rx, cardinals, digits
+
+
+def _spelled_sizes(text: str) -> list[Measurement]:
+    """Sizes whose number and unit are both words: "five millimetres", "one point five centimeters"."""
+    rx, cardinals, digits = _spelled_table()
+    out = []
+    for m in rx.finditer(text):
+        value = cardinals[m.group("n").lower()]
+        if m.group("d"):
+            value += digits[m.group("d").lower()] / 10
+        if m.group("half"):
+            value += 0.5
+        out.append(Measurement(m.start(), m.end(), (_mm(value, _factor(m.group("u"))),), "size"))
     return out
 
 
