@@ -125,7 +125,7 @@ def find_measurements(text: str) -> list[Measurement]:
         found = _from_match(m)
         if found is not None and found.values_mm and max(found.values_mm) > 0:
             out.append(found)
-    if "imet" in text.lower():  # a unit spelled out ("millimetres"): its number may be a word too
+    if "imet" in text or "IMET" in text:  # a unit spelled out ("millimetres"): its number may be a word too
         spelled = _spelled_sizes(text)
         if spelled:
             out = sorted(out + spelled, key=lambda x: x.start)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -251,60 +251,22 @@ class Mention:
         self.in_group = in_group
 
 
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)  # a few per report: the generated __init__ is cheap enough
 class LesionAcc:
-    mentions: list[Mention]
-    confirmed: bool
-    size: Value | None
-    size_kind: str
-    prior: Value | None
-    prior_date: Value | None
-    prior_interval: Value | None
-    location: Value | None
-    nodule: Value | None
-    nodule_size: Value | None
-    wall: Value | None
-    septa: Value | None
-    comm: Value | None
-    comm_implied: Value | None
-    calc: Value | None
-    ptype: Value | None
-    count: int
-
-    def __init__(
-        self,
-        mentions: list[Mention] | None = None,
-        confirmed: bool = False,
-        size: Value | None = None,
-        size_kind: str = "",
-        prior: Value | None = None,
-        prior_date: Value | None = None,
-        prior_interval: Value | None = None,
-        location: Value | None = None,
-        nodule: Value | None = None,
-        nodule_size: Value | None = None,
-        wall: Value | None = None,
-        septa: Value | None = None,
-        comm: Value | None = None,
-        comm_implied: Value | None = None,
-        calc: Value | None = None,
-        ptype: Value | None = None,
-        count: int = 1,
-    ) -> None:
-        self.mentions = [] if mentions is None else mentions
-        self.confirmed = confirmed
-        self.size = size
-        self.size_kind = size_kind
-        self.prior = prior
-        self.prior_date = prior_date
-        self.prior_interval = prior_interval
-        self.location = location
-        self.nodule = nodule
-        self.nodule_size = nodule_size
-        self.wall = wall
-        self.septa = septa
-        self.comm = comm
-        self.comm_implied = comm_implied
-        self.calc = calc
-        self.ptype = ptype
-        self.count = count
+    mentions: list[Mention] = field(default_factory=list)
+    confirmed: bool = False
+    size: Value | None = None
+    size_kind: str = ""
+    prior: Value | None = None
+    prior_date: Value | None = None
+    prior_interval: Value | None = None
+    location: Value | None = None
+    nodule: Value | None = None
+    nodule_size: Value | None = None
+    wall: Value | None = None
+    septa: Value | None = None
+    comm: Value | None = None
+    comm_implied: Value | None = None
+    calc: Value | None = None
+    ptype: Value | None = None
+    count: int = 1
