@@ -132,6 +132,9 @@ def find_measurements(text: str) -> list[Measurement]:
     return out
 
 
+_SPELLED_UNIT_RE = re.compile(r"(?:milli|centi)met(?:er|re)s?\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def _spelled_table() -> tuple[re.Pattern[str], dict[str, float], dict[str, float]]:
     raw = resources.files("pancyst.text").joinpath("lexicon/numbers.yaml").read_text(encoding="utf-8")
@@ -139,25 +142,34 @@ def _spelled_table() -> tuple[re.Pattern[str], dict[str, float], dict[str, float
     cardinals = {str(k): float(v) for k, v in lex["cardinals"].items()}
     digits = {str(k): float(v) for k, v in lex["digits"].items()}
     words = "|".join(sorted(cardinals, key=len, reverse=True))
+    # the number words that end right before a unit (searched in the few words before it)
     rx = re.compile(
         r"(?<![\w-])(?P<n>" + words + r")(?:[\s-]+point[\s-]+(?P<d>" + "|".join(digits) + r"))?"
-        r"(?P<half>[\s-]+and[\s-]+a[\s-]+half)?[\s-]+(?P<u>millimet(?:er|re)s?|centimet(?:er|re)s?)\b",
+        r"(?P<half>[\s-]+and[\s-]+a[\s-]+half)?[\s-]+$",
         re.IGNORECASE,
     )
     return rx, cardinals, digits
 
 
 def _spelled_sizes(text: str) -> list[Measurement]:
-    """Sizes whose number and unit are both words: "five millimetres", "one point five centimeters"."""
-    rx, cardinals, digits = _spelled_table()
+    """Sizes whose number and unit are both words: "five millimetres", "one point five centimeters".
+    Each spelled unit is found first, then a number in words just before it (most units follow digits)."""
     out = []
-    for m in rx.finditer(text):
+    for u in _SPELLED_UNIT_RE.finditer(text):
+        a = u.start()
+        if a == 0 or (not text[a - 1].isspace() and text[a - 1] != "-"):
+            continue
+        rx, cardinals, digits = _spelled_table()
+        m = rx.search(text, max(0, a - 40), a)
+        if m is None:
+            continue
         value = cardinals[m.group("n").lower()]
         if m.group("d"):
             value += digits[m.group("d").lower()] / 10
         if m.group("half"):
             value += 0.5
-        out.append(Measurement(m.start(), m.end(), (_mm(value, _factor(m.group("u"))),), "size"))
+        unit = u.group(0)
+        out.append(Measurement(m.start(), u.end(), (_mm(value, _factor(unit)),), "size"))
     return out
 
 
