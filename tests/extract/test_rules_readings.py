@@ -846,8 +846,15 @@ def test_another_without_its_noun_is_a_second_cyst(text: str, lesions: list[tupl
     assert ext.multiplicity == "multiple"
 
 
-def test_another_of_another_organ_adds_no_pancreatic_cyst() -> None:
-    ext = run("Pancreas: 7 mm cyst in the head. Kidneys: 2 cm cyst on the left and another on the right.")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pancreas: 7 mm cyst in the head. Kidneys: 2 cm cyst on the left and another on the right.",
+        "Pancreas: 7 mm cyst in the head and another in the liver.",
+    ],
+)
+def test_another_of_another_organ_adds_no_pancreatic_cyst(text: str) -> None:
+    ext = run(text)
     assert [(les.size_mm, les.location, les.count) for les in ext.lesions] == [(7.0, "head", 1)]
 
 

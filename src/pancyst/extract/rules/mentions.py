@@ -71,7 +71,9 @@ def sentence_mentions(
         a, b = m.start(), m.end()
         lo, hi = bounds[k], bounds[k + 1]
         group = anchor_group(m) or "cyst"
-        organ = organ_of(doc, a, b, lo, hi, sent)
+        other = P.ELLIPTICAL_OTHER_RE.search(t, b, hi)
+        # "a 7 mm cyst in the head and another in the liver": what follows "another" names the other one's organ
+        organ = organ_of(doc, a, b, lo, other.start() if other else hi, sent)
         if group in ("sb", "md", "mixed", "ipmn"):
             organ = "pancreas"
         elif group == "pseudo" and organ not in (None, "pancreas") and not _qualified_by_organ(doc, a, b):
@@ -149,7 +151,6 @@ def sentence_mentions(
             continue
         mention = _build_mention(doc, sent, m, group, lo, hi, organ_known=organ == "pancreas")
         mention.organ_unknown = organ is None
-        other = P.ELLIPTICAL_OTHER_RE.search(t, b, hi)
         if (mention.plural or other) and organ == "pancreas" and group != "lesion":
             # "Cysts in the head and tail, 8 and 5 mm", "a cyst in the head, 7 mm, and another in the body, 4 mm"
             parts = _distribute(doc, mention, lo, hi, sent)
