@@ -975,3 +975,20 @@ def test_the_first_and_the_second_of_a_group_are_its_cysts(text: str) -> None:
     measured = [(les.size_mm, les.location) for les in ext.lesions if les.size_mm is not None]
     assert measured == [(8.0, "head"), (12.0, "tail")]
     assert ext.multiplicity == "multiple"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pancreas: 3 cysts: 4 mm (head), 7 mm (body), 12 mm (tail, with thin septation).",
+        "Pancreas: three cysts measuring 4 mm (head), 7 mm (body) and 12 mm (tail, with thin septation).",
+    ],
+)
+def test_sizes_each_followed_by_its_place_in_parentheses_are_one_cyst_each(text: str) -> None:
+    ext = run(text)
+    assert [(les.size_mm, les.location) for les in ext.lesions] == [
+        (4.0, "head"),
+        (7.0, "body"),
+        (12.0, "tail"),
+    ]
+    assert [les.septations for les in ext.lesions] == ["not_stated", "not_stated", "present"]
