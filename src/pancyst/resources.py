@@ -15,5 +15,5 @@ _SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoad
 
 
 def load_yaml(text: str) -> Any:
-    """``load_yaml(text)``, with libyaml's parser when PyYAML has it."""
+    """``yaml.safe_load(text)``, with libyaml's parser when PyYAML has it."""
     return yaml.load(text, Loader=_SAFE_LOADER)

@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from pancyst.text.measurements import number_words
+
 DAYS_PER_MONTH = 30.4375
 
 _MONTHS: dict[str, int] = {
@@ -43,29 +45,12 @@ _MONTH_RE = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 
+# the cardinals of numbers.yaml, and the words an interval may also count with ("a year", "several months")
 _NUMBER_WORDS: dict[str, float] = {
+    **number_words()[0],
     "a": 1,
     "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "eighteen": 18,
-    "twenty": 20,
     "twenty-four": 24,
-    "thirty": 30,
     "thirty-six": 36,
     "several": 3,
     "few": 3,

@@ -136,11 +136,18 @@ _SPELLED_UNIT_RE = re.compile(r"(?:milli|centi)met(?:er|re)s?\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
-def _spelled_table() -> tuple[re.Pattern[str], dict[str, float], dict[str, float]]:
+def number_words() -> tuple[dict[str, float], dict[str, float]]:
+    """``numbers.yaml``: the cardinal number words and the digit words (sizes here, intervals in dates.py)."""
     raw = resources.files("pancyst.text").joinpath("lexicon/numbers.yaml").read_text(encoding="utf-8")
     lex = load_yaml(raw)
     cardinals = {str(k): float(v) for k, v in lex["cardinals"].items()}
     digits = {str(k): float(v) for k, v in lex["digits"].items()}
+    return cardinals, digits
+
+
+@lru_cache(maxsize=1)
+def _spelled_table() -> tuple[re.Pattern[str], dict[str, float], dict[str, float]]:
+    cardinals, digits = number_words()
     words = "|".join(sorted(cardinals, key=len, reverse=True))
     # the number words that end right before a unit (searched in the few words before it)
     rx = re.compile(

@@ -158,9 +158,8 @@ def sentence_mentions(
                 out.extend(parts)
                 continue
             if other and not mention.plural and find_locations(doc, other.end(), hi, sent):
-                mention.count = (
-                    2  # "a 7 mm cyst in the head and another in the tail": two cysts, one measured
-                )
+                # "a 7 mm cyst in the head and another in the tail": two cysts, one measured
+                mention.count = 2
         if group == "lesion":
             mention.group = "cyst"
             mention.provisional = not (
