@@ -992,3 +992,34 @@ def test_sizes_each_followed_by_its_place_in_parentheses_are_one_cyst_each(text:
         (12.0, "tail"),
     ]
     assert [les.septations for les in ext.lesions] == ["not_stated", "not_stated", "present"]
+
+
+@pytest.mark.parametrize(
+    "prior",
+    [
+        "On the 2022 CT it measured 9 mm.",
+        "On the March 2022 MRI it measured 9 mm.",
+        "On the 3/2022 scan it measured 9 mm.",
+    ],
+)
+def test_an_exam_named_by_its_date_makes_a_past_size_a_prior(prior: str) -> None:
+    ext = run(f"Pancreas: 11 mm cyst of the pancreatic body. {prior}")
+    assert [(les.size_mm, les.prior_size_mm) for les in ext.lesions] == [(11.0, 9.0)]
+
+
+def test_a_past_size_without_a_prior_exam_stays_the_size() -> None:
+    ext = run("Pancreas: A cyst was seen in the body. It measured 11 mm on this CT.")
+    assert [(les.size_mm, les.prior_size_mm) for les in ext.lesions] == [(11.0, None)]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "communication"),
+    [
+        ("The MRCP shows the cyst connecting to the main pancreatic duct.", "present"),
+        ("The cyst is connected to the main pancreatic duct.", "present"),
+        ("The cyst is not connected to the main pancreatic duct.", "absent"),
+    ],
+)
+def test_connected_to_the_duct_is_a_communication(phrase: str, communication: str) -> None:
+    ext = run(f"Pancreas: 2 cm cyst in the head. {phrase}")
+    assert [les.mpd_communication for les in ext.lesions] == [communication]
