@@ -1023,3 +1023,45 @@ def test_a_past_size_without_a_prior_exam_stays_the_size() -> None:
 def test_connected_to_the_duct_is_a_communication(phrase: str, communication: str) -> None:
     ext = run(f"Pancreas: 2 cm cyst in the head. {phrase}")
     assert [les.mpd_communication for les in ext.lesions] == [communication]
+
+
+def test_daughter_cysts_are_a_part_of_the_lesion() -> None:
+    ext = run(
+        "Pancreas: Macrocystic lesion of the head, 4 cm, with a few daughter cysts and peripheral "
+        "calcifications, favored mucinous cystic neoplasm."
+    )
+    assert [(les.size_mm, les.presumed_type, les.calcification) for les in ext.lesions] == [
+        (40.0, "mucinous", "peripheral")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "calcification"),
+    [
+        ("with a calcified wall", "peripheral"),
+        ("with a calcified rim", "peripheral"),
+        ("with a calcified central scar", "central"),
+    ],
+)
+def test_a_calcified_wall_is_peripheral(phrase: str, calcification: str) -> None:
+    assert [les.calcification for les in run(f"Pancreas: Tail cyst 11 mm {phrase}.").lesions] == [
+        calcification
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "septations"),
+    [
+        ("Pancreas: Trabeculated 25 mm cystic lesion in the neck.", "present"),
+        ("Pancreas: 25 mm cystic lesion in the neck, not trabeculated.", "absent"),
+    ],
+)
+def test_trabeculation_is_septation(text: str, septations: str) -> None:
+    assert [les.septations for les in run(text).lesions] == [septations]
+
+
+def test_a_decimal_size_does_not_end_the_nodules_clause() -> None:
+    ext = run(
+        "Pancreas: Cystic lesion in the tail, 3.2 cm, with a solid component measuring 1.1 cm that does not enhance."
+    )
+    assert [(les.mural_nodule, les.nodule_size_mm) for les in ext.lesions] == [("nonenhancing", 11.0)]

@@ -210,14 +210,22 @@ def _put_ranked(mention: Mention, name: str, v: Value) -> None:
         setattr(mention, name, v)
 
 
+def _clause_end(t: str, i: int) -> bool:
+    """A semicolon, or a period that is not a decimal point."""
+    ch = t[i]
+    if ch == ";":
+        return True
+    return ch == "." and not (0 < i < len(t) - 1 and t[i - 1].isdigit() and t[i + 1].isdigit())
+
+
 def _nodule_enhancement(doc: Doc, a: int, b: int, lo: int, hi: int, sent: Sentence) -> str:
     t = doc.t
-    # the nodule's own clause
+    # the nodule's own clause (a decimal point in its size, "measuring 1.1 cm", ends nothing)
     c0 = a
-    while c0 > lo and t[c0 - 1] not in ";.":
+    while c0 > lo and not _clause_end(t, c0 - 1):
         c0 -= 1
     c1 = b
-    while c1 < hi and t[c1] not in ";.":
+    while c1 < hi and not _clause_end(t, c1):
         c1 += 1
     win_lo = max(c0, a - 45)
     win_hi = min(c1, b + 70)

@@ -492,7 +492,7 @@ def part_of_a_lesion(t: str, am: re.Match[str], lo: int) -> bool:
     if anchor_group(am) != "cyst":
         return False
     a = am.start()
-    if P.PART_OF_A_LESION_RE.match(t, a):
+    if P.PART_OF_A_LESION_RE.match(t, a) or P.INNER_CYSTS_BEFORE_RE.search(t, max(lo, a - 40), a):
         return True
     part = P.INTERNAL_PART_RE.match(t, a)
     if part is None:
