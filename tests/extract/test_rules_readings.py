@@ -1065,3 +1065,88 @@ def test_a_decimal_size_does_not_end_the_nodules_clause() -> None:
         "Pancreas: Cystic lesion in the tail, 3.2 cm, with a solid component measuring 1.1 cm that does not enhance."
     )
     assert [(les.mural_nodule, les.nodule_size_mm) for les in ext.lesions] == [("nonenhancing", 11.0)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pancreas: Status post distal pancreatectomy and splenectomy for mucinous cystic neoplasm. "
+        "No residual or recurrent cyst in the remnant.",
+        "Pancreas: Status post distal pancreatectomy and splenectomy for MCN.",
+    ],
+)
+def test_operations_joined_by_and_are_past(text: str) -> None:
+    assert not run(text).pcl_present
+
+
+@pytest.mark.parametrize(
+    "made_of",
+    ["composed of innumerable tiny cysts", "consisting of multiple small cysts", "made up of many cysts"],
+)
+def test_the_cysts_a_lesion_is_made_of_are_part_of_it(made_of: str) -> None:
+    ext = run(
+        f"Pancreas: Lobulated multicystic lesion in the head measuring 3.4 x 2.8 cm {made_of} with a central scar."
+    )
+    assert ext.multiplicity == "single"
+    assert [(les.size_mm, les.count) for les in ext.lesions] == [(34.0, 1)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dilated"),
+    [
+        ("No upstream dilatation.", "no"),
+        ("There is upstream dilatation.", "yes"),
+        ("The cyst causes upstream ductal dilatation.", "yes"),
+    ],
+)
+def test_upstream_dilatation_names_the_main_duct(sentence: str, dilated: str) -> None:
+    ext = run(f"Pancreas: 2 cm head cyst, separate from the main duct. {sentence}")
+    assert ext.mpd_dilated == dilated
+
+
+def test_upstream_dilatation_of_the_bile_duct_is_not_the_pancreatic_duct() -> None:
+    assert (
+        run("Liver: CBD stone with upstream dilatation. Pancreas: 2 cm head cyst.").mpd_dilated
+        == "not_stated"
+    )
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "Impression: Chronic calcific pancreatitis with a 3 cm pseudocyst in the tail.",
+        "Pancreas: 3 cm pseudocyst in the tail adjacent to a calcified splenic artery.",
+        "Pancreas: 3 cm pseudocyst in the tail. Vascular calcifications.",
+        "Pancreas: 3 cm pseudocyst in the tail with calcification of the splenic artery nearby.",
+    ],
+)
+def test_the_glands_or_a_vessels_calcification_is_not_the_cysts(other: str) -> None:
+    assert [les.calcification for les in run(other).lesions] == ["not_stated"]
+
+
+def test_a_cystically_dilated_side_branch_gives_the_cysts_size() -> None:
+    ext = run("Pancreas: Several cystic dilatations of side branches in the head, up to 11 mm.")
+    assert [(les.size_mm, les.location) for les in ext.lesions] == [(11.0, "head")]
+    assert ext.mpd_diameter_mm is None
+
+
+def test_a_later_prior_does_not_take_the_ducts_current_size() -> None:
+    ext = run("Pancreas: Cyst in the head, 17 mm. The main duct measures 5 mm, previously 3 mm.")
+    assert ext.mpd_diameter_mm == 5.0
+    assert (
+        run("Pancreas: Cyst in the head, 17 mm. The main duct measured 3 mm previously.").mpd_diameter_mm
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ptype"),
+    [
+        ("Septated body cyst, mucinous etiology suspected.", "mucinous"),
+        ("The findings favor a serous etiology.", "serous"),
+        ("A mucinous etiology cannot be excluded.", "unspecified"),
+    ],
+)
+def test_an_etiology_types_the_lesion(sentence: str, ptype: str) -> None:
+    ext = run(f"Pancreas: 22 mm body cyst. {sentence}")
+    assert [les.presumed_type for les in ext.lesions] == [ptype]

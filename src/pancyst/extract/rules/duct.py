@@ -88,9 +88,7 @@ def duct_features(doc: Doc) -> tuple[Value | None, Value | None]:
                 continue
             if P.CORRECTION_BEFORE_RE.search(before[-30:]):
                 continue
-            if re.match(
-                r"[\s),]*(?:on|in)\s+(?:the\s+)?(?:prior|previous)|[\s),]*previously", t[ms.end : ms.end + 30]
-            ):
+            if P.DUCT_PRIOR_AFTER_RE.match(t, ms.end, ms.end + 30):
                 continue
             v = Value(ms.longest_mm, [(ms.start, ms.end)])
             if sent.kind == "addendum":

@@ -154,6 +154,8 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
                 mention.ptype = Value(pt, [(am.start(), am.end())])
     # calcification
     for km in P.CALC_RE.finditer(t, lo, hi) if "calc" in seg else ():
+        if _calcifies_another(t, km, lo):
+            continue
         reading = A.feature_reading(doc, km.start(), km.end(), sent)
         if reading in (A.IGNORED, A.NOT_STATED):
             continue
@@ -168,6 +170,14 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
             else:
                 val = "present_unspecified"
         _put_ranked(mention, "calc", Value(val, [(km.start(), km.end())]))
+
+
+def _calcifies_another(t: str, km: re.Match[str], lo: int) -> bool:
+    """ "chronic calcific pancreatitis", "vascular calcifications": the gland's or a vessel's, not the cyst's."""
+    return bool(
+        P.CALC_OTHER_AFTER_RE.match(t, km.end())
+        or P.CALC_OTHER_BEFORE_RE.search(t, max(lo, km.start() - 24), km.start())
+    )
 
 
 _PROXIMAL_ORDER = {"head": 0, "uncinate": 0, "neck": 1, "body": 2, "tail": 3}

@@ -39,7 +39,11 @@ def sentence_mentions(
         return []
     if len(anchors) > 1:
         # "a cystic mass … 46 mm with a solid/cystic component": a part of a lesion does not cut its clause
-        anchors = [am for am in anchors if not part_of_a_lesion(t, am, sent.start)] or anchors[:1]
+        anchors = [
+            am
+            for k, am in enumerate(anchors)
+            if not part_of_a_lesion(t, am, sent.start) and not (k and _made_of(t, anchors[k - 1], am))
+        ] or anchors[:1]
     apposed: set[int] = set()  # starts of kept anchors a cystic diagnosis is in apposition to
     if len(anchors) > 1:
         # "a 16 mm cystic lesion (presumed side-branch IPMN)", "a cyst, likely a mucinous cystic neoplasm":
@@ -500,6 +504,16 @@ def part_of_a_lesion(t: str, am: re.Match[str], lo: int) -> bool:
     # "... with cystic areas", "cystic areas ... within the mass"
     return bool(P.INTERNAL_PART_BEFORE_RE.search(t, max(lo, a - 25), a)) or bool(
         P.WITHIN_A_LESION_AFTER_RE.match(t, part.end())
+    )
+
+
+def _made_of(t: str, lesion: re.Match[str], am: re.Match[str]) -> bool:
+    """ "a multicystic lesion … composed of innumerable tiny cysts": the cysts are the lesion's loculi (after a
+    bare "lesion", the cysts' mention is the lesion: MADE_OF_CYSTS_BEFORE_RE)."""
+    return (
+        anchor_group(am) == "cyst"
+        and anchor_group(lesion) not in (None, "lesion")
+        and bool(P.MADE_OF_BEFORE_RE.search(t, max(lesion.end(), am.start() - 90), am.start()))
     )
 
 

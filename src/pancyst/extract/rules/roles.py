@@ -123,6 +123,8 @@ def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int
             continue
         if communication_target(t, max(lo, dm.start() - 40), dm.start(), dm.end(), m.start):
             continue  # "communicates with the main duct (previously 2.7 cm)": the duct is not measured
+        if is_cystic_branch(t, dm, lo):
+            continue  # "cystic dilatations of side branches in the head, up to 11 mm": the cysts' size
         gap = t[dm.end() : m.start]
         if P.MEAS_DUCT_GAP_RE.match(gap) or (
             ";" not in gap
@@ -160,6 +162,16 @@ def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int
         return "prior"
     # a date right after a measurement that is not the exam date marks a prior ("1.2 cm on 3/1/2022")
     return "current"
+
+
+def is_cystic_branch(t: str, dm: re.Match[str], lo: int) -> bool:
+    """A side branch said to be cystically dilated is the cyst (SPEC §2: a side-branch IPMN's cysts)."""
+    if P.DUCT_GROUPS[dm.lastindex or 0] != "sb":
+        return False
+    return bool(
+        P.CYSTIC_BRANCH_BEFORE_RE.search(t, max(lo, dm.start() - 40), dm.start())
+        or P.CYSTIC_BRANCH_AFTER_RE.match(t, dm.end())
+    )
 
 
 def listed_sizes(doc: Doc, m: Measurement, lo: int) -> list[Measurement]:
