@@ -1150,3 +1150,66 @@ def test_a_later_prior_does_not_take_the_ducts_current_size() -> None:
 def test_an_etiology_types_the_lesion(sentence: str, ptype: str) -> None:
     ext = run(f"Pancreas: 22 mm body cyst. {sentence}")
     assert [les.presumed_type for les in ext.lesions] == [ptype]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ADRENALS: Left adrenal cystic lesion, 2.5 cm, likely a pseudocyst.",
+        "SPLEEN: Splenic lesion of fluid attenuation, 3 cm, probably a pseudocyst.",
+    ],
+)
+def test_a_pseudocyst_under_its_organs_heading_is_that_organs(text: str) -> None:
+    assert not run(f"PANCREAS: Normal. No cystic lesion.\n{text}").pcl_present
+
+
+def test_a_pseudocyst_under_another_heading_naming_no_organ_stays_pancreatic() -> None:
+    ext = run("PANCREAS: Atrophic.\nLIVER: Normal. 5 cm pseudocyst in the lesser sac.")
+    assert [(les.size_mm, les.presumed_type) for les in ext.lesions] == [(50.0, "pseudocyst")]
+
+
+def test_a_templates_index_cyst_lines_name_one_cyst() -> None:
+    ext = run(
+        "PANCREATIC CYST SYNOPTIC REPORT\nIndex cyst location: tail\nIndex cyst size: 21 x 15 mm\n"
+        "Septations: present\nMural nodule: absent"
+    )
+    assert ext.multiplicity == "single"
+    assert [(les.size_mm, les.location, les.septations, les.mural_nodule) for les in ext.lesions] == [
+        (21.0, "tail", "present", "absent")
+    ]
+
+
+def test_another_cyst_with_a_size_after_a_placed_one_stays_another() -> None:
+    ext = run("Pancreas: The tail of the pancreas contains a cyst. The head contains a 9 mm cyst.")
+    assert ext.multiplicity == "multiple"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pancreas: 24 mm cyst in the neck. Mural nodule absent.",
+        "Pancreas: 24 mm cyst in the neck, mural nodule absent, septations present.",
+        "Pancreas: 24 mm cyst in the neck, mural nodule is absent.",
+        "Pancreas: 24 mm cyst in the neck; enhancing mural nodule (absent).",
+    ],
+)
+def test_a_nodule_denied_after_the_cyst_denies_the_nodule_not_the_cyst(text: str) -> None:
+    ext = run(text)
+    assert [(les.size_mm, les.location, les.mural_nodule) for les in ext.lesions] == [
+        (24.0, "neck", "absent")
+    ]
+
+
+def test_a_cyst_denied_after_its_description_is_still_denied() -> None:
+    assert not run("Pancreas: A pancreatic cyst is absent.").pcl_present
+    assert not run("Pancreas: Pancreatic cyst, previously described, is not seen.").pcl_present
+
+
+def test_a_checklists_answers_go_to_their_own_items() -> None:
+    ext = run(
+        "Index lesion: 24 mm cystic lesion, pancreatic neck.\n"
+        "Worrisome features: wall thickening (present), enhancing mural nodule (absent), MPD 5-9 mm (no).\n"
+        "MPD: 3 mm."
+    )
+    assert [(les.wall_thickening, les.mural_nodule) for les in ext.lesions] == [("present", "absent")]
+    assert ext.mpd_diameter_mm == 3.0  # the criterion's 5-9 mm, answered "no", is no size

@@ -19,6 +19,17 @@ def mods(sentence: str, target: str) -> set[str]:
         ("Cyst without mural nodule, with thin septations.", "nodule", {"negated"}),
         ("Mural nodules are not seen.", "nodules", {"negated"}),
         ("Mural nodule: absent", "nodule", {"negated"}),
+        # "absent" is attributive: forward before its noun, backward after it as a predicate
+        ("Mural nodule absent.", "nodule", {"negated"}),
+        ("Absent mural nodule.", "nodule", {"negated"}),
+        ("Mural nodules absent in both cysts.", "nodules", {"negated"}),
+        ("Mural nodule absent, septations present.", "septations", set()),
+        ("Mural nodule absent and septations present.", "septations", set()),
+        # a parenthesized answer answers its own list item only
+        ("Wall thickening (present), enhancing mural nodule (absent).", "nodule", {"negated"}),
+        ("Wall thickening (present), enhancing mural nodule (absent).", "thickening", set()),
+        ("Septations (none), calcification (present).", "Septations", {"negated"}),
+        ("Septations (none), calcification (present).", "calcification", set()),
         ("Findings: No pancreatic cyst.", "cyst", {"negated"}),
         ("The main pancreatic duct is not dilated.", "dilated", {"negated"}),
         ("Communication with the main duct cannot be excluded.", "Communication", {"uncertain"}),

@@ -39,6 +39,9 @@ class Rule:
     # context.yaml clause_final: forward only before a predicate ("cysts, none communicating with the duct",
     # "none with nodules"), backward otherwise ("Mural nodule none.", "Mural nodules: none in either cyst")
     final: bool = False
+    # context.yaml attributive: forward before the noun it qualifies ("absent mural nodule"), backward after
+    # it, as a predicate ("mural nodule absent", "mural nodule absent in both cysts")
+    attributive: bool = False
 
 
 @dataclass(frozen=True, slots=True)  # frozen: a sentence's hits are shared by every report that repeats it
@@ -73,14 +76,16 @@ def _compiled() -> tuple[re.Pattern[str], dict[str, list[tuple[tuple[str, ...], 
     empty: frozenset[str] = frozenset()
     ends = _ends_scope()
     final = frozenset(lex.get("clause_final") or [])
+    attributive = frozenset(lex.get("attributive") or [])
     for category in CATEGORIES:
         for direction, phrases in lex.get(category, {}).items():
             for phrase in phrases:
                 rule = Rule(
                     category,
-                    direction,
+                    "both" if phrase in attributive else direction,
                     ends.get(category, empty),
                     phrase in final,
+                    phrase in attributive,
                 )
                 rules.setdefault(_tokens(phrase), (rule, phrase.startswith(":")))
     for phrase in lex.get("pseudo", []):
@@ -114,9 +119,16 @@ def _compiled() -> tuple[re.Pattern[str], dict[str, list[tuple[tuple[str, ...], 
 
 
 _WORD_NEXT_RE = re.compile(r"[ \t]+(?:with|\w+ing)\b")  # what a clause_final trigger opens: a predicate
+# what an attributive trigger qualifies when it stands before it: a word, not a preposition or a conjunction
+_NOUN_NEXT_RE = re.compile(
+    r"[ \t]+(?!(?:and|or|but|in|on|at|of|within|throughout|from|for|to|both|either|bilaterally|is|are|was|were)\b)[a-z]"
+)
 _FORWARD = ("forward", "both")  # "both": a trigger that covers what comes before and after it
 _BACKWARD = ("backward", "both")
 _FIELD_BREAK_RE = re.compile(r"[:|;\n]")
+_ITEM_BREAK_RE = re.compile(r"[:|;\n,()]")
+_PAREN_OPEN_RE = re.compile(r"\(\s*$")
+_PAREN_CLOSE_RE = re.compile(r"\s*\)")
 _FIELD_END_RE = re.compile(r"\s*(?:[.;,\n|]|$)")
 _SPACE_ONLY_RE = re.compile(r"[\s-]*")
 
@@ -216,6 +228,8 @@ class ContextIndex:
                     continue
                 if rule.final and not _WORD_NEXT_RE.match(self.text, lo + hit.end):
                     continue  # "Mural nodule none, septations present": an answer, it opens nothing
+                if rule.attributive and not _NOUN_NEXT_RE.match(self.text, lo + hit.end):
+                    continue  # "Mural nodule absent, septations present": a predicate, it qualifies nothing after
                 if not _terminated(hits, idx + 1, hit.end, start, rule.category, forward=True):
                     if cuts is None:
                         cuts = self._cuts(lo, hi)
@@ -226,10 +240,18 @@ class ContextIndex:
                     continue
                 if rule.final and _WORD_NEXT_RE.match(self.text, lo + hit.end):
                     continue  # "cysts, none communicating with the duct": a group subject, not an answer
+                if rule.attributive and _NOUN_NEXT_RE.match(self.text, lo + hit.end):
+                    continue  # "absent mural nodule": it qualifies the noun after it
                 if hit.field:
                     # a field answer ("Mural nodule: none") covers its own label only, not the fields before
-                    # it on the line ("Lesion 1: Location: head | … | Mural nodule: none")
-                    if _FIELD_BREAK_RE.search(self.text, lo + end, lo + hit.start) is None:
+                    # it on the line ("Lesion 1: Location: head | … | Mural nodule: none"); a parenthesized one
+                    # only its own list item ("wall thickening (present), enhancing nodule (absent)")
+                    opening = self.text.rfind("(", lo + end, lo + hit.start)
+                    breaks = _FIELD_BREAK_RE if opening < 0 else _ITEM_BREAK_RE
+                    if (
+                        breaks.search(self.text, lo + end, opening if opening >= 0 else lo + hit.start)
+                        is None
+                    ):
                         found.append(hit)
                 elif not _terminated(hits, idx - 1, end, hit.start, rule.category, forward=False):
                     found.append(hit)
@@ -287,10 +309,21 @@ def _scan(text: str, lo: int, hi: int, phrases: _Phrases) -> tuple[tuple[Hit, ..
                     local = False  # what follows the text decides
                 if not _FIELD_END_RE.match(text, lo + end):
                     continue
-            hits.append(Hit(offsets[2 * i + 1], end, rule, field))
+            start = offsets[2 * i + 1]
+            if not field and rule.category == NEGATED and _in_parentheses(text, lo + start, lo + end):
+                # "enhancing mural nodule (absent)": an answer to the item before it, like a field's
+                rule, field = Rule(NEGATED, "backward", rule.applies_to), True
+            hits.append(Hit(start, end, rule, field))
             after = i + k
             break
     return tuple(hits), local
+
+
+def _in_parentheses(text: str, start: int, end: int) -> bool:
+    """The trigger fills a pair of parentheses by itself: "(absent)", "( none )"."""
+    return bool(_PAREN_OPEN_RE.search(text, max(0, start - 3), start)) and bool(
+        _PAREN_CLOSE_RE.match(text, end)
+    )
 
 
 @lru_cache(maxsize=1)

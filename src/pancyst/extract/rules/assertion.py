@@ -182,6 +182,22 @@ def modifiers(doc: Doc, a: int, b: int, sent: Sentence) -> frozenset[str]:
     return mods
 
 
+def lesion_modifiers(doc: Doc, a: int, b: int, sent: Sentence, group_denial: bool = False) -> frozenset[str]:
+    """The ConText categories of a lesion word or its place, less a denial said after it of a feature it
+    has ("a 24 mm cyst in the neck, mural nodule is absent": the nodule is denied, not the cyst nor its
+    place). With ``group_denial``, a group denial that covers it counts (``modifiers``)."""
+    mods = modifiers(doc, a, b, sent) if group_denial else doc.ctx.modifiers(a, b, sent.start, sent.end)
+    if NEGATED not in mods:
+        return mods
+    t = doc.t
+    for hit in doc.ctx.covering(a, b, sent.start, sent.end):
+        if hit.rule.category != NEGATED:
+            continue
+        if hit.start < b or not P.FEATURE_SUBJECT_RE.search(t, b, hit.start):
+            return mods  # a denial of the lesion itself
+    return mods - {NEGATED}
+
+
 def feature_reading(doc: Doc, a: int, b: int, sent: Sentence) -> str:
     """SPEC §2's reading of a feature phrase: affirmed (hedges too), denied, not stated, or ignored.
     A template label left blank ("Septations:" and the line ends) or answered "N/A" states nothing."""

@@ -7,9 +7,17 @@ import re
 from pancyst.extract.rules import assertion as A
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc, has_any, sentence_organ
-from pancyst.extract.rules.model import NO_LESION_SECTIONS, Value
+from pancyst.extract.rules.model import NO_LESION_SECTIONS, Sentence, Value
 from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, UNCERTAIN
 from pancyst.text.measurements import Measurement
+
+
+def _answered_no(doc: Doc, ms: Measurement, sent: Sentence) -> bool:
+    """A size that a checklist answers "no" ("MPD 5-9 mm (no)", "MPD >= 10 mm: no") is a criterion."""
+    return any(
+        h.field and h.rule.category == NEGATED
+        for h in doc.ctx.covering(ms.start, ms.end, sent.start, sent.end)
+    )
 
 
 def duct_features(doc: Doc) -> tuple[Value | None, Value | None]:
@@ -90,6 +98,8 @@ def duct_features(doc: Doc) -> tuple[Value | None, Value | None]:
                 continue
             if P.DUCT_PRIOR_AFTER_RE.match(t, ms.end, ms.end + 30):
                 continue
+            if _answered_no(doc, ms, sent):
+                continue  # "Worrisome features: … MPD 5-9 mm (no)": a criterion, answered, not a size
             v = Value(ms.longest_mm, [(ms.start, ms.end)])
             if sent.kind == "addendum":
                 if not diam_addendum or v.value > (diam.value if diam else 0):

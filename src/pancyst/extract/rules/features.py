@@ -32,7 +32,7 @@ def find_locations(doc: Doc, lo: int, hi: int, sent: Sentence) -> list[tuple[str
             continue
         if lm.lastgroup == "body" and P.NOT_A_PLACE_AFTER_RE.match(t, lm.end(), lm.end() + 10):
             continue
-        if NEGATED in A.modifiers(doc, lm.start(), lm.end(), sent):
+        if NEGATED in A.lesion_modifiers(doc, lm.start(), lm.end(), sent, group_denial=True):
             continue
         out.append((LOCATION_OF_GROUP[lm.lastgroup or "head"], lm.start(), lm.end()))
     return out

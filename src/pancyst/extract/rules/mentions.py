@@ -5,6 +5,7 @@ with the clause that belongs to it; group sentences split into one mention per p
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 
 from pancyst.extract.rules import assertion as A
@@ -80,7 +81,12 @@ def sentence_mentions(
         organ = organ_of(doc, a, b, lo, other.start() if other else hi, sent)
         if group in ("sb", "md", "mixed", "ipmn"):
             organ = "pancreas"
-        elif group == "pseudo" and organ not in (None, "pancreas") and not _qualified_by_organ(doc, a, b):
+        elif (
+            group == "pseudo"
+            and organ not in (None, "pancreas")
+            and not _qualified_by_organ(doc, a, b)
+            and not _organs_own_pseudocyst(doc, sent, organ, a)
+        ):
             organ = (
                 "pancreas"  # a pseudocyst is the pancreas's unless an organ names it ("splenic pseudocyst")
             )
@@ -99,7 +105,7 @@ def sentence_mentions(
                 pass
             else:
                 continue
-        mods = doc.ctx.modifiers(a, b, sent.start, sent.end)  # after the organ: others' cysts need no context
+        mods = A.lesion_modifiers(doc, a, b, sent)  # after the organ: others' cysts need no context
         if NEGATED in mods or HYPOTHETICAL in mods:
             # "ADDENDUM: there is no pancreatic cyst" retracts the lesion (but not "no other cyst", nor
             # "none of the cysts has a nodule", which denies the nodule)
@@ -505,6 +511,15 @@ def part_of_a_lesion(t: str, am: re.Match[str], lo: int) -> bool:
     return bool(P.INTERNAL_PART_BEFORE_RE.search(t, max(lo, a - 25), a)) or bool(
         P.WITHIN_A_LESION_AFTER_RE.match(t, part.end())
     )
+
+
+def _organs_own_pseudocyst(doc: Doc, sent: Sentence, organ: str | None, a: int) -> bool:
+    """ "ADRENALS: Left adrenal cystic lesion, 2.5 cm, likely a pseudocyst.": under an organ's heading, a
+    sentence that names that organ before the pseudocyst describes the organ's own."""
+    if organ != sent.heading or organ not in P.PSEUDOCYST_ORGAN_HEADINGS:
+        return False
+    i = bisect_left(doc.organ_starts, sent.start)
+    return organ in doc.organ_groups[i : bisect_left(doc.organ_starts, a, i)]
 
 
 def _made_of(t: str, lesion: re.Match[str], am: re.Match[str]) -> bool:

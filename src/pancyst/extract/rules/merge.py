@@ -117,6 +117,8 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
                     )
                 ):
                     target = last  # a cyst named again without size or a new place is the one just described
+                if target is None and _sizes_the_last(doc, m, last, size, loc):
+                    target = last  # "Index cyst location: tail." then "Index cyst size: 21 x 15 mm."
                 if target is None and size is not None and _named_before(lesions, m):
                     target = lesions[0]
                 if target is None:
@@ -179,6 +181,24 @@ def _fold_group(les: LesionAcc, m: Mention) -> None:
     les.mentions.append(m)
     _fill_missing(les, m, (*FINDINGS, "comm_implied"))
     _fill_type(les, m.ptype)
+
+
+def _sizes_the_last(
+    doc: Doc, m: Mention, last: LesionAcc | None, size: float | None, loc: str | None
+) -> bool:
+    """A definite cyst ("the / index / said cyst") with a size, after a lesion that has none, in no other
+    place: it measures that lesion (a template's "Index cyst location:" and "Index cyst size:" lines)."""
+    return (
+        size is not None
+        and m.definite
+        and not m.plural
+        and last is not None
+        and last.size is None
+        and last.count < 2
+        and (loc is None or last.location is None or last.location.value == loc)
+        and P.NAMED_AGAIN_BEFORE_RE.search(doc.t, max(m.sent.start, m.anchor[0] - 30), m.anchor[0])
+        is not None
+    )
 
 
 def _named_before(lesions: list[LesionAcc], m: Mention) -> bool:

@@ -454,6 +454,8 @@ COUNT_WORDS: dict[str, int] = _counts("COUNT_WORDS")
 COUNT_RE: re.Pattern[str] = _pattern("COUNT_RE")
 NEW_LESION_RE: re.Pattern[str] = _pattern("NEW_LESION_RE")
 DEFINITE_RE: re.Pattern[str] = _pattern("DEFINITE_RE")
+FEATURE_SUBJECT_RE: re.Pattern[str] = _pattern("FEATURE_SUBJECT_RE")
+NAMED_AGAIN_BEFORE_RE: re.Pattern[str] = _pattern("NAMED_AGAIN_BEFORE_RE")
 
 
 # --- organs ----------------------------------------------------------------------------------------
@@ -517,6 +519,7 @@ REFERENTIAL_RETRACTION_RE: re.Pattern[str] = _pattern("REFERENTIAL_RETRACTION_RE
 EXAM_LABEL_RE: re.Pattern[str] = _pattern("EXAM_LABEL_RE")
 PRIOR_LIST_RE: re.Pattern[str] = _pattern("PRIOR_LIST_RE")
 DAY_FIRST_WORDS: tuple[str, ...] = _words("DAY_FIRST_WORDS")
+PSEUDOCYST_ORGAN_HEADINGS: tuple[str, ...] = _words("PSEUDOCYST_ORGAN_HEADINGS")
 BLANK_FIELD_AFTER_RE: re.Pattern[str] = _pattern("BLANK_FIELD_AFTER_RE")
 CHANGE_AMOUNT_BEFORE_RE: re.Pattern[str] = _pattern("CHANGE_AMOUNT_BEFORE_RE")
 CHANGE_AMOUNT_AFTER_RE: re.Pattern[str] = _pattern("CHANGE_AMOUNT_AFTER_RE")
