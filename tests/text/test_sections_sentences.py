@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -69,6 +70,26 @@ def test_wrapped_line_continues() -> None:
         "There is a cyst in the\npancreatic tail.",
         "Next.",
     ]
+
+
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        "The cyst measures 1.5 x 1.1 x\n0.9 cm.",
+        "There is a 12 mm cyst in the\nPancreatic tail.",
+        "A cyst of the head measuring\n14 mm.",
+        "A cyst in the head,\nMPD normal.",
+    ],
+)
+def test_a_line_that_stops_mid_phrase_continues_before_a_capital_or_digit(wrapped: str) -> None:
+    assert [wrapped[a:b] for a, b in split_sentences(wrapped)] == [wrapped]
+
+
+@pytest.mark.parametrize(
+    "lines", ["12 mm cyst in the head\nNo ductal dilatation", "Pancreas: normal\n2. Liver: normal"]
+)
+def test_a_line_that_ends_a_phrase_ends_before_a_capital_or_digit(lines: str) -> None:
+    assert len(split_sentences(lines)) == 2
 
 
 @settings(max_examples=200, deadline=None)

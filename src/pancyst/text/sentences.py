@@ -56,6 +56,45 @@ _ABBREVIATIONS = frozenset(
 _ASCII_WORD_CHARS = string.ascii_letters + "."
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z.]*|\d+)$")
 _LIST_MARK_RE = re.compile(r"(?:^|\n)[ \t]*\d{1,2}$")
+_LAST_WORD_RE = re.compile(r"(?:(?<![\w.])([A-Za-z]+|×)|(,))[ \t\r]*$")
+# Words a line of a hard-wrapped sentence can stop at, but no sentence ends with.
+_CONTINUING_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "at",
+        "on",
+        "to",
+        "into",
+        "within",
+        "from",
+        "with",
+        "without",
+        "and",
+        "or",
+        "by",
+        "x",
+        "×",
+        "measuring",
+        "measures",
+        "measured",
+        "is",
+        "are",
+        "was",
+        "were",
+        "which",
+        "that",
+        "its",
+        "their",
+        "this",
+        "these",
+        "approximately",
+        "about",
+    ]
+)
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -137,8 +176,20 @@ def _newline_breaks(text: str, nl: int, stop: int) -> bool:
         return True
     nxt = text[j]
     if not (nxt.isalpha() and nxt.islower()):
-        return True
-    # A lower-case next line continues the sentence unless this line already ended one.
+        # a hard-wrapped line that stops mid-phrase ("measures 1.5 x 1.1 x" / "0.9 cm") goes on
+        return not _ends_mid_phrase(text, nl)
+    return _ends_a_sentence(text, nl)
+
+
+def _ends_mid_phrase(text: str, nl: int) -> bool:
+    """The line before ``nl`` ends with a comma or a word no sentence ends with (an article, a preposition,
+    a conjunction, the "x" of a size)."""
+    m = _LAST_WORD_RE.search(text, max(0, nl - 24), nl)
+    return m is not None and (m.group(2) is not None or m.group(1).lower() in _CONTINUING_WORDS)
+
+
+def _ends_a_sentence(text: str, nl: int) -> bool:
+    """A lower-case next line continues the sentence unless this line already ended one."""
     i = nl - 1
     while i >= 0 and text[i] in " \t\r":
         i -= 1

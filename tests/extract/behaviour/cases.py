@@ -464,6 +464,12 @@ NEGATION_FORMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "X is not identified": ("negation/simple", ("{Xc} {be} not identified.",)),
     "X is not demonstrated": ("negation/simple", ("{Xc} {be} not demonstrated.",)),
     "X is absent": ("negation/simple", ("{Xc} {be} absent.",)),
+    # telegraphic dictation, and a denial attached to the lesion sentence after it
+    "X absent": ("negation/simple", ("{Xc} absent.",)),
+    "X not seen": ("negation/simple", ("{Xc} not seen.",)),
+    "no X identified": ("negation/simple", ("No {X} identified.",)),
+    ", X absent": ("negation/simple", ("+, {X} absent",)),
+    ", X is not seen": ("negation/simple", ("+, {X} {be} not seen",)),
     "negative for X": ("negation/simple", ("Negative for {X}.", "{S} is negative for {X}.")),
     "absence of X": ("negation/simple", ("Absence of {X} is noted.", "There is absence of {X}.")),
     "free of X": ("negation/simple", ("{S} is free of {X}.",)),
@@ -499,6 +505,7 @@ NEGATION_FORMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "X: none": ("field line", ("|{Lbl}: none.",)),
     "X: absent": ("field line", ("|{Lbl}: absent.",)),
     "X: no": ("field line", ("|{Lbl}: no.",)),
+    "X (absent)": ("field line", ("|{Lbl} (absent).",)),
 }
 AFFIRM_FORMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "there is X": ("affirmation/basic", ("There {be} {aX}.",)),
