@@ -1213,3 +1213,27 @@ def test_a_checklists_answers_go_to_their_own_items() -> None:
     )
     assert [(les.wall_thickening, les.mural_nodule) for les in ext.lesions] == [("present", "absent")]
     assert ext.mpd_diameter_mm == 3.0  # the criterion's 5-9 mm, answered "no", is no size
+
+
+@pytest.mark.parametrize(
+    ("sentence", "wall"),
+    [
+        ("Wall not thickened.", "absent"),
+        ("The wall is not thickened.", "absent"),
+        ("The wall shows no enhancement.", "absent"),
+        ("Its walls are neither thickened nor enhancing.", "absent"),
+        ("The wall is thickened.", "present"),
+        ("The wall appears mildly thickened.", "present"),
+    ],
+)
+def test_a_denied_wall_predicate_denies_the_thickening(sentence: str, wall: str) -> None:
+    assert [les.wall_thickening for les in run(f"Pancreas: 14 mm cyst in the head. {sentence}").lesions] == [
+        wall
+    ]
+
+
+def test_a_nodule_along_the_wall_that_does_not_enhance_says_nothing_of_the_wall() -> None:
+    ext = run("Pancreas: 1.3 cm cyst in the body. A 4 mm nodule along its wall does not enhance.")
+    assert [(les.wall_thickening, les.mural_nodule) for les in ext.lesions] == [
+        ("not_stated", "nonenhancing")
+    ]

@@ -536,14 +536,23 @@ IDIOMS: dict[str, tuple[tuple[str, str], ...]] = {
         ("thin-walled", "{S} is thin-walled."),
         ("imperceptible wall", "+ with an imperceptible wall"),
         ("thin non-enhancing wall", "+ with a thin non-enhancing wall"),
+        # a denied predicate of the wall
+        ("wall is not thickened", "The wall is not thickened."),
+        ("wall not thickened", "Wall not thickened."),
+        ("wall shows no enhancement", "The cyst wall shows no enhancement."),
+        ("walls neither thickened nor enhancing", "Its walls are neither thickened nor enhancing."),
     ),
     "septations": (
         ("unilocular", "{S} is unilocular."),
         ("no septation (singular)", "No septation is seen."),
+        ("not septated", "{S} is not septated."),
+        ("does not contain septations", "{S} does not contain septations."),
     ),
     "mural_nodule": (
         ("no nodularity", "+ without nodularity"),
         ("no solid component", "No solid component."),
+        ("has no mural nodule", "{S} has no mural nodule."),
+        ("nodularity is not present", "Nodularity is not present."),
     ),
     "mpd_communication": (
         ("does not communicate", "{S} does not communicate with the main pancreatic duct."),
