@@ -1237,3 +1237,21 @@ def test_a_nodule_along_the_wall_that_does_not_enhance_says_nothing_of_the_wall(
     assert [(les.wall_thickening, les.mural_nodule) for les in ext.lesions] == [
         ("not_stated", "nonenhancing")
     ]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "A second, 6 mm, in the tail.",
+        "Another in the tail measures 6 mm.",
+        "There is another one in the tail, 6 mm.",
+    ],
+)
+def test_a_sentence_about_another_unnamed_cyst_is_a_second_lesion(second: str) -> None:
+    ext = run(f"Pancreas: A 10 mm cyst is seen in the neck. {second} No ductal dilatation.")
+    assert [(les.size_mm, les.location) for les in ext.lesions] == [(10.0, "neck"), (6.0, "tail")]
+
+
+def test_another_exam_is_no_second_lesion() -> None:
+    ext = run("Pancreas: A 10 mm cyst in the neck. Another study in 2020 showed it at 8 mm.")
+    assert [les.size_mm for les in ext.lesions] == [10.0]

@@ -17,6 +17,7 @@ from pancyst.extract.rules.assembly import assemble
 from pancyst.extract.rules.document import Doc, sentence_organ
 from pancyst.extract.rules.mentions import (
     continuation_mention,
+    elliptical_mention,
     group_denial,
     list_item_mention,
     part_of_a_lesion,
@@ -116,6 +117,11 @@ def _extract(doc: Doc) -> Extraction:
                 current = item
                 carry = "pancreas"
                 continue
+        if current is not None and (item := elliptical_mention(doc, sent)) is not None:
+            mentions.append(item)  # "A 10 mm cyst in the neck. A second, 6 mm, in the tail."
+            current = item
+            carry = "pancreas"
+            continue
         if current is None:  # nothing to continue (and a solid topic would change nothing)
             carry = organ
             continue

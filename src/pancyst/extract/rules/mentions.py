@@ -418,8 +418,20 @@ def _build_mention(
 
 def list_item_mention(doc: Doc, sent: Sentence) -> Mention | None:
     """After a group of cysts ("Representative lesions:"), a list item with its own place and size is one of them."""
-    t = doc.t
-    head = P.LIST_ITEM_RE.match(t, sent.start, sent.end)
+    head = P.LIST_ITEM_RE.match(doc.t, sent.start, sent.end)
+    m = _unnamed_mention(doc, sent, head, in_group=True)
+    return m if m is not None and m.location is not None else None
+
+
+def elliptical_mention(doc: Doc, sent: Sentence) -> Mention | None:
+    """After a lesion, a sentence about another one left unnamed ("A second, 6 mm, in the tail.") with its size."""
+    return _unnamed_mention(
+        doc, sent, P.ELLIPTICAL_OPENING_RE.match(doc.t, sent.start, sent.end), in_group=False
+    )
+
+
+def _unnamed_mention(doc: Doc, sent: Sentence, head: re.Match[str] | None, in_group: bool) -> Mention | None:
+    """A new lesion named by ``head`` (a list item's opening, "another"), kept when the sentence gives its size."""
     if head is None or not doc.meas_in(head.end(), sent.end):
         return None
     m = Mention(
@@ -428,10 +440,10 @@ def list_item_mention(doc: Doc, sent: Sentence) -> Mention | None:
         sent=sent,
         group="cyst",
         new_signal=True,
-        in_group=True,
+        in_group=in_group,
     )
     fill_features(doc, m, sent.start, sent.end, sent)
-    return m if m.size is not None and m.location is not None else None
+    return m if m.size is not None else None
 
 
 def continuation_mention(doc: Doc, sent: Sentence, current: Mention) -> Mention | None:
