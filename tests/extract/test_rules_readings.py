@@ -1255,3 +1255,15 @@ def test_a_sentence_about_another_unnamed_cyst_is_a_second_lesion(second: str) -
 def test_another_exam_is_no_second_lesion() -> None:
     ext = run("Pancreas: A 10 mm cyst in the neck. Another study in 2020 showed it at 8 mm.")
     assert [les.size_mm for les in ext.lesions] == [10.0]
+
+
+def test_a_report_in_another_language_is_an_error_line_not_an_answer() -> None:
+    from pancyst.pipeline import Pipeline
+
+    text = (
+        "Reperto: A livello della testa pancreatica si osserva una formazione cistica di 15 mm, comunicante con "
+        "il dotto di Wirsung, che appare di calibro regolare (2 mm). Non noduli murali."
+    )
+    (line,) = Pipeline(EXT).run([ReportInput(report_id="it", text=text)])
+    assert line.pcl_present is None
+    assert "reads as Italian" in line.errors[0]

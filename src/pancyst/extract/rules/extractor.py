@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Any
 
-from pancyst.extract.base import Extractor
+from pancyst.extract.base import ExtractionError, Extractor
 from pancyst.extract.rules import assertion as A
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.assembly import assemble
@@ -28,6 +28,7 @@ from pancyst.extract.rules.merge import fold_exam_series, merge_mentions, only_a
 from pancyst.extract.rules.model import NO_LESION_SECTIONS, LesionAcc, Mention
 from pancyst.extract.rules.roles import priors_in_order
 from pancyst.schema import Extraction, ReportInput
+from pancyst.text.language import other_language
 
 MAX_MENTIONS = 200
 
@@ -46,6 +47,13 @@ class RulesExtractor(Extractor):
             )
 
     def extract(self, report: ReportInput) -> Extraction:
+        language = other_language(report.text)
+        if language is not None:
+            # its shared tokens (sizes, "IPMN", "Wirsung") would still make a confident, wrong answer
+            raise ExtractionError(
+                f"the report reads as {language}, not English: the rules backend reads English reports only"
+                " (translate it, or use --backend llm with a model that reads it)"
+            )
         doc = Doc(report.text)
         return _extract(doc)
 
