@@ -111,3 +111,19 @@ def test_a_question_mark_that_opens_a_word_is_a_hedge_not_an_end() -> None:
 def test_a_label_naming_the_exam_is_no_organ_heading() -> None:
     text = "CT abdomen/pelvis: Pancreas shows a 10 mm cyst at the neck. Upstream duct is not dilated."
     assert SectionMap(text).organ_heading(text.index("Upstream")) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pancreas: 9 mm cyst in the body again noted. Prior: 9 mm (04/2021), 8 mm (05/2019). The duct is 2 mm.",
+        "Pancreas: 9 mm cyst in the body.\nPrior: 8 mm (05/2019).\nDuct: 2 mm.",
+    ],
+)
+def test_a_comparison_label_followed_by_a_size_is_a_field_not_a_section(text: str) -> None:
+    assert [sec.kind for sec in SectionMap(text).sections] == ["findings"]
+
+
+def test_a_comparison_label_followed_by_an_exam_is_a_section() -> None:
+    text = "Pancreas: 9 mm cyst in the body. Prior: CT of 05/2019."
+    assert [sec.kind for sec in SectionMap(text).sections] == ["findings", "comparison"]

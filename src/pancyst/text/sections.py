@@ -116,6 +116,7 @@ _INLINE_RE = re.compile(r"[.;][ \t]{1,3}(?P<label>[A-Z][A-Za-z /&]{0,30}?)[ \t]*
 
 
 _MAX_HEADER_LINE = 90
+_SIZE_NEXT_RE = re.compile(r"[ \t]*\d+(?:[.,]\d+)?[ \t]*(?:mm|cm|millim|centim)", re.IGNORECASE)
 
 
 # label start and end (offsets within the line), section kind, organ, normalized label
@@ -191,6 +192,8 @@ def _line_headers(line: str) -> tuple[_LineHeader, ...]:
             continue
         if not m.group("colon") and organ is not None and not raw.isupper():
             continue  # a bare organ word on its own line is a heading only in capitals ("PANCREAS")
+        if kind == "comparison" and _SIZE_NEXT_RE.match(line, m.end()):
+            continue  # "Prior: 9 mm (04/2021), 8 mm (05/2019).": the lesion's earlier sizes, not a section
         out.append((m.start("label"), m.end(), kind, organ, label))
     return tuple(out)
 
