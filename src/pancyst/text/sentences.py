@@ -175,7 +175,7 @@ def _newline_breaks(text: str, nl: int, stop: int) -> bool:
     if j >= stop or text[j] == "\n":
         return True
     nxt = text[j]
-    if not (nxt.isalpha() and nxt.islower()):
+    if not ((nxt.isalpha() and nxt.islower()) or nxt in "(["):  # ("normal caliber" / "(2 mm).": goes on)
         # a hard-wrapped line that stops mid-phrase ("measures 1.5 x 1.1 x" / "0.9 cm") goes on
         return not _ends_mid_phrase(text, nl)
     return _ends_a_sentence(text, nl)

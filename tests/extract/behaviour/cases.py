@@ -470,6 +470,12 @@ NEGATION_FORMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "no X identified": ("negation/simple", ("No {X} identified.",)),
     ", X absent": ("negation/simple", ("+, {X} absent",)),
     ", X is not seen": ("negation/simple", ("+, {X} {be} not seen",)),
+    "no X noted": ("negation/simple", ("No {X} noted.", "No {X} {be} noted.")),
+    "X was not seen": ("negation/simple", ("{Xc} {was} not seen.",)),
+    "no definite X": ("negation/simple", ("No definite {X}.", "No convincing {X}.")),
+    "no appreciable X": ("negation/simple", ("No appreciable {X}.", "No significant {X}.")),
+    "without evidence of X": ("negation/simple", ("+ without evidence of {X}",)),
+    "X not appreciated": ("negation/simple", ("{Xc} not appreciated.", "{Xc} not demonstrated.")),
     "negative for X": ("negation/simple", ("Negative for {X}.", "{S} is negative for {X}.")),
     "absence of X": ("negation/simple", ("Absence of {X} is noted.", "There is absence of {X}.")),
     "free of X": ("negation/simple", ("{S} is free of {X}.",)),
@@ -506,6 +512,9 @@ NEGATION_FORMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "X: absent": ("field line", ("|{Lbl}: absent.",)),
     "X: no": ("field line", ("|{Lbl}: no.",)),
     "X (absent)": ("field line", ("|{Lbl} (absent).",)),
+    "X: not seen": ("field line", ("|{Lbl}: not seen.", "|{Lbl}: not identified.")),
+    "X - none": ("field line", ("|{Lbl} - none.", "|{Lbl} -- absent.")),
+    "X: negative": ("field line", ("|{Lbl}: negative.",)),
 }
 AFFIRM_FORMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "there is X": ("affirmation/basic", ("There {be} {aX}.",)),
@@ -514,6 +523,8 @@ AFFIRM_FORMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "X is seen": ("affirmation/basic", ("{cap_aX} {be} seen.",)),
     "X: present": ("field line", ("|{Lbl}: present.",)),
     "X: yes": ("field line", ("|{Lbl}: yes.",)),
+    "X is present": ("affirmation/basic", ("{Xc} {be} present.", "{Xc} {be} noted.")),
+    "X: seen": ("field line", ("|{Lbl}: seen.", "|{Lbl}: identified.")),
 }
 HEDGES = ("possible", "probable", "likely", "questionable", "suspected")
 HEDGE_FORMS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -612,6 +623,7 @@ def render_form(template: str, x: NP, a: NP, c: NP, subject: str, label: str) ->
         cap_aX=cap1(x.a()),
         Xc=cap1(x.bare()),
         be=x.be(),
+        was="were" if x.plural else "was",
         beA=a.be(),
         A=a.bare(),
         aA=a.a(),
