@@ -1267,3 +1267,25 @@ def test_a_report_in_another_language_is_an_error_line_not_an_answer() -> None:
     (line,) = Pipeline(EXT).run([ReportInput(report_id="it", text=text)])
     assert line.pcl_present is None
     assert "reads as Italian" in line.errors[0]
+
+
+@pytest.mark.parametrize(
+    "denied_before",
+    [
+        "not present on the MRI of 2 years ago",
+        "not seen on the prior CT",
+        "not visible on previous imaging",
+        "not identified on the outside study",
+    ],
+)
+def test_a_denial_said_of_an_earlier_exam_leaves_the_new_cyst(denied_before: str) -> None:
+    ext = run(f"Pancreas: New 6 mm cyst in the body, {denied_before}.")
+    assert [(les.size_mm, les.location) for les in ext.lesions] == [(6.0, "body")]
+
+
+@pytest.mark.parametrize(
+    "grown", ["the 9 mm tail cyst has grown to 12 mm", "the 9 mm tail cyst has increased in size to 12 mm"]
+)
+def test_a_cysts_size_before_it_grew_to_another_is_its_prior(grown: str) -> None:
+    ext = run(f"Pancreas: Since the exam of 6 months ago, {grown}.")
+    assert [(les.size_mm, les.prior_size_mm) for les in ext.lesions] == [(12.0, 9.0)]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate, compress
+from itertools import accumulate, compress, product
 from typing import Any
 
 from pancyst.resources import load_yaml
@@ -68,6 +68,11 @@ def _lexicon() -> dict[str, Any]:
     return lex
 
 
+def _expand_forms(forms: list[list[list[str]]]) -> list[str]:
+    """context.yaml ``pseudo_forms``: every combination of each form's slots, empty slots left out."""
+    return [" ".join(w for w in words if w) for slots in forms for words in product(*slots)]
+
+
 @lru_cache(maxsize=1)
 def _compiled() -> tuple[re.Pattern[str], dict[str, list[tuple[tuple[str, ...], Rule, bool]]]]:
     """A regex for the first words of all phrases, and first word -> [(words, rule, is_field_answer)]."""
@@ -88,7 +93,7 @@ def _compiled() -> tuple[re.Pattern[str], dict[str, list[tuple[tuple[str, ...], 
                     phrase in attributive,
                 )
                 rules.setdefault(_tokens(phrase), (rule, phrase.startswith(":")))
-    for phrase in lex.get("pseudo", []):
+    for phrase in [*lex.get("pseudo", []), *_expand_forms(lex.get("pseudo_forms") or [])]:
         rules[_tokens(phrase)] = (Rule(PSEUDO, "none", empty), False)
     term_cats: dict[tuple[str, ...], set[str]] = {}
     for group, phrases in lex.get("terminate", {}).items():
