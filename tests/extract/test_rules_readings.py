@@ -5,6 +5,8 @@ keeps the cyst the report names afterwards; a denied qualifier ("not a simple cy
 segment words of other languages are places.
 """
 
+import datetime as dt
+
 import pytest
 
 from pancyst.extract.rules import RulesExtractor
@@ -1289,3 +1291,40 @@ def test_a_denial_said_of_an_earlier_exam_leaves_the_new_cyst(denied_before: str
 def test_a_cysts_size_before_it_grew_to_another_is_its_prior(grown: str) -> None:
     ext = run(f"Pancreas: Since the exam of 6 months ago, {grown}.")
     assert [(les.size_mm, les.prior_size_mm) for les in ext.lesions] == [(12.0, 9.0)]
+
+
+@pytest.mark.parametrize(
+    ("history", "prior", "months"),
+    [
+        ("History: Pancreatic cyst measured 2.0 cm on outside MRI 11/2023.", 20.0, 7.0),
+        ("Indication: Follow-up of a 16 mm pancreatic body cyst seen 2 years ago.", 16.0, 24.0),
+    ],
+)
+def test_the_size_the_history_gives_the_cyst_is_its_prior(history: str, prior: float, months: float) -> None:
+    from pancyst.pipeline import Pipeline
+
+    text = f"{history}\nFindings: Pancreas: Cyst in the pancreatic body measures 2.1 cm."
+    (line,) = Pipeline(EXT).run([ReportInput(report_id="h", text=text, exam_date=dt.date(2024, 6, 1))])
+    assert line.features is not None
+    assert (line.features.size_mm, line.features.prior_size_mm) == (21.0, prior)
+    assert line.features.interval_months == pytest.approx(months, abs=0.1)
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "History: Renal cyst, 2 cm.",
+        "History: Evaluate for a 2 cm pancreatic cyst.",
+        "History: 2 cm pancreatic head cyst on CT.",  # another place: another cyst
+    ],
+)
+def test_a_history_size_of_no_matching_pancreatic_cyst_is_no_prior(history: str) -> None:
+    ext = run(f"{history}\nFindings: Pancreas: 1.1 cm cyst in the pancreatic body.")
+    assert [(les.size_mm, les.prior_size_mm) for les in ext.lesions] == [(11.0, None)]
+
+
+def test_a_prior_the_findings_give_wins_over_the_historys() -> None:
+    ext = run(
+        "History: 8 mm pancreatic body cyst.\nFindings: Pancreas: 11 mm cyst in the body, previously 9 mm."
+    )
+    assert [les.prior_size_mm for les in ext.lesions] == [9.0]

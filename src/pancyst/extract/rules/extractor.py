@@ -23,6 +23,7 @@ from pancyst.extract.rules.mentions import (
     part_of_a_lesion,
     sentence_mentions,
     solid_veto,
+    stated_prior,
 )
 from pancyst.extract.rules.merge import fold_exam_series, merge_mentions, only_a_heading
 from pancyst.extract.rules.model import NO_LESION_SECTIONS, LesionAcc, Mention
@@ -67,6 +68,7 @@ def _extract(doc: Doc) -> Extraction:
     listed: list[Mention] = []  # the cysts the last cyst sentence named
     any_confirmed = False
     cyst_group: str | None = None  # the section kind in which a group of cystic lesions was described
+    stated: list[Mention] = []  # sizes the history or comparison gives a pancreatic cyst
     anchors = doc.anchors
     anchor_starts = doc.anchor_starts
     for sent in doc.sentences:
@@ -79,6 +81,8 @@ def _extract(doc: Doc) -> Extraction:
         sent_anchors = anchors[ai : bisect_left(anchor_starts, sent.end, ai)]
         organ = sentence_organ(doc, sent, carry)
         if sent.kind in NO_LESION_SECTIONS:
+            if sent_anchors and (prior := stated_prior(doc, sent, sent_anchors)) is not None:
+                stated.append(prior)  # "Indication: follow-up of a 15 mm pancreatic tail cyst (MRI 2022)."
             carry = organ
             continue
         if len(mentions) >= MAX_MENTIONS:
@@ -151,8 +155,23 @@ def _extract(doc: Doc) -> Extraction:
     lesions = fold_exam_series(doc, lesions)
     if retractions and lesions:
         lesions = _after_retraction(doc, lesions, retractions)
+    if stated and lesions:
+        _give_stated_prior(lesions, stated[-1])
     ext = assemble(doc, lesions)
     return ext
+
+
+def _give_stated_prior(lesions: list[LesionAcc], stated: Mention) -> None:
+    """The earlier size the history gives a cyst is the prior of the one lesion it can be (in its place, with no
+    prior of its own): "Indication: 5 mm cyst on outside CT 2 years ago." then "a 1.1 cm cyst in the body"."""
+    loc = stated.location.value if stated.location else None
+    fits = [les for les in lesions if loc is None or les.location is None or les.location.value == loc]
+    if len(fits) != 1 or fits[0].prior is not None:
+        return
+    les = fits[0]
+    les.prior = stated.size
+    les.prior_date = stated.prior_date
+    les.prior_interval = stated.prior_interval
 
 
 def _after_retraction(

@@ -26,6 +26,10 @@ from pancyst.extract.rules.roles import listed_sizes, measurement_role
 from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, UNCERTAIN
 from pancyst.text.measurements import Measurement
 
+# Lesion kinds that are the pancreas's by name: an IPMN wherever it is said, these unless an organ names them.
+_IPMN_GROUPS = ("sb", "md", "mixed", "ipmn")
+_PANCREATIC_ENTITIES = ("serous", "mucinous", "pseudo", "solidcystic")
+
 
 def sentence_mentions(
     doc: Doc,
@@ -79,7 +83,7 @@ def sentence_mentions(
         other = P.ELLIPTICAL_OTHER_RE.search(t, b, hi)
         # "a 7 mm cyst in the head and another in the liver": what follows "another" names the other one's organ
         organ = organ_of(doc, a, b, lo, other.start() if other else hi, sent)
-        if group in ("sb", "md", "mixed", "ipmn"):
+        if group in _IPMN_GROUPS:
             organ = "pancreas"
         elif (
             group == "pseudo"
@@ -91,8 +95,7 @@ def sentence_mentions(
                 "pancreas"  # a pseudocyst is the pancreas's unless an organ names it ("splenic pseudocyst")
             )
         if organ is None and (
-            group in ("serous", "mucinous", "pseudo", "solidcystic")
-            or (sent.kind == "findings" and doc.topic == "pancreas")
+            group in _PANCREATIC_ENTITIES or (sent.kind == "findings" and doc.topic == "pancreas")
         ):
             # a pancreatic entity, or a finding of an exam about the pancreas ("MRCP", "pancreatic cyst f/u");
             # the impression's bare "simple cysts" may sum up other organs' cysts
@@ -414,6 +417,42 @@ def _build_mention(
         if group == "sb" and UNCERTAIN not in mods:
             mention.comm_implied = Value("present", [(a, b)])
     return mention
+
+
+def stated_prior(doc: Doc, sent: Sentence, anchors: list[re.Match[str]]) -> Mention | None:
+    """A pancreatic cyst's size the history or comparison gives ("Indication: follow-up of a 15 mm pancreatic
+    tail cyst seen on MRI in 2022"): what an earlier exam measured, with its place and date. None when the
+    sentence names no measured pancreatic cyst, or denies or proposes one ("evaluate for pancreatic cyst")."""
+    for am in anchors:
+        a, b = am.start(), am.end()
+        group = anchor_group(am) or "cyst"
+        organ = organ_of(doc, a, b, sent.start, sent.end, sent)
+        pancreatic = (
+            organ == "pancreas"
+            or group in _IPMN_GROUPS
+            or (organ is None and (group in _PANCREATIC_ENTITIES or doc.topic == "pancreas"))
+        )
+        if not pancreatic:
+            continue
+        mods = A.lesion_modifiers(doc, a, b, sent)
+        if NEGATED in mods or HYPOTHETICAL in mods:
+            continue
+        m = Mention(anchor=(a, b), seg=(sent.start, sent.end), sent=sent, group=group)
+        fill_features(doc, m, sent.start, sent.end, sent)
+        if m.size is None:
+            if m.prior is None:
+                continue
+            m.size = m.prior  # "... measured 2.0 cm on outside MRI 11/2023": earlier by its cue too
+        dates = doc.dates_in(sent.start, sent.end)
+        if m.prior_date is None and dates:
+            d = max(dates, key=lambda x: x.date)
+            m.prior_date = Value(d.date, [(d.start, d.end)])
+        intervals = doc.intervals_in(sent.start, sent.end)
+        if m.prior_interval is None and intervals:
+            iv = intervals[0]
+            m.prior_interval = Value(iv.months, [(iv.start, iv.end)])
+        return m
+    return None
 
 
 def list_item_mention(doc: Doc, sent: Sentence) -> Mention | None:
