@@ -1328,3 +1328,22 @@ def test_a_prior_the_findings_give_wins_over_the_historys() -> None:
         "History: 8 mm pancreatic body cyst.\nFindings: Pancreas: 11 mm cyst in the body, previously 9 mm."
     )
     assert [les.prior_size_mm for les in ext.lesions] == [9.0]
+
+
+def test_an_addendums_actual_size_corrects_the_reported_one() -> None:
+    ext = run(
+        "Pancreas: A 9 mm cystic lesion is again identified in the head.\n"
+        "Addendum: The reported 9 mm head lesion actually measures 11 mm on the coronal images."
+    )
+    assert [(les.size_mm, les.prior_size_mm) for les in ext.lesions] == [(11.0, None)]
+
+
+def test_a_list_of_criteria_met_measures_nothing() -> None:
+    ext = run(
+        "Pancreas: Branch duct IPMN in the head, now 32 mm (previously 27 mm), with a 5 mm enhancing mural nodule. "
+        "MPD 6 mm.\nImpression: Worrisome features: size >3 cm, enhancing mural nodule <5 mm, MPD 5-9 mm."
+    )
+    assert ext.mpd_diameter_mm == 6.0
+    assert [(les.size_mm, les.nodule_size_mm) for les in ext.lesions] == [(32.0, 5.0)]
+    # a size said plainly in such a list is still this patient's
+    assert run("Pancreas: 2 cm cyst. Worrisome features: MPD 7 mm.").mpd_diameter_mm == 7.0

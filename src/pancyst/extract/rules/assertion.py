@@ -23,6 +23,7 @@ from pancyst.extract.rules.document import Doc
 from pancyst.extract.rules.model import Sentence, SentenceReading
 from pancyst.resources import load_yaml
 from pancyst.text.context import HYPOTHETICAL, NEGATED, UNCERTAIN
+from pancyst.text.measurements import Measurement
 
 AFFIRMED = "affirmed"
 DENIED = "denied"
@@ -254,6 +255,18 @@ def states_thresholds(doc: Doc, sent: Sentence) -> bool:
 THRESHOLD_RE = re.compile(
     r"\bor\s+(?:more|greater|larger|above)\b|≥|>=?|\b(?:more|greater|larger)\s+than\b|\bat\s+least\b"
 )
+
+
+def names_a_criterion(doc: Doc, m: Measurement, sent: Sentence) -> bool:
+    """A size in a list of the guideline criteria a lesion meets, written as a threshold or a range
+    ("Worrisome features: size >3 cm, enhancing nodule <5 mm, MPD 5-9 mm"): it names the criterion."""
+    t = doc.t
+    if P.CRITERIA_LABEL_RE.search(t, sent.start, m.start) is None:
+        return False
+    return (
+        m.kind == "range"
+        or P.CRITERION_SIZE_BEFORE_RE.search(t, max(sent.start, m.start - 14), m.start) is not None
+    )
 
 
 def states_a_rule_for_cysts(doc: Doc, sent: Sentence) -> bool:

@@ -98,6 +98,8 @@ def duct_features(doc: Doc) -> tuple[Value | None, Value | None]:
                 continue
             if P.DUCT_PRIOR_AFTER_RE.match(t, ms.end, ms.end + 30):
                 continue
+            if A.names_a_criterion(doc, ms, sent):
+                continue  # "Worrisome features: …, MPD 5-9 mm.": the criterion, not this duct's size
             if _answered_no(doc, ms, sent):
                 continue  # "Worrisome features: … MPD 5-9 mm (no)": a criterion, answered, not a size
             v = Value(ms.longest_mm, [(ms.start, ms.end)])

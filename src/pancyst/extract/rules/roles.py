@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from pancyst.extract.rules import assertion as A
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc, has_any
 from pancyst.extract.rules.duct import communication_target, is_compound_heading, meas_between
@@ -63,12 +64,20 @@ def _earlier_size_of_a_cyst_seen_before(t: str, ms: list[Measurement], roles: li
         named_before = P.NAMED_BEFORE_SIZE_BEFORE_RE.search(t, max(lo, m.start - 40), m.start) or (
             P.NAMED_BEFORE_SIZE_AFTER_RE.match(t[m.end : m.end + 80])
         )
-        if named_before and any(
-            roles[j] == "current"
-            and P.CURRENT_BEFORE_RE.search(t, max(ms[j - 1].end, ms[j].start - 40), ms[j].start)
+        if not named_before:
+            continue
+        later = [
+            j
             for j in range(i + 1, len(ms))
-        ):
-            roles[i] = "prior"
+            if roles[j] == "current"
+            and P.CURRENT_BEFORE_RE.search(t, max(ms[j - 1].end, ms[j].start - 40), ms[j].start)
+        ]
+        if later:
+            # "the reported 9 mm lesion actually measures 11 mm": a correction, the 9 mm was never the size
+            corrected = P.CORRECTED_NOW_BEFORE_RE.search(
+                t, max(ms[later[0] - 1].end, ms[later[0]].start - 40), ms[later[0]].start
+            )
+            roles[i] = "skip" if corrected else "prior"
 
 
 def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int, sent: Sentence) -> str:
@@ -83,6 +92,8 @@ def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int
         before = before_full[:cut]  # "unchanged vs prior (1.1 cm)": the cue before the parenthesis
     if P.CORRECTION_BEFORE_RE.search(before_full[-30:]):
         return "skip"
+    if A.names_a_criterion(doc, m, sent):
+        return "skip"  # "Worrisome features: size >3 cm, ...": a criterion met, not a measurement
     if "by" in before and P.DELTA_BEFORE_RE.search(before):
         return "skip"
     if _change_amount(t, before_full, m.end):
