@@ -24,6 +24,8 @@ def mods(sentence: str, target: str) -> set[str]:
         ("No mural nodule or a thickened wall.", "thickened", {"negated"}),
         # "absent" is attributive: forward before its noun, backward after it as a predicate
         ("Mural nodule absent.", "nodule", {"negated"}),
+        ("Mural nodule is not observed.", "nodule", {"negated"}),
+        ("It is not observed dilatation of the duct.", "dilatation", {"negated"}),
         ("Absent mural nodule.", "nodule", {"negated"}),
         ("Mural nodules absent in both cysts.", "nodules", {"negated"}),
         ("Mural nodule absent, septations present.", "septations", set()),

@@ -77,3 +77,9 @@ def test_never_raises(text: str) -> None:
 )
 def test_a_size_written_in_words(text: str, sizes: list[tuple[float, ...]]) -> None:
     assert [m.values_mm for m in find_measurements(text)] == sizes
+
+
+@pytest.mark.parametrize(("text", "mm"), [("a cyst of size 1.5 x 1.2 cms", 15.0), ("measuring 8 mms", 8.0)])
+def test_a_plural_unit_abbreviation_is_a_unit(text: str, mm: float) -> None:
+    (m,) = find_measurements(text)
+    assert m.longest_mm == mm
