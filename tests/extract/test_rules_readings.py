@@ -1347,3 +1347,12 @@ def test_a_list_of_criteria_met_measures_nothing() -> None:
     assert [(les.size_mm, les.nodule_size_mm) for les in ext.lesions] == [(32.0, 5.0)]
     # a size said plainly in such a list is still this patient's
     assert run("Pancreas: 2 cm cyst. Worrisome features: MPD 7 mm.").mpd_diameter_mm == 7.0
+
+
+@pytest.mark.parametrize(
+    ("then", "which"),
+    [("The larger one is septated.", 13.0), ("The smaller of the two is septated.", 4.0)],
+)
+def test_the_larger_or_smaller_one_is_that_lesion(then: str, which: float) -> None:
+    ext = run(f"Pancreas: A 1.3 cm cyst in the neck and a 4 mm cyst in the tail. {then}")
+    assert [les.size_mm for les in ext.lesions if les.septations == "present"] == [which]

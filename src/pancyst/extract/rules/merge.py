@@ -76,7 +76,7 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
                 _fold(les, m, kind, fill_only=True)
             continue
         if m.group == "continuation":
-            target = last
+            target = _by_size_opening(doc, lesions, m) or last  # "The larger one abuts the duct.
         elif kind == "impression" and _sums_up(lesions, m):
             for les in lesions:  # "IMPRESSION: Two side-branch IPMNs." after two lesions: each of them
                 _fold_group(les, m)
@@ -220,6 +220,16 @@ def _by_size(doc: Doc, lesions: list[LesionAcc], m: Mention) -> LesionAcc | None
     if not m.definite:
         return None
     bm = P.BY_SIZE_BEFORE_RE.search(doc.t, max(m.sent.start, m.anchor[0] - 40), m.anchor[0])
+    measured = [les for les in lesions if les.size is not None]
+    if bm is None or len(measured) < 2:
+        return None
+    pick = max if bm.group("big") else min
+    return pick(measured, key=lambda les: les.size.value if les.size else 0.0)
+
+
+def _by_size_opening(doc: Doc, lesions: list[LesionAcc], m: Mention) -> LesionAcc | None:
+    """The lesion a sentence opening "The larger / smaller one" continues about (None without it)."""
+    bm = P.BY_SIZE_OPENING_RE.match(doc.t, m.sent.start, m.sent.end)
     measured = [les for les in lesions if les.size is not None]
     if bm is None or len(measured) < 2:
         return None
