@@ -1356,3 +1356,27 @@ def test_a_list_of_criteria_met_measures_nothing() -> None:
 def test_the_larger_or_smaller_one_is_that_lesion(then: str, which: float) -> None:
     ext = run(f"Pancreas: A 1.3 cm cyst in the neck and a 4 mm cyst in the tail. {then}")
     assert [les.size_mm for les in ext.lesions if les.septations == "present"] == [which]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CT ABDOMEN\nFindings: A 3 cm cystic lesion between the pancreatic tail and the spleen, arising from the spleen.",
+        "CT ABDOMEN\nFindings: A 3 cm cystic lesion of splenic origin near the pancreatic tail.",
+        "CT ABDOMEN\nFindings: Multilocular cystic mass in the retroperitoneum adjacent to the pancreatic head, 6 cm.",
+    ],
+)
+def test_a_cyst_of_another_organ_or_place_beside_the_pancreas_is_no_pcl(text: str) -> None:
+    assert not run(text).pcl_present
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pancreas: A 3 cm cyst arising from the pancreatic tail.",
+        "Pancreas: 2 cm cyst in the tail near the splenic hilum.",
+        "Report: At the level of the pancreatic head one notes a cystic formation of 36 x 21 mm.",
+    ],
+)
+def test_a_pancreatic_cyst_named_beside_a_landmark_stays_pancreatic(text: str) -> None:
+    assert run(text).pcl_present

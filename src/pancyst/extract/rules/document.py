@@ -271,6 +271,7 @@ def organ_of(doc: Doc, a: int, b: int, lo: int, hi: int, sent: Sentence) -> str 
     best: tuple[int, str] | None = None
     weak = False
     sent_best: tuple[int, str] | None = None
+    landmark_end = -1  # the end of the last organ word read as a landmark ("adjacent to the pancreatic")
     while i < n and starts[i] < sent.end:
         ms = starts[i]
         group = groups[i]
@@ -279,12 +280,25 @@ def organ_of(doc: Doc, a: int, b: int, lo: int, hi: int, sent: Sentence) -> str 
         if ms < sent.start:
             continue
         if group == "weak":
-            if lo <= ms < hi and not location_vetoed(t, ms, me):
+            if (
+                lo <= ms < hi
+                and not location_vetoed(t, ms, me)
+                # "adjacent to the pancreatic head", "near the head": a landmark's part, not the cyst's place
+                and not (landmark_end >= 0 and not t[landmark_end:ms].strip())
+                and not _landmark_before(t, max(lo, ms - 30), ms)
+            ):
                 weak = True
             continue
         if group == "biliary" and t.startswith("bile", ms) and "pancrea" in t[max(lo, ms - 30) : ms]:
             continue
-        if P.RELATIONAL_BEFORE_RE.search(t, max(lo, ms - 30), ms):
+        if lo <= ms < hi and (
+            P.ORIGIN_BEFORE_RE.search(t, max(lo, ms - 40), ms) or P.ORIGIN_AFTER_RE.match(t, me)
+        ):
+            return group  # "… between the pancreatic tail and the spleen, arising from the spleen"
+        rel = P.RELATIONAL_BEFORE_RE.search(t, max(lo, ms - 30), ms)
+        if rel is not None:
+            if not _at_the_level_of(rel):
+                landmark_end = me
             continue  # "in the pancreatic tail near the splenic hilum": the spleen is a landmark
         if P.VESSEL_AFTER_RE.match(t, me):
             continue  # "eroding the splenic artery": a vessel named after an organ, not the organ
@@ -311,6 +325,17 @@ def organ_of(doc: Doc, a: int, b: int, lo: int, hi: int, sent: Sentence) -> str 
     return sent.own_organ if sent.own_organ is not None else sent.organ
 
 
+def _landmark_before(t: str, lo: int, hi: int) -> bool:
+    """A relational phrase ends at ``hi``: what follows is a landmark ("near the splenic hilum"), unless it is
+    "at the level of", which translated reports use for the place itself ("at the level of the pancreatic head")."""
+    rel = P.RELATIONAL_BEFORE_RE.search(t, lo, hi)
+    return rel is not None and not _at_the_level_of(rel)
+
+
+def _at_the_level_of(rel: re.Match[str]) -> bool:
+    return rel.group(0).startswith("at the level")
+
+
 def _label_end(t: str, sent: Sentence) -> int:
     m = P.LABEL_RE.match(t, sent.start, sent.end)
     return m.end() if m is not None else sent.start
@@ -333,19 +358,28 @@ def sentence_organ(doc: Doc, sent: Sentence, carry: str | None) -> str | None:
 
 
 def _own_organ(doc: Doc, sent: Sentence) -> str | None:
-    """The organ a sentence itself names last (None when it names none)."""
+    """The organ a sentence itself names last (None when it names none), landmarks left out ("a cystic mass
+    in the retroperitoneum adjacent to the pancreatic head" names no organ of its own)."""
     starts = doc.organ_starts
     groups = doc.organ_groups
+    t = doc.t
     i = bisect_left(starts, sent.start)
     n = len(starts)
     last: str | None = None
+    landmark_end = -1
     while i < n and starts[i] < sent.end:
         g = groups[i]
+        ms = starts[i]
+        i += 1
+        if _landmark_before(t, max(sent.start, ms - 30), ms) or (
+            landmark_end >= 0 and not t[landmark_end:ms].strip()
+        ):
+            landmark_end = doc.organ_ends[i - 1]
+            continue
         if g != "weak":
             last = g
-        elif last is None and not location_vetoed(doc.t, starts[i], doc.organ_ends[i]):
+        elif last is None and not location_vetoed(t, ms, doc.organ_ends[i - 1]):
             last = "pancreas"
-        i += 1
     return last
 
 
