@@ -1380,3 +1380,26 @@ def test_a_cyst_of_another_organ_or_place_beside_the_pancreas_is_no_pcl(text: st
 )
 def test_a_pancreatic_cyst_named_beside_a_landmark_stays_pancreatic(text: str) -> None:
     assert run(text).pcl_present
+
+
+@pytest.mark.parametrize(
+    ("text", "dilated"),
+    [
+        ("pancreas 12 mm cyst in the head no nodules no septations duct normal 2 mm", "no"),
+        ("Pancreas: 12 mm cyst. No septations or ductal dilatation.", "no"),
+        ("Pancreas: 12 mm cyst. No septations, nodules, or ductal dilatation.", "no"),
+    ],
+)
+def test_a_denial_of_another_noun_does_not_reach_the_ducts_status(text: str, dilated: str) -> None:
+    assert run(text).mpd_dilated == dilated
+
+
+def test_the_calibre_of_the_duct_a_cyst_communicates_with_is_its_size() -> None:
+    ext = run(
+        "Report: In the cephalic portion of the pancreas a cystic formation of 19 mm is appreciable, in "
+        "communication with the duct of Wirsung, which appears of regular calibre (2 mm)."
+    )
+    assert (ext.mpd_diameter_mm, ext.mpd_dilated) == (2.0, "no")
+    assert (
+        run("Pancreas: the cyst communicates with the main duct (previously 2.7 cm).").mpd_diameter_mm is None
+    )

@@ -12,6 +12,20 @@ from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, UNCERTAIN
 from pancyst.text.measurements import Measurement
 
 
+def _denies_another_noun(doc: Doc, sm: re.Match[str], duct_start: int, sent: Sentence) -> bool:
+    """Every denial that covers a duct's status word denies a noun of its own before the duct term
+    (unpunctuated dictation: "no septations duct normal"; but "no septations or ductal dilatation" is a list
+    the denial spreads over)."""
+    t = doc.t
+    for hit in doc.ctx.covering(sm.start(), sm.end(), sent.start, sent.end):
+        if hit.rule.category != NEGATED:
+            continue
+        nouns = list(P.OTHER_NOUN_RE.finditer(t, hit.end, duct_start)) if hit.end <= duct_start else []
+        if not nouns or P.COORDINATION_RE.search(t, nouns[-1].end(), duct_start):
+            return False
+    return True
+
+
 def _answered_no(doc: Doc, ms: Measurement, sent: Sentence) -> bool:
     """A size that a checklist answers "no" ("MPD 5-9 mm (no)", "MPD >= 10 mm: no") is a criterion."""
     return any(
@@ -121,6 +135,8 @@ def duct_features(doc: Doc) -> tuple[Value | None, Value | None]:
             if not is_normal and re.match(r"non|un", word):
                 is_normal = True
             mods = doc.ctx.modifiers(sm.start(), sm.end(), sent.start, sent.end)
+            if NEGATED in mods and _denies_another_noun(doc, sm, owner[0], sent):
+                mods = mods - {NEGATED}  # "no nodules no septations duct normal 2 mm": the duct is normal
             if HYPOTHETICAL in mods or UNCERTAIN in mods:
                 continue
             if HISTORICAL in mods:
