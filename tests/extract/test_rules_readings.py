@@ -1403,3 +1403,12 @@ def test_the_calibre_of_the_duct_a_cyst_communicates_with_is_its_size() -> None:
     assert (
         run("Pancreas: the cyst communicates with the main duct (previously 2.7 cm).").mpd_diameter_mm is None
     )
+
+
+@pytest.mark.parametrize("denial", ["no communication with any cyst", "without communication to the cysts"])
+def test_a_denied_communication_with_every_cyst_reaches_each_listed_cyst(denial: str) -> None:
+    ext = run(
+        "Cyst 1 - head, 8 mm. Cyst 2 - body, 14 mm, with a thick septum. Cyst 3 - tail, 4 mm. "
+        f"MPD 3 mm, {denial}."
+    )
+    assert [les.mpd_communication for les in ext.lesions] == ["absent"] * 3
