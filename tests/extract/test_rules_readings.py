@@ -1412,3 +1412,80 @@ def test_a_denied_communication_with_every_cyst_reaches_each_listed_cyst(denial:
         f"MPD 3 mm, {denial}."
     )
     assert [les.mpd_communication for les in ext.lesions] == ["absent"] * 3
+
+
+@pytest.mark.parametrize(
+    ("text", "ptype"),
+    [
+        ("Pancreas: A 1.3 cm sized cystic lesion at pancreas body, r/o BD-IPMN.", "bd_ipmn"),
+        ("IMPRESSION: 1.3 cm pancreatic body cyst, rule out side-branch IPMN.", "bd_ipmn"),
+        ("Pancreas: 1.3 cm cystic lesion in the body. Recommend MRI to rule out IPMN.", "unspecified"),
+    ],
+)
+def test_a_bare_rule_out_after_a_lesion_proposes_its_diagnosis(text: str, ptype: str) -> None:
+    assert run(text).lesions[0].presumed_type == ptype
+
+
+def test_tiny_cysts_a_lesion_is_made_of_are_its_loculi_not_more_lesions() -> None:
+    ext = run(
+        "Pancreas: There is a 1.9 cm multilocular cystic lesion in the head with innumerable tiny cysts giving "
+        "a honeycomb appearance, most compatible with serous cystadenoma."
+    )
+    assert (len(ext.lesions), ext.multiplicity, ext.lesions[0].presumed_type) == (1, "single", "serous")
+    assert len(run("Pancreas: 2 cm cyst in the head with multiple small cysts in the tail.").lesions) == 2
+
+
+@pytest.mark.parametrize(
+    ("nodule", "reading"),
+    [
+        ("A 6 mm hyperechoic mural nodule was identified, with Doppler flow.", "enhancing"),
+        ("A 6 mm mural nodule shows internal vascularity.", "enhancing"),
+        ("A 6 mm mural nodule without Doppler flow, likely mucin.", "nonenhancing"),
+        ("An avascular 6 mm mural nodule.", "nonenhancing"),
+    ],
+)
+def test_a_nodules_vascularity_on_eus_is_its_enhancement(nodule: str, reading: str) -> None:
+    assert (
+        run(f"EUS: A 22 mm anechoic cyst in the pancreatic body. {nodule}").lesions[0].mural_nodule == reading
+    )
+
+
+def test_translated_cystic_images_and_levels_are_lesions_and_places() -> None:
+    ext = run("Pancreas: Small cystic images in the head (8 mm) and in the body (6 mm).")
+    assert [(les.location, les.size_mm) for les in ext.lesions] == [("head", 8.0), ("body", 6.0)]
+    ext = run("Findings: At the pancreatic caudal level, a cystic image of 13 mm is observed.")
+    assert (ext.lesions[0].location, ext.lesions[0].size_mm) == ("tail", 13.0)
+
+
+def test_a_denial_after_a_list_of_places_is_said_of_every_place() -> None:
+    ext = run(
+        "Pancreas: Small cysts in the head (8 mm) and in the body (6 mm), with no intracystic vegetations."
+    )
+    assert [les.mural_nodule for les in ext.lesions] == ["absent", "absent"]
+    ext = run("Pancreas: Two cysts, in the head (9 mm) and in the tail (6 mm) with an enhancing nodule.")
+    assert [les.mural_nodule for les in ext.lesions] == ["not_stated", "enhancing"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pancreas: a cyst in the head (9 mm) and one in the tail (6 mm).",
+        "Pancreas: 9 mm cyst in the head and another in the tail measuring 6 mm.",
+        "Pancreas: 9 mm cyst in the head, and one in the tail measuring 6 mm.",
+    ],
+)
+def test_an_elliptical_second_cyst_with_its_own_place_and_size_is_a_lesion(text: str) -> None:
+    assert [(les.location, les.size_mm) for les in run(text).lesions] == [("head", 9.0), ("tail", 6.0)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PANCREAS: Cyst in tail 11 mm. Previously (2021) 9 mm.",
+        "PANCREAS: Cyst in tail 11 mm. Previously (2021) 9 mm. Previously (2019) 7 mm.",
+        "PANCREAS: Cyst in tail 11 mm (series 5, image 22), previously (MRI) 9 mm.",
+    ],
+)
+def test_a_parenthetical_aside_between_a_prior_cue_and_its_size_keeps_the_cue(text: str) -> None:
+    les = run(text).lesions[0]
+    assert (les.size_mm, les.prior_size_mm) == (11.0, 9.0)

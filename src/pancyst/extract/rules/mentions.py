@@ -170,6 +170,11 @@ def sentence_mentions(
             if parts:
                 out.extend(parts)
                 continue
+            second = _another_measured(doc, sent, other, hi) if other and not mention.plural else None
+            if other and second is not None:
+                # "a 9 mm cyst in the head and another in the tail measuring 6 mm": each its own stretch
+                out.extend([_build_mention(doc, sent, m, group, lo, other.start(), organ_known=True), second])
+                continue
             if other and not mention.plural and find_locations(doc, other.end(), hi, sent):
                 # "a 7 mm cyst in the head and another in the tail": two cysts, one measured
                 mention.count = 2
@@ -261,23 +266,55 @@ def _distribute(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) ->
             part.prior_date = part.prior_interval = None
         out.append(part)
     if not in_order:
-        _own_findings(doc, out, [min(place[1], size.start) for place, size, _ in pairs], hi, sent)
+        starts = [min(place[1], size.start) for place, size, _ in pairs]
+        _own_findings(doc, out, starts, _shared_tail(doc, pairs, hi), hi, sent)
     return out
 
 
-def _own_findings(doc: Doc, parts: list[Mention], starts: list[int], hi: int, sent: Sentence) -> None:
+def _another_measured(doc: Doc, sent: Sentence, other: re.Match[str], hi: int) -> Mention | None:
+    """The pancreatic cyst an elliptical *another* names in ``[other, hi)`` when that stretch gives it a place
+    and a size of its own (a place in another organ names none); else None."""
+    a = other.start()
+    if not doc.meas_in(other.end(), hi) or organ_of(doc, a, other.end(), a, hi, sent) not in (
+        None,
+        "pancreas",
+    ):
+        return None
+    m = Mention(anchor=(a, other.end()), seg=(a, hi), sent=sent, group="cyst", new_signal=True)
+    fill_features(doc, m, a, hi, sent)
+    return m if m.size is not None and m.location is not None else None
+
+
+def _shared_tail(
+    doc: Doc, pairs: list[tuple[tuple[str, int, int], Measurement, Measurement | None]], hi: int
+) -> int:
+    """Where what is said of every place begins after the list: a denial set off by a comma after the last
+    place and size ("in the head (8 mm) and in the body (6 mm), with no vegetations"); else ``hi``."""
+    (_, _, place_end), size, prior = pairs[-1]
+    end = max(place_end, size.end, prior.end if prior is not None else 0)
+    tail = P.SHARED_DENIAL_AFTER_RE.match(doc.t, end, hi)
+    return end if tail is not None else hi
+
+
+def _own_findings(
+    doc: Doc, parts: list[Mention], starts: list[int], shared_from: int, hi: int, sent: Sentence
+) -> None:
     """Each place of a list keeps the findings written in its own stretch ("one in the head (1.9 cm), which
     communicates with the main duct, and a second in the tail (2.4 cm) with an enhancing nodule"); what is
-    written before the first place is said of them all."""
-    ends = [*starts[1:], hi]
+    written before the first place, or from ``shared_from`` on, is said of them all."""
+    ends = [*starts[1:], shared_from]
     for part, own_lo, own_hi in zip(parts, starts, ends, strict=True):
         own = Mention(anchor=(own_lo, own_lo), seg=(own_lo, own_hi), sent=sent, group="continuation")
         fill_features(doc, own, own_lo, own_hi, sent)
         for attr in FINDINGS:
             value = getattr(own, attr)
             shared = getattr(part, attr)
-            if value is None and shared is not None and all(s < starts[0] for s, _ in shared.spans):
-                continue  # said before the list: of every place
+            if (
+                value is None
+                and shared is not None
+                and all(s < starts[0] or s >= shared_from for s, _ in shared.spans)
+            ):
+                continue  # said before the list or after it: of every place
             setattr(part, attr, value)
 
 

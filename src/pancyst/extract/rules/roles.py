@@ -80,14 +80,19 @@ def _earlier_size_of_a_cyst_seen_before(t: str, ms: list[Measurement], roles: li
             roles[i] = "skip" if corrected else "prior"
 
 
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
 def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int, sent: Sentence) -> str:
     t = doc.t
     m = ms[idx]
     prev_end = ms[idx - 1].end if idx > 0 else lo
     before_full = t[max(prev_end, m.start - 60, sent.start) : m.start]
-    # cut the before-window at the last clause punctuation
-    cut = max(before_full.rfind(","), before_full.rfind(";"), before_full.rfind("("))
-    before = before_full[cut + 1 :] if cut >= 0 else before_full
+    # cut the before-window at the last clause punctuation (not inside a closed aside)
+    scan = P.ASIDE_RE.sub(_blank, before_full) if ")" in before_full else before_full
+    cut = max(scan.rfind(","), scan.rfind(";"), scan.rfind("("))
+    before = scan[cut + 1 :] if cut >= 0 else scan
     if cut >= 0 and before_full[cut] == "(" and not before.strip():
         before = before_full[:cut]  # "unchanged vs prior (1.1 cm)": the cue before the parenthesis
     if P.CORRECTION_BEFORE_RE.search(before_full[-30:]):
