@@ -1489,3 +1489,12 @@ def test_an_elliptical_second_cyst_with_its_own_place_and_size_is_a_lesion(text:
 def test_a_parenthetical_aside_between_a_prior_cue_and_its_size_keeps_the_cue(text: str) -> None:
     les = run(text).lesions[0]
     assert (les.size_mm, les.prior_size_mm) == (11.0, 9.0)
+
+
+@pytest.mark.parametrize(
+    "closing",
+    ["Both cystic, without enhancement.", "All of them are likely cysts.", "Both lesions appear cystic."],
+)
+def test_a_sentence_calling_the_whole_group_cystic_confirms_each_lesion(closing: str) -> None:
+    ext = run(f"MRI ABDOMEN\nPancreas: Lesion 1: 9 mm head. Lesion 2: 4 mm tail. {closing}")
+    assert [(les.location, les.size_mm) for les in ext.lesions] == [("head", 9.0), ("tail", 4.0)]

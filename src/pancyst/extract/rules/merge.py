@@ -61,6 +61,11 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
             for les in lesions:
                 _fold(les, m, kind, fill_only=True)
             continue
+        if _group_is_cystic(doc, lesions, m):
+            for les in lesions:  # "Lesion 1: 9 mm head. Lesion 2: 4 mm tail. Both cystic.": each is a cyst
+                _fold(les, m, kind, fill_only=True)
+                les.confirmed = True
+            continue
         if (
             m.plural
             and len(lesions) > 1
@@ -299,6 +304,18 @@ def _only_named(les: LesionAcc, but: tuple[str, ...] = ()) -> bool:
     """A lesion only named, as one cyst, with nothing said of it (no size, place, type or feature; the
     attributes ``but`` names may be set)."""
     return les.count < 2 and all(getattr(les, name) is None for name in ALL_ATTRS if name not in but)
+
+
+def _group_is_cystic(doc: Doc, lesions: list[LesionAcc], m: Mention) -> bool:
+    """A sentence that says the whole group is cystic, naming no size or place of its own."""
+    return (
+        len(lesions) > 1
+        and not m.provisional
+        and m.group == "cyst"
+        and m.size is None
+        and m.location is None
+        and P.GROUP_IS_CYSTIC_RE.fullmatch(doc.t, m.sent.start, m.anchor[0]) is not None
+    )
 
 
 def _fold(les: LesionAcc, m: Mention, kind: str, fill_only: bool = False) -> None:
