@@ -1498,3 +1498,15 @@ def test_a_parenthetical_aside_between_a_prior_cue_and_its_size_keeps_the_cue(te
 def test_a_sentence_calling_the_whole_group_cystic_confirms_each_lesion(closing: str) -> None:
     ext = run(f"MRI ABDOMEN\nPancreas: Lesion 1: 9 mm head. Lesion 2: 4 mm tail. {closing}")
     assert [(les.location, les.size_mm) for les in ext.lesions] == [("head", 9.0), ("tail", 4.0)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PANCREAS: 1.9 cm cyst in the pancreatic body; it measured 1.2 cm in 2019 and 1.6 cm in 2021.",
+        "PANCREAS: 1.9 cm cyst in the pancreatic body, previously 1.2 cm (2019) and 1.6 cm (2021).",
+    ],
+)
+def test_of_several_priors_each_with_its_year_the_latest_is_the_prior(text: str) -> None:
+    les = run(text).lesions[0]
+    assert (les.size_mm, les.prior_size_mm) == (19.0, 16.0)

@@ -22,7 +22,7 @@ from pancyst.extract.rules.model import (
     Sentence,
     Value,
 )
-from pancyst.extract.rules.roles import listed_sizes, measurement_role
+from pancyst.extract.rules.roles import listed_priors, listed_sizes, measurement_role
 from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, UNCERTAIN
 from pancyst.text.measurements import Measurement
 
@@ -217,14 +217,7 @@ def _distribute(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) ->
     if len(ms) < 1:
         return []
     roles = [measurement_role(doc, ms, i, lo, hi, sent) for i in range(len(ms))]
-    for i in range(1, len(ms)):
-        # "previously 5 mm and 10 mm": a size listed right after a prior is a prior too
-        if (
-            roles[i] == "current"
-            and roles[i - 1] == "prior"
-            and P.LIST_GAP_RE.fullmatch(t, ms[i - 1].end, ms[i].start)
-        ):
-            roles[i] = "prior"
+    listed_priors(t, ms, roles)
     currents = [m for m, r in zip(ms, roles, strict=True) if r == "current"]
     priors = [m for m, r in zip(ms, roles, strict=True) if r == "prior"]
     if not currents:

@@ -505,6 +505,7 @@ CYSTIC_BRANCH_AFTER_RE: re.Pattern[str] = _pattern("CYSTIC_BRANCH_AFTER_RE")
 # --- measurement roles -----------------------------------------------------------------------------
 PRIOR_BEFORE_RE: re.Pattern[str] = _pattern("PRIOR_BEFORE_RE")
 ASIDE_RE: re.Pattern[str] = _pattern("ASIDE_RE")
+YEAR_AFTER_SIZE_RE: re.Pattern[str] = _pattern("YEAR_AFTER_SIZE_RE")
 CURRENT_BEFORE_RE: re.Pattern[str] = _pattern("CURRENT_BEFORE_RE")
 NAMED_BEFORE_SIZE_BEFORE_RE: re.Pattern[str] = _pattern("NAMED_BEFORE_SIZE_BEFORE_RE")
 NAMED_BEFORE_SIZE_AFTER_RE: re.Pattern[str] = _pattern("NAMED_BEFORE_SIZE_AFTER_RE")

@@ -22,6 +22,7 @@ def measure_mention(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence
         return
     roles = [measurement_role(doc, ms, idx, lo, hi, sent) for idx in range(len(ms))]
     _earlier_size_of_a_cyst_seen_before(doc.t, ms, roles, lo)
+    listed_priors(doc.t, ms, roles)
     currents: list[Measurement] = []
     priors: list[Measurement] = []
     for m, role in zip(ms, roles, strict=True):
@@ -46,11 +47,34 @@ def measure_mention(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence
             mention.prior = Value(p.longest_mm, [(p.start, p.end)])
             mention.prior_date = Value(d.date, [(d.start, d.end)])
         else:
-            p = priors[0]
+            p = _latest_by_year(doc.t, priors) or priors[0]
             mention.prior = Value(p.longest_mm, [(p.start, p.end)])
         iv = _interval_near(doc, p, sent)
         if iv is not None:
             mention.prior_interval = Value(iv.months, [(iv.start, iv.end)])
+
+
+def listed_priors(t: str, ms: list[Measurement], roles: list[str]) -> None:
+    """ "previously 5 mm and 10 mm", "1.2 cm (2019) and 1.6 cm (2021)": a size listed right after a prior is a
+    prior too."""
+    for i in range(1, len(ms)):
+        if (
+            roles[i] == "current"
+            and roles[i - 1] == "prior"
+            and P.LIST_GAP_RE.fullmatch(t, ms[i - 1].end, ms[i].start)
+        ):
+            roles[i] = "prior"
+
+
+def _latest_by_year(t: str, priors: list[Measurement]) -> Measurement | None:
+    """Of several undated priors that each name their year ("it measured 1.2 cm in 2019 and 1.6 cm in 2021"),
+    the latest; None unless every one names a year."""
+    if len(priors) < 2:
+        return None
+    years = [P.YEAR_AFTER_SIZE_RE.match(t, p.end) for p in priors]
+    if not all(years):
+        return None
+    return max(zip(priors, years, strict=True), key=lambda x: int(x[1].group(1)) if x[1] else 0)[0]
 
 
 def _earlier_size_of_a_cyst_seen_before(t: str, ms: list[Measurement], roles: list[str], lo: int) -> None:
