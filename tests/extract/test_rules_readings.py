@@ -1510,3 +1510,28 @@ def test_a_sentence_calling_the_whole_group_cystic_confirms_each_lesion(closing:
 def test_of_several_priors_each_with_its_year_the_latest_is_the_prior(text: str) -> None:
     les = run(text).lesions[0]
     assert (les.size_mm, les.prior_size_mm) == (19.0, 16.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "pcl"),
+    [
+        ("Pancreas: 2.5 cm cyst in the tail, histology confirmed MCN.", True),
+        ("Pancreas: 2.5 cm cyst in the tail; prior EUS histology showed MCN.", True),
+        ("FINDINGS: Final pathology showed a 2.5 cm MCN of the tail.", False),
+        ("Note: At surgery in 2020, pathology revealed a 2.5 cm MCN in the tail.", False),
+    ],
+)
+def test_pathology_tells_history_only_as_the_sentences_subject(text: str, pcl: bool) -> None:
+    assert run(text).pcl_present is pcl
+
+
+@pytest.mark.parametrize(
+    ("text", "ptype"),
+    [
+        ("Pancreas: 2.5 cm mucinous cyst in the tail.", "mucinous"),
+        ("Pancreas: 2.5 cm cyst in the tail, likely a mucinous cyst.", "mucinous"),
+        ("Pancreas: 2.5 cm cyst in the tail, likely a non-mucinous cyst.", "unspecified"),
+    ],
+)
+def test_a_mucinous_cyst_is_mucinous(text: str, ptype: str) -> None:
+    assert run(text).lesions[0].presumed_type == ptype
