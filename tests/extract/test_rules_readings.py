@@ -1535,3 +1535,42 @@ def test_pathology_tells_history_only_as_the_sentences_subject(text: str, pcl: b
 )
 def test_a_mucinous_cyst_is_mucinous(text: str, ptype: str) -> None:
     assert run(text).lesions[0].presumed_type == ptype
+
+
+def test_cyst_s_is_a_group_unless_it_heads_a_template() -> None:
+    ext = run("PANCREAS: Pancreatic cyst(s) in the body and tail, the largest 11 mm in the tail.")
+    assert (ext.multiplicity, ext.lesions[0].location, ext.lesions[0].size_mm) == ("multiple", "tail", 11.0)
+    heading = run("1. Pancreatic cyst(s)\n   Index cyst location: Tail\n   Index cyst size: 3.1 cm")
+    assert [(les.location, les.size_mm) for les in heading.lesions] == [("tail", 31.0)]
+
+
+def test_sizes_each_written_before_its_place_pair_up() -> None:
+    ext = run("PANCREAS: 3 simple-appearing cysts: 4 mm head, 6 mm body, 9 mm tail.")
+    assert [(les.location, les.size_mm) for les in ext.lesions] == [
+        ("head", 4.0),
+        ("body", 6.0),
+        ("tail", 9.0),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PANCREAS: Multiple cysts in the pancreatic head, neck and body, measuring up to 1.4 cm in the neck.",
+        "PANCREAS: Multiple cysts in the head, neck and body, the largest 1.4 cm in the neck.",
+    ],
+)
+def test_a_groups_place_is_that_of_its_largest(text: str) -> None:
+    les = run(text).lesions[0]
+    assert (les.location, les.size_mm) == ("neck", 14.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'PANCREAS: No pancreatic lesion. The previously described tail "cyst" represented a splenule.',
+        "PANCREAS: The 'cyst' in the tail is in fact a splenule.",
+    ],
+)
+def test_a_quoted_cyst_this_reading_identifies_as_something_else_is_no_lesion(text: str) -> None:
+    assert not run(text).pcl_present
