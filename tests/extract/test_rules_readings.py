@@ -1574,3 +1574,34 @@ def test_a_groups_place_is_that_of_its_largest(text: str) -> None:
 )
 def test_a_quoted_cyst_this_reading_identifies_as_something_else_is_no_lesion(text: str) -> None:
     assert not run(text).pcl_present
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PANCREAS: The cystic lesion in the pancreatic body, described on the outside CT as 2.0 cm, measures 1.7 cm"
+        " on today's exam.",
+        "PANCREAS: The cyst in the body, reported on the prior MRI as 2.0 cm, now measures 1.7 cm.",
+    ],
+)
+def test_another_exams_reading_of_a_size_is_the_prior(text: str) -> None:
+    les = run(text).lesions[0]
+    assert (les.size_mm, les.prior_size_mm) == (17.0, 20.0)
+
+
+def test_as_many_listed_sizes_as_the_count_are_that_many_lesions() -> None:
+    ext = run(
+        "MRCP\nFINDINGS: There are two cysts in the pancreatic tail measuring 8 mm and 6 mm. The smaller cyst"
+        " communicates with the main duct. The larger cyst has a thin septation."
+    )
+    assert [(les.size_mm, les.septations, les.mpd_communication) for les in ext.lesions] == [
+        (8.0, "present", "not_stated"),
+        (6.0, "not_stated", "present"),
+    ]
+
+
+def test_the_time_a_stated_growth_took_is_the_interval_of_the_prior() -> None:
+    les = run(
+        "IMPRESSION: Pancreatic body cyst measuring 2.2 cm, previously 1.9 cm. Interval growth of 3 mm over 12 months."
+    ).lesions[0]
+    assert (les.prior_size_mm, les.stated_interval_months) == (19.0, 12.0)

@@ -4,6 +4,7 @@ with the clause that belongs to it; group sentences split into one mention per p
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from dataclasses import replace
@@ -212,7 +213,7 @@ def _distribute(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) ->
     t = doc.t
     places = find_locations(doc, lo, hi, sent)
     if len(places) < 2:
-        return []
+        return _counted_sizes(doc, mention, places, lo, hi, sent)
     ms = doc.meas_in(lo, hi)
     if len(ms) < 1:
         return []
@@ -262,6 +263,38 @@ def _distribute(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) ->
         starts = [min(place[1], size.start) for place, size, _ in pairs]
         _own_findings(doc, out, starts, _shared_tail(doc, pairs, hi), hi, sent)
     return out
+
+
+def _counted_sizes(
+    doc: Doc, mention: Mention, places: list[tuple[str, int, int]], lo: int, hi: int, sent: Sentence
+) -> list[Mention]:
+    """ "Two cysts in the tail measuring 8 mm and 6 mm": as many sizes as the count, at most one place for
+    all, is one lesion per size (so "the smaller cyst" that follows has its own lesion); else none."""
+    if mention.count < 2:
+        return []
+    ms = doc.meas_in(lo, hi)
+    roles = [measurement_role(doc, ms, i, lo, hi, sent) for i in range(len(ms))]
+    currents = [m for m, r in zip(ms, roles, strict=True) if r == "current"]
+    if any(r == "prior" for r in roles) or (len(currents) != 1 and not _joined(doc.t, currents)):
+        return []
+    sizes = [x for m in currents for x in listed_sizes(doc, m, lo)]
+    if len(sizes) != mention.count:
+        return []
+    out: list[Mention] = []
+    for size in sizes:
+        part = replace(
+            mention, plural=False, count=1, new_signal=bool(out) or mention.new_signal, in_group=True
+        )
+        part.size = Value(size.longest_mm, [(size.start, size.end)])
+        if places:
+            part.location = Value(places[0][0], [(places[0][1], places[0][2])])
+        out.append(part)
+    return out
+
+
+def _joined(t: str, sizes: list[Measurement]) -> bool:
+    """Sizes written as one list ("8 mm and 6 mm", "8 mm, 6 mm")."""
+    return all(P.LIST_GAP_RE.fullmatch(t, x.end, y.start) for x, y in itertools.pairwise(sizes))
 
 
 def _another_measured(doc: Doc, sent: Sentence, other: re.Match[str], hi: int) -> Mention | None:

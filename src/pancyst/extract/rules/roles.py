@@ -52,6 +52,11 @@ def measure_mention(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence
         iv = _interval_near(doc, p, sent)
         if iv is not None:
             mention.prior_interval = Value(iv.months, [(iv.start, iv.end)])
+    elif "skip" in roles and has_any(doc.t[lo:hi], P.CHANGE_WORDS):
+        # "Interval growth of 3 mm over 12 months." after the prior was given: the time the change took
+        iv = next((x for x in doc.intervals_in(lo, hi) if time_since(doc.t, x, lo)), None)
+        if iv is not None:
+            mention.prior_interval = Value(iv.months, [(iv.start, iv.end)])
 
 
 def listed_priors(t: str, ms: list[Measurement], roles: list[str]) -> None:
