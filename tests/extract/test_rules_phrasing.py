@@ -342,10 +342,16 @@ def test_group_sentence_that_does_not_pair_up_stays_one_lesion(text: str) -> Non
 
 
 @pytest.mark.parametrize(
-    ("text", "count"), [("Two tiny cysts in the body, 3 and 4 mm.", 2), ("3 cysts in the tail.", 3)]
+    ("text", "counts"),
+    [
+        # as many sizes as the count: one lesion each (neither size is read as a count)
+        ("Two tiny cysts in the body, 3 and 4 mm.", [1, 1]),
+        ("3 cysts in the tail.", [3]),
+    ],
 )
-def test_a_size_is_not_a_count(text: str, count: int) -> None:
-    assert [les.count for les in run(text).lesions] == [count]
+def test_a_size_is_not_a_count(text: str, counts: list[int]) -> None:
+    ext = run(text)
+    assert [les.count for les in ext.lesions] == counts and ext.multiplicity == "multiple"
 
 
 def test_size_before_a_plural_cyst_word_is_not_its_count() -> None:
