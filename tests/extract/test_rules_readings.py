@@ -1605,3 +1605,22 @@ def test_the_time_a_stated_growth_took_is_the_interval_of_the_prior() -> None:
         "IMPRESSION: Pancreatic body cyst measuring 2.2 cm, previously 1.9 cm. Interval growth of 3 mm over 12 months."
     ).lesions[0]
     assert (les.prior_size_mm, les.stated_interval_months) == (19.0, 12.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "comm"),
+    [
+        ("Pancreas: 2 cm cyst in the head, likely mixed-type IPMN.", "present"),
+        ("Pancreas: 2 cm cyst in the head; mixed-type IPMN cannot be excluded.", "not_stated"),
+    ],
+)
+def test_a_mixed_type_ipmn_communicates_like_a_side_branch_one(text: str, comm: str) -> None:
+    assert run(text).lesions[0].mpd_communication == comm
+
+
+def test_last_years_size_compared_with_is_the_prior() -> None:
+    les = run(
+        "Assessment: a known 2.1 cm branch-duct IPMN in the pancreatic head, stable on MRI today compared with"
+        " last year (2.0 cm)."
+    ).lesions[0]
+    assert (les.size_mm, les.prior_size_mm) == (21.0, 20.0)

@@ -10,6 +10,7 @@ from pancyst.extract.rules import assertion as A
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc, anchor_group, has_any, location_vetoed
 from pancyst.extract.rules.model import (
+    IMPLIES_COMMUNICATION,
     LOCATION_OF_GROUP,
     RANK,
     TYPE_OF_GROUP,
@@ -139,7 +140,7 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
     # side-branch IPMN inside the segment (not the anchor itself) implies communication
     for am in doc.anchors_in(lo, hi):
         am_group = anchor_group(am)
-        if am_group == "sb":
+        if am_group in IMPLIES_COMMUNICATION:
             mods = A.modifiers(doc, am.start(), am.end(), sent)
             if NEGATED in mods or HISTORICAL in mods:
                 continue

@@ -17,6 +17,7 @@ from pancyst.extract.rules.model import (
     ALL_ATTRS,
     CONTINUES,
     FINDINGS,
+    IMPLIES_COMMUNICATION,
     RANK,
     TYPE_OF_GROUP,
     Mention,
@@ -477,7 +478,7 @@ def _build_mention(
     mods = doc.ctx.modifiers(a, b, sent.start, sent.end)
     if group != "cyst" and (mention.ptype is None or ptype != "unspecified"):
         mention.ptype = Value(ptype, [(a, b)])  # (a bare "lesion" keeps the type its apposition gave it)
-        if group == "sb" and UNCERTAIN not in mods:
+        if group in IMPLIES_COMMUNICATION and UNCERTAIN not in mods:
             mention.comm_implied = Value("present", [(a, b)])
     return mention
 

@@ -10,6 +10,9 @@ from pancyst.resources import load_yaml
 
 LESION_SECTIONS = frozenset({"findings", "impression", "addendum", "preamble", "other"})
 NO_LESION_SECTIONS = frozenset({"history", "technique", "comparison", "exam"})
+# Lesion kinds that communicate with the main duct by what they are (SPEC §2: a side-branch IPMN; a mixed-type
+# IPMN is one too, with the main duct involved)
+IMPLIES_COMMUNICATION = frozenset({"sb", "mixed"})
 TYPE_OF_GROUP = {
     "sb": "bd_ipmn",
     "md": "md_ipmn",
