@@ -251,9 +251,7 @@ def _distribute(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) ->
         return []  # two sizes for one place: not a list of places
     out: list[Mention] = []
     for (loc, ls, le), size, prior in pairs:
-        part = replace(
-            mention, plural=False, count=1, new_signal=bool(out) or mention.new_signal, in_group=True
-        )
+        part = _one_of(mention, first=not out)
         part.location = Value(loc, [(ls, le)])
         part.size = Value(size.longest_mm, [(size.start, size.end)])
         part.prior = Value(prior.longest_mm, [(prior.start, prior.end)]) if prior is not None else None
@@ -264,6 +262,11 @@ def _distribute(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) ->
         starts = [min(place[1], size.start) for place, size, _ in pairs]
         _own_findings(doc, out, starts, _shared_tail(doc, pairs, hi), hi, sent)
     return out
+
+
+def _one_of(group: Mention, first: bool) -> Mention:
+    """One lesion of a group mention split by place or size; each after the first is a new one."""
+    return replace(group, plural=False, count=1, new_signal=not first or group.new_signal, in_group=True)
 
 
 def _counted_sizes(
@@ -283,9 +286,7 @@ def _counted_sizes(
         return []
     out: list[Mention] = []
     for size in sizes:
-        part = replace(
-            mention, plural=False, count=1, new_signal=bool(out) or mention.new_signal, in_group=True
-        )
+        part = _one_of(mention, first=not out)
         part.size = Value(size.longest_mm, [(size.start, size.end)])
         if places:
             part.location = Value(places[0][0], [(places[0][1], places[0][2])])
