@@ -1624,3 +1624,15 @@ def test_last_years_size_compared_with_is_the_prior() -> None:
         " last year (2.0 cm)."
     ).lesions[0]
     assert (les.size_mm, les.prior_size_mm) == (21.0, 20.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PANCREAS: There is a 7 mm cyst in the pancreatic tail. There is also a 4 mm cyst adjacent to the splenic"
+        " hilum, which is likely a splenic cyst.",
+        "PANCREAS: 7 mm cyst in the tail. 2 cm cystic lesion near the upper pole, likely a renal cyst.",
+    ],
+)
+def test_a_cyst_whose_apposed_diagnosis_names_another_organ_is_that_organs(text: str) -> None:
+    assert [(les.location, les.size_mm) for les in run(text).lesions] == [("tail", 7.0)]

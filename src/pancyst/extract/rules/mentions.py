@@ -52,12 +52,14 @@ def sentence_mentions(
             if not part_of_a_lesion(t, am, sent.start) and not (k and _made_of(t, anchors[k - 1], am))
         ] or anchors[:1]
     apposed: set[int] = set()  # starts of kept anchors a cystic diagnosis is in apposition to
+    apposed_organ: dict[int, str] = {}  # ... and the organ that diagnosis names
     if len(anchors) > 1:
         # "a 16 mm cystic lesion (presumed side-branch IPMN)", "a cyst, likely a mucinous cystic neoplasm":
         # a diagnosis in apposition names the same lesion; it types it but does not split the sentence
         kept = [anchors[0]]
         for am in anchors[1:]:
-            gap = t[kept[-1].end() : am.start()]
+            named = _organ_word_before(doc, am)  # "…, which is likely a splenic cyst": the diagnosis's organ
+            gap = t[kept[-1].end() : named[0] if named else am.start()]
             if (
                 len(gap) < 120
                 and P.APPOSITION_RE.search(gap)
@@ -67,6 +69,8 @@ def sentence_mentions(
             ):
                 if anchor_group(am) not in (None, "lesion"):
                     apposed.add(kept[-1].start())
+                if named is not None:
+                    apposed_organ[kept[-1].start()] = named[1]
                 continue
             kept.append(am)
         anchors = kept
@@ -84,7 +88,7 @@ def sentence_mentions(
         group = anchor_group(m) or "cyst"
         other = P.ELLIPTICAL_OTHER_RE.search(t, b, hi)
         # "a 7 mm cyst in the head and another in the liver": what follows "another" names the other one's organ
-        organ = organ_of(doc, a, b, lo, other.start() if other else hi, sent)
+        organ = apposed_organ.get(a) or organ_of(doc, a, b, lo, other.start() if other else hi, sent)
         if group in _IPMN_GROUPS:
             organ = "pancreas"
         elif (
@@ -646,6 +650,18 @@ def _made_of(t: str, lesion: re.Match[str], am: re.Match[str]) -> bool:
         and anchor_group(lesion) not in (None, "lesion")
         and bool(P.MADE_OF_BEFORE_RE.search(t, max(lesion.end(), am.start() - 90), am.start()))
     )
+
+
+def _organ_word_before(doc: Doc, am: re.Match[str]) -> tuple[int, str] | None:
+    """Where the organ word that qualifies a cyst word starts, and its organ, other than the pancreas
+    ("splenic cyst", "renal cyst"); None when no such word stands right before it."""
+    t = doc.t
+    a = am.start()
+    before = P.ORGAN_RE.search(t, max(0, a - 16), a)
+    if before is None or not P.ADJACENT_GAP_RE.fullmatch(t, before.end(), a):
+        return None
+    organ = P.ORGAN_GROUPS[before.lastindex or 0]
+    return (before.start(), organ) if organ not in (None, "pancreas", "weak") else None
 
 
 def _qualified_by_organ(doc: Doc, a: int, b: int) -> bool:
