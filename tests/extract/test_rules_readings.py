@@ -1636,3 +1636,20 @@ def test_last_years_size_compared_with_is_the_prior() -> None:
 )
 def test_a_cyst_whose_apposed_diagnosis_names_another_organ_is_that_organs(text: str) -> None:
     assert [(les.location, les.size_mm) for les in run(text).lesions] == [("tail", 7.0)]
+
+
+def test_an_addendum_goes_on_about_the_lesion_last_described() -> None:
+    les = run(
+        "FINDINGS: Pancreas: 1.2 cm cyst in the body with a 4 mm mural nodule.\n"
+        'ADDENDUM: On further review, the described "mural nodule" represents a septation; there is no solid'
+        " component."
+    ).lesions[0]
+    assert (les.size_mm, les.mural_nodule, les.septations) == (12.0, "absent", "present")
+
+
+def test_the_place_a_duct_is_measured_at_is_not_the_lesions() -> None:
+    ext = run(
+        "FINDINGS: PANCREAS: There is a 2.4 cm cystic lesion in the pancreatic body.\n"
+        "ADDENDUM: On review of the coronal reformats, the main pancreatic duct measures up to 10.5 mm in the tail."
+    )
+    assert (ext.lesions[0].location, ext.mpd_diameter_mm) == ("body", 10.5)

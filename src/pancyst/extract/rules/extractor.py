@@ -73,8 +73,10 @@ def _extract(doc: Doc) -> Extraction:
     anchor_starts = doc.anchor_starts
     for sent in doc.sentences:
         if sent.kind != prev_kind:
-            carry = None
-            current = None
+            # an addendum goes on about the lesion last described ("ADDENDUM: The described 'mural nodule'
+            # represents a septation."): SPEC §2, the exam as finally reported
+            current = mentions[-1] if sent.kind == "addendum" and mentions else None
+            carry = "pancreas" if current is not None else None
             prev_kind = sent.kind
         sent.organ = carry
         ai = bisect_left(anchor_starts, sent.start)

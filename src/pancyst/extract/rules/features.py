@@ -68,8 +68,8 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
     # mural nodule (a substring test first: most segments mention none of these words)
     for nm in P.NODULE_RE.finditer(t, lo, hi) if has_any(seg, P.NODULE_WORDS) else ():
         reading = A.feature_reading(doc, nm.start(), nm.end(), sent)
-        if reading in (A.IGNORED, A.NOT_STATED):
-            continue
+        if reading in (A.IGNORED, A.NOT_STATED) or A.in_scare_quotes(doc, nm.start(), nm.end()):
+            continue  # (a quoted "mural nodule" this reading calls a septation is none)
         val = (
             "absent" if reading == A.DENIED else _nodule_enhancement(doc, nm.start(), nm.end(), lo, hi, sent)
         )

@@ -578,6 +578,8 @@ def continuation_mention(doc: Doc, sent: Sentence, current: Mention) -> Mention 
         for attr in CONTINUES:
             if attr not in FINDINGS:
                 setattr(m, attr, None)
+    elif ducts and m.location is not None and m.location.spans[0][0] > ducts[0].end():
+        m.location = None  # "On review, the main duct measures up to 10.5 mm in the tail.": the duct's place
     if any(getattr(m, k) is not None for k in CONTINUES):
         m.definite = True
         m.group = "continuation"
