@@ -1653,3 +1653,35 @@ def test_the_place_a_duct_is_measured_at_is_not_the_lesions() -> None:
         "ADDENDUM: On review of the coronal reformats, the main pancreatic duct measures up to 10.5 mm in the tail."
     )
     assert (ext.lesions[0].location, ext.mpd_diameter_mm) == ("body", 10.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "nodule", "septa"),
+    [
+        (
+            "PANCREAS: 2.1 cm cyst in the body. Previously described possible mural nodule is no longer seen.",
+            "absent",
+            "not_stated",
+        ),
+        ("PANCREAS: 2.1 cm cyst in the body. The septation has resolved.", "not_stated", "absent"),
+        (
+            "PANCREAS: 2.1 cm cyst in the body with a previously described mural nodule.",
+            "present_unspecified",
+            "not_stated",
+        ),
+    ],
+)
+def test_a_feature_said_to_be_gone_is_absent_now(text: str, nodule: str, septa: str) -> None:
+    les = run(text).lesions[0]
+    assert (les.mural_nodule, les.septations) == (nodule, septa)
+
+
+@pytest.mark.parametrize(
+    ("text", "nodule"),
+    [
+        ("PANCREAS: 1.8 cm cyst in the tail with dependent debris but no enhancing soft tissue.", "absent"),
+        ("PANCREAS: 1.8 cm cyst in the tail with a 4 mm enhancing soft tissue nodule.", "enhancing"),
+    ],
+)
+def test_enhancing_soft_tissue_in_a_cyst_is_a_nodule(text: str, nodule: str) -> None:
+    assert run(text).lesions[0].mural_nodule == nodule

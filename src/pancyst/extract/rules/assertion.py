@@ -22,7 +22,7 @@ from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc
 from pancyst.extract.rules.model import Sentence, SentenceReading
 from pancyst.resources import load_yaml
-from pancyst.text.context import HYPOTHETICAL, NEGATED, UNCERTAIN
+from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, UNCERTAIN
 from pancyst.text.measurements import Measurement
 
 AFFIRMED = "affirmed"
@@ -211,7 +211,16 @@ def feature_reading(doc: Doc, a: int, b: int, sent: Sentence) -> str:
         return AFFIRMED if affirmed_list_item(doc.t, a, b) else DENIED
     if UNCERTAIN in mods:
         return NOT_STATED
+    if HISTORICAL in mods and _said_gone(doc, a, b, sent):
+        return DENIED  # "the previously described mural nodule is no longer seen": none now
     return AFFIRMED
+
+
+def _said_gone(doc: Doc, a: int, b: int, sent: Sentence) -> bool:
+    return any(
+        h.rule.category == HISTORICAL and P.RESOLVED_TRIGGER_RE.match(doc.t, h.start, h.end)
+        for h in doc.ctx.covering(a, b, sent.start, sent.end)
+    )
 
 
 def affirmed_list_item(t: str, a: int, b: int) -> bool:
