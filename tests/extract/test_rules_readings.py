@@ -1685,3 +1685,27 @@ def test_a_feature_said_to_be_gone_is_absent_now(text: str, nodule: str, septa: 
 )
 def test_enhancing_soft_tissue_in_a_cyst_is_a_nodule(text: str, nodule: str) -> None:
     assert run(text).lesions[0].mural_nodule == nodule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CT ABDOMEN\nPANCREAS: 2.0 cm well-defined hypodense lesion in the head, previously thought to be a cyst, now"
+        " shows enhancement and is more likely a hypoenhancing solid neoplasm.",
+        "CT ABDOMEN\nPANCREAS: 2.0 cm lesion in the head, initially thought to be a cyst.",
+    ],
+)
+def test_a_cyst_reading_this_exam_revises_makes_no_lesion_cystic(text: str) -> None:
+    assert not run(text).pcl_present
+
+
+@pytest.mark.parametrize(
+    ("text", "prior"),
+    [
+        ("PANCREAS: 1.1 cm cyst in the body, stable since 03/2021 (1.1 cm).", 11.0),
+        ("PANCREAS: 1.1 cm cyst in the body, stable since 2021 (1.0 cm).", 10.0),
+    ],
+)
+def test_the_size_an_exam_since_gave_is_the_prior(text: str, prior: float) -> None:
+    les = run(text).lesions[0]
+    assert (les.size_mm, les.prior_size_mm) == (11.0, prior)

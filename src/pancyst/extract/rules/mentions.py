@@ -187,7 +187,7 @@ def sentence_mentions(
         if group == "lesion":
             mention.group = "cyst"
             mention.provisional = not (
-                _cystic_descriptor(t, lo, hi)
+                _cystic_descriptor(doc, lo, hi, sent)
                 # "The lesion in the head is most compatible with a pseudocyst": a cystic diagnosis of it
                 or a in apposed
                 or (P.ENUMERATED_RE.match(t, a, b) and (any_confirmed or out))
@@ -610,11 +610,14 @@ def group_denial(doc: Doc, sent: Sentence, current: Mention | None) -> Mention |
     return m
 
 
-def _cystic_descriptor(t: str, lo: int, hi: int) -> bool:
+def _cystic_descriptor(doc: Doc, lo: int, hi: int, sent: Sentence) -> bool:
     """A word that makes a bare "lesion" cystic, other than the cystic parts of a lesion ("a mass lesion ...
-    few cystic areas within the mass" is a solid lesion)."""
+    few cystic areas within the mass" is a solid lesion) and an earlier reading this one revises ("a lesion,
+    previously thought to be a cyst, …")."""
+    t = doc.t
     return any(
         not (P.PART_OF_A_LESION_RE.match(t, dm.start()) or P.INTERNAL_PART_RE.match(t, dm.start()))
+        and HISTORICAL not in doc.ctx.modifiers(dm.start(), dm.end(), sent.start, sent.end)
         for dm in P.CYSTIC_DESCRIPTOR_RE.finditer(t, lo, hi)
     )
 
