@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pancyst.text.normalize import normalize, to_normalized
+from pancyst.text.normalize import Normalized, _passes_needed, _vocab, normalize, to_normalized
 
 
 @pytest.mark.parametrize(
@@ -156,3 +156,12 @@ def test_a_short_word_is_a_slip_only_when_close_enough(text: str, expected: str)
 )
 def test_a_verb_after_the_noun_pancreas_is_no_slip(text: str, expected: str) -> None:
     assert normalize(text).text == expected
+
+
+def test_a_synonym_opening_with_punctuation_gates_on_it() -> None:
+    # "cyst(s)" is a synonym; a report with a plain "cyst" must not pay for the synonym scan
+    v = _vocab()
+    assert "cyst(s" in v.synonym_stems
+    assert _passes_needed("a 5 mm cyst in the head.", v)[1] is False
+    assert _passes_needed("pancreatic cyst(s) in the body.", v)[1] is True
+    assert Normalized("Pancreatic cyst(s) in the body.").text.startswith("pancreatic cysts")

@@ -96,22 +96,28 @@ def _outside_groups(pattern: str) -> str:
     return pattern
 
 
+_LITERAL_RE = re.compile(r"(?:[^\W\d_]|\\[^\w\s])+")
+
+
 def _stems(pairs: list[list[str]]) -> tuple[str, ...]:
-    """The plain letters each synonym pattern opens with (``quist(?:e|o)s`` -> ``quist``): a report
-    that holds none of them needs no synonym scan."""
+    """The literal text each synonym pattern opens with, its letters and escaped punctuation
+    (``quist(?:e|o)s`` -> ``quist``, ``cyst\\(s(?=…)`` -> ``cyst(s``): a report that holds none of them
+    needs no synonym scan."""
     stems = []
     for pattern, _ in pairs:
-        stem = re.match(r"[^\W\d_]+", pattern)
-        if stem is None:
+        letters = re.match(r"[^\W\d_]+", pattern)
+        if letters is None:
             raise ValueError(f"vocabulary.yaml: synonym {pattern!r} must open with a letter")
-        if len(stem.group(0)) < 4:
+        if len(letters.group(0)) < 4:
             raise ValueError(f"vocabulary.yaml: synonym {pattern!r} must open with four plain letters")
+        literal = _LITERAL_RE.match(pattern)
+        stem = re.sub(r"\\(.)", r"\1", literal.group(0)) if literal else letters.group(0)
         if "|" in _outside_groups(pattern):
             raise ValueError(
                 f"vocabulary.yaml: synonym {pattern!r} has alternatives: write one entry each, so that"
                 " each opens with its own letters"
             )
-        stems.append(stem.group(0))
+        stems.append(stem)
     return tuple(sorted(set(stems)))
 
 
