@@ -69,7 +69,24 @@ def test_synonyms_and_marks_are_read_every_time_a_chunk_is_seen(text: str, expec
 @given(
     st.lists(
         st.sampled_from(
-            ["cyst", "(-)", "( - )", "(+)", "[x]", "[ ]", "cauda", "caput", "isthmus", "(", ")", "-", "tail."]
+            [
+                *[
+                    "cyst",
+                    "(-)",
+                    "( - )",
+                    "(+)",
+                    "[x]",
+                    "[ ]",
+                    "cauda",
+                    "caput",
+                    "isthmus",
+                    "(",
+                    ")",
+                    "-",
+                    "tail.",
+                ],
+                *["septa+", "septa+.", "nodule-,", "nodule-", ",", "side-", "cyst(s)", "cyst(s):"],
+            ]
         ),
         max_size=8,
     ),
@@ -165,3 +182,18 @@ def test_a_synonym_opening_with_punctuation_gates_on_it() -> None:
     assert _passes_needed("a 5 mm cyst in the head.", v)[1] is False
     assert _passes_needed("pancreatic cyst(s) in the body.", v)[1] is True
     assert Normalized("Pancreatic cyst(s) in the body.").text.startswith("pancreatic cysts")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "cyst tail 1.8cm, septa+, nodule-, mpd 3mm.",
+            "cyst tail 1.8cm, septa (present), nodule (none), mpd 3mm.",
+        ),
+        ("septa+\nnodule-;", "septa (present)\nnodule (none);"),
+        ("side-\nbranch ipmn, well-defined", "side-\nbranch ipmn, well-defined"),  # a wrap and a compound
+    ],
+)
+def test_a_sign_written_onto_its_word_is_read_as_a_mark(text: str, expected: str) -> None:
+    assert normalize(text).text == expected

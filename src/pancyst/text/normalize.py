@@ -31,6 +31,8 @@ _ACRONYM_SCANS = (re.compile(_ACRONYM_I + "(?![a-z])"), re.compile(_ACRONYM_M + 
 # Unicode hyphens and minus signs, read as the ASCII hyphen (en and em dashes stay: ranges use them).
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2212\u2043\ufe63\uff0d"})
 _DASH_RE = re.compile("[\u2010\u2011\u2012\u2212\u2043\ufe63\uff0d]")  # translate() is slow: look first
+# a sign on its word ("nodule-,", "septa+"): the gate for the marks that read it
+_SIGN_RE = re.compile(r"[a-z](?:-[,;]|\+(?:[,;.]|$))")
 _SKIP_BETWEEN = frozenset({"of", "the", "in", "at", "a"})
 _CACHE_MAX = 100_000
 
@@ -238,8 +240,14 @@ def _passes_needed(lower: str, v: _Vocab) -> tuple[bool, bool, bool]:
     stems = v.synonym_stems
     for chunk in set(lower.split()) - fine_chunks:
         c_syn = any(stem in chunk for stem in stems)
-        # every mark opens with "[" or "(": "(-)", "(+)" or "( - )" (a chunk ending in "(")
-        c_mark = "[" in chunk or "(-" in chunk or "(+" in chunk or chunk[-1] == "("
+        # a mark opens with "[" or "(" ("(-)", "(+)", "( - )": a chunk ending in "("), or is a sign on its word
+        c_mark = (
+            "[" in chunk
+            or "(-" in chunk
+            or "(+" in chunk
+            or chunk[-1] == "("
+            or _SIGN_RE.search(chunk) is not None
+        )
         c_look = False
         for w in _WORD_RE.findall(chunk):
             if w not in fine:
