@@ -1709,3 +1709,15 @@ def test_a_cyst_reading_this_exam_revises_makes_no_lesion_cystic(text: str) -> N
 def test_the_size_an_exam_since_gave_is_the_prior(text: str, prior: float) -> None:
     les = run(text).lesions[0]
     assert (les.size_mm, les.prior_size_mm) == (11.0, prior)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "comm"),
+    [
+        ("Communication with the main duct is suggested but not definitely seen.", "not_stated"),
+        ("Communication with the main duct is suggested but not confirmed.", "not_stated"),
+        ("Communication with the main duct is suggested.", "present"),
+    ],
+)
+def test_a_hedge_taken_back_states_nothing(sentence: str, comm: str) -> None:
+    assert run(f"PANCREAS: 1.2 cm cyst in the uncinate. {sentence}").lesions[0].mpd_communication == comm
