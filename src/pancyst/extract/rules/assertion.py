@@ -218,7 +218,7 @@ def feature_reading(doc: Doc, a: int, b: int, sent: Sentence) -> str:
 
 def _said_gone(doc: Doc, a: int, b: int, sent: Sentence) -> bool:
     return any(
-        h.rule.category == HISTORICAL and P.RESOLVED_TRIGGER_RE.match(doc.t, h.start, h.end)
+        h.rule.category == HISTORICAL and P.RESOLVED_TRIGGER_RE.search(doc.t, h.start, h.end)
         for h in doc.ctx.covering(a, b, sent.start, sent.end)
     )
 

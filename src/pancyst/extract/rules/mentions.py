@@ -657,13 +657,17 @@ def _made_of(t: str, lesion: re.Match[str], am: re.Match[str]) -> bool:
     )
 
 
+def _organ_word_right_before(t: str, a: int) -> re.Match[str] | None:
+    """The organ word that stands right before the cyst word at ``a`` ("splenic pseudocyst")."""
+    before = P.ORGAN_RE.search(t, max(0, a - 16), a)
+    return before if before is not None and P.ADJACENT_GAP_RE.fullmatch(t, before.end(), a) else None
+
+
 def _organ_word_before(doc: Doc, am: re.Match[str]) -> tuple[int, str] | None:
     """Where the organ word that qualifies a cyst word starts, and its organ, other than the pancreas
     ("splenic cyst", "renal cyst"); None when no such word stands right before it."""
-    t = doc.t
-    a = am.start()
-    before = P.ORGAN_RE.search(t, max(0, a - 16), a)
-    if before is None or not P.ADJACENT_GAP_RE.fullmatch(t, before.end(), a):
+    before = _organ_word_right_before(doc.t, am.start())
+    if before is None:
         return None
     organ = P.ORGAN_GROUPS[before.lastindex or 0]
     return (before.start(), organ) if organ not in (None, "pancreas", "weak") else None
@@ -672,8 +676,7 @@ def _organ_word_before(doc: Doc, am: re.Match[str]) -> tuple[int, str] | None:
 def _qualified_by_organ(doc: Doc, a: int, b: int) -> bool:
     """An organ word right before or after a cyst word names its organ ("splenic pseudocyst", "... of the spleen")."""
     t = doc.t
-    before = P.ORGAN_RE.search(t, max(0, a - 16), a)
-    if before is not None and P.ADJACENT_GAP_RE.fullmatch(t, before.end(), a):
+    if _organ_word_right_before(t, a) is not None:
         return True
     after = P.OF_THE_RE.match(t, b)
     return after is not None and P.ORGAN_RE.match(t, after.end()) is not None

@@ -76,10 +76,13 @@ def _latest_by_year(t: str, priors: list[Measurement]) -> Measurement | None:
     the latest; None unless every one names a year."""
     if len(priors) < 2:
         return None
-    years = [P.YEAR_AFTER_SIZE_RE.match(t, p.end) for p in priors]
-    if not all(years):
-        return None
-    return max(zip(priors, years, strict=True), key=lambda x: int(x[1].group(1)) if x[1] else 0)[0]
+    years: list[int] = []
+    for p in priors:
+        year = P.YEAR_AFTER_SIZE_RE.match(t, p.end)
+        if year is None:
+            return None
+        years.append(int(year.group(1)))
+    return priors[years.index(max(years))]
 
 
 def _earlier_size_of_a_cyst_seen_before(t: str, ms: list[Measurement], roles: list[str], lo: int) -> None:
