@@ -1721,3 +1721,52 @@ def test_the_size_an_exam_since_gave_is_the_prior(text: str, prior: float) -> No
 )
 def test_a_hedge_taken_back_states_nothing(sentence: str, comm: str) -> None:
     assert run(f"PANCREAS: 1.2 cm cyst in the uncinate. {sentence}").lesions[0].mpd_communication == comm
+
+
+@pytest.mark.parametrize(
+    ("sentence", "size"),
+    [
+        (
+            "PANCREAS: 4.5 cm multiloculated cystic mass in the head. The individual cysts measure up to 8 mm.",
+            45.0,
+        ),
+        ("PANCREAS: A 3 cm microcystic lesion in the body; its component cysts are tiny, under 2 mm.", 30.0),
+        ("PANCREAS: 4 cm multicystic lesion in the tail. The constituent cysts are 2-6 mm.", 40.0),
+    ],
+)
+def test_a_lesions_own_cysts_are_its_loculi(sentence: str, size: float) -> None:
+    ext = run(sentence)
+    assert [(les.size_mm, les.count) for les in ext.lesions] == [(size, 1)]
+    assert ext.multiplicity == "single"
+
+
+def test_the_individual_cysts_of_many_cysts_are_still_many() -> None:
+    ext = run("PANCREAS: Multiple cysts throughout the pancreas. The individual cysts measure up to 8 mm.")
+    assert (ext.lesions[0].size_mm, ext.multiplicity) == (8.0, "multiple")
+
+
+@pytest.mark.parametrize(
+    ("name", "ptype"),
+    [
+        ("serous (microcystic) cystadenoma", "serous"),
+        ("serous (micro-cystic) adenoma", "serous"),
+        ("mucinous (cystic) neoplasm", "mucinous"),
+        ("mucinous (non-IPMN) cystic neoplasm", "mucinous"),
+    ],
+)
+def test_a_lesions_name_with_a_parenthetical_qualifier_types_it(name: str, ptype: str) -> None:
+    assert run(f"PANCREAS: 3 cm cyst in the tail, likely {name}.").lesions[0].presumed_type == ptype
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PANCREAS: A 9 mm cystically dilated side branch in the tail.",
+        "PANCREAS: Cystic side branch in the tail, 9 mm, communicating with the duct.",
+        "PANCREAS: Mixed-type IPMN with the main duct dilated to 8 mm and dilated side branches, the largest"
+        " cystic side branch 9 mm in the tail.",
+    ],
+)
+def test_a_cystic_side_branch_is_a_branch_duct_cyst_with_its_size(text: str) -> None:
+    les = run(text).lesions[0]
+    assert (les.size_mm, les.location, les.mpd_communication) == (9.0, "tail", "present")
