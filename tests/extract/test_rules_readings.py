@@ -1770,3 +1770,47 @@ def test_a_lesions_name_with_a_parenthetical_qualifier_types_it(name: str, ptype
 def test_a_cystic_side_branch_is_a_branch_duct_cyst_with_its_size(text: str) -> None:
     les = run(text).lesions[0]
     assert (les.size_mm, les.location, les.mpd_communication) == (9.0, "tail", "present")
+
+
+@pytest.mark.parametrize(
+    ("closing", "septa"),
+    [
+        ("The larger shows a single thin septation.", ("present", "not_stated")),
+        ("The smaller has a thin septation.", ("not_stated", "present")),
+        ("The larger one shows a single thin septation.", ("present", "not_stated")),
+    ],
+)
+def test_the_larger_or_smaller_alone_as_subject_names_that_cyst(closing: str, septa: tuple[str, str]) -> None:
+    ext = run(f"Pancreas: Two cysts: 1.2 cm in the tail and 0.9 cm in the head. {closing}")
+    assert tuple(les.septations for les in ext.lesions) == septa
+
+
+@pytest.mark.parametrize("marker", ["(arrowhead)", "(arrow)", "(*)", "(Fig. 2b)"])
+def test_a_figure_marker_between_a_duct_and_its_own_size_keeps_the_size(marker: str) -> None:
+    ext = run(
+        "Axial T2-weighted image shows a 2.7-cm multilocular cystic lesion in the pancreatic head,"
+        f" communicating with the dilated main pancreatic duct {marker}, which measures 7 mm."
+    )
+    assert ext.mpd_diameter_mm == 7.0
+
+
+@pytest.mark.parametrize(
+    ("diagnosis", "ptype"),
+    [
+        ("Differential: MCN vs oligocystic serous cystadenoma.", "unspecified"),
+        ("The differential includes a serous cystadenoma or a mucinous cystic neoplasm.", "unspecified"),
+        ("This may be a pseudocyst versus a mucinous cystic neoplasm.", "unspecified"),
+        ("Likely a side-branch IPMN or less likely a mucinous cystic neoplasm.", "bd_ipmn"),
+        ("Most likely a serous cystadenoma rather than a mucinous cystic neoplasm.", "serous"),
+        ("Likely a serous cystadenoma.", "serous"),
+    ],
+)
+def test_a_differential_of_two_types_types_nothing(diagnosis: str, ptype: str) -> None:
+    assert run(f"PANCREAS: 2.2 cm cystic lesion in the body. {diagnosis}").lesions[0].presumed_type == ptype
+
+
+def test_a_cysts_apposed_diagnosis_stays_in_its_segment_before_a_denied_one() -> None:
+    les = run(
+        "PANCREAS: 2 cm cyst in the tail, likely serous cystadenoma rather than mucinous cystic neoplasm."
+    ).lesions
+    assert [(x.size_mm, x.presumed_type) for x in les] == [(20.0, "serous")]

@@ -10,7 +10,7 @@ from bisect import bisect_left, bisect_right
 
 from pancyst.construct import construct
 from pancyst.extract.rules import patterns as P
-from pancyst.extract.rules.model import Sentence, Value
+from pancyst.extract.rules.model import TYPE_OF_GROUP, Sentence, Value
 from pancyst.schema import Span
 from pancyst.text.context import ContextIndex
 from pancyst.text.dates import DateMention, IntervalMention, date_order, find_dates, find_intervals
@@ -179,6 +179,27 @@ def _day_first(t: str) -> bool:
 def anchor_group(anchor: re.Match[str]) -> str:
     """The named group of ANCHOR_RE an anchor matched (``sb``, ``cyst``, ...)."""
     return P.ANCHOR_GROUPS[anchor.lastindex or 0]
+
+
+def in_a_differential(doc: Doc, am: re.Match[str]) -> bool:
+    """A lesion type named as one of a differential ("MCN vs oligocystic serous cystadenoma", "serous
+    cystadenoma or mucinous cystic neoplasm"): the next or previous name, of another type, is joined to it by
+    *vs / versus / or*, so neither type is the lesion's (a favoured one, "or less likely X", keeps it)."""
+    own = TYPE_OF_GROUP.get(anchor_group(am), "unspecified")
+    if own == "unspecified":
+        return False
+    i = bisect_left(doc.anchor_starts, am.start())
+    for j, (a, b) in ((i + 1, (am.end(), None)), (i - 1, (None, am.start()))):
+        if not 0 <= j < len(doc.anchors):
+            continue
+        other = doc.anchors[j]
+        theirs = TYPE_OF_GROUP.get(anchor_group(other), "unspecified")
+        if theirs in ("unspecified", own):
+            continue
+        gap = (a, other.start()) if b is None else (other.end(), b)
+        if P.DIFFERENTIAL_JOIN_RE.fullmatch(doc.t, *gap):
+            return True
+    return False
 
 
 def _within(matches: list[re.Match[str]], starts: list[int], a: int, b: int) -> list[re.Match[str]]:

@@ -8,7 +8,7 @@ import re
 
 from pancyst.extract.rules import assertion as A
 from pancyst.extract.rules import patterns as P
-from pancyst.extract.rules.document import Doc, anchor_group, has_any, location_vetoed
+from pancyst.extract.rules.document import Doc, anchor_group, has_any, in_a_differential, location_vetoed
 from pancyst.extract.rules.model import (
     IMPLIES_COMMUNICATION,
     LOCATION_OF_GROUP,
@@ -148,7 +148,7 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
                 mention.comm_implied = Value("present", [(am.start(), am.end())])
         if am_group in TYPE_OF_GROUP and am_group != "cyst" and (am.start(), am.end()) != mention.anchor:
             mods = A.modifiers(doc, am.start(), am.end(), sent)
-            if NEGATED in mods or HISTORICAL in mods:
+            if NEGATED in mods or HISTORICAL in mods or in_a_differential(doc, am):
                 continue
             pt = TYPE_OF_GROUP[am_group]
             if mention.ptype is None or (mention.ptype.value == "unspecified" and pt != "unspecified"):

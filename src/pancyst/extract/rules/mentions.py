@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from pancyst.extract.rules import assertion as A
 from pancyst.extract.rules import patterns as P
-from pancyst.extract.rules.document import Doc, anchor_group, has_any, organ_of
+from pancyst.extract.rules.document import Doc, anchor_group, has_any, in_a_differential, organ_of
 from pancyst.extract.rules.features import fill_features, find_locations
 from pancyst.extract.rules.model import (
     ALL_ATTRS,
@@ -53,6 +53,7 @@ def sentence_mentions(
         ] or anchors[:1]
     apposed: set[int] = set()  # starts of kept anchors a cystic diagnosis is in apposition to
     apposed_organ: dict[int, str] = {}  # ... and the organ that diagnosis names
+    reach: dict[int, int] = {}  # ... and where its last such diagnosis ends (its segment goes on to there)
     if len(anchors) > 1:
         # "a 16 mm cystic lesion (presumed side-branch IPMN)", "a cyst, likely a mucinous cystic neoplasm":
         # a diagnosis in apposition names the same lesion; it types it but does not split the sentence
@@ -71,13 +72,14 @@ def sentence_mentions(
                     apposed.add(kept[-1].start())
                 if named is not None:
                     apposed_organ[kept[-1].start()] = named[1]
+                reach[kept[-1].start()] = am.end()
                 continue
             kept.append(am)
         anchors = kept
     # segment the sentence between anchors
     bounds = [sent.start]
     for k in range(1, len(anchors)):
-        prev_end = anchors[k - 1].end()
+        prev_end = reach.get(anchors[k - 1].start(), anchors[k - 1].end())
         nxt = anchors[k].start()
         bounds.append(_split_point(doc, prev_end, nxt))
     bounds.append(sent.end)
@@ -479,7 +481,7 @@ def _build_mention(
         mention.septa = Value("present", [(a, b)])  # its small cysts are its loculi
     if group in ("solidcystic", "cysticnet") and mention.nodule is None:
         mention.nodule = Value("present_unspecified", [(a, b)])  # SPEC §2: its solid part is a mural nodule
-    ptype = TYPE_OF_GROUP.get(group, "unspecified")
+    ptype = "unspecified" if in_a_differential(doc, m) else TYPE_OF_GROUP.get(group, "unspecified")
     mods = doc.ctx.modifiers(a, b, sent.start, sent.end)
     if group != "cyst" and (mention.ptype is None or ptype != "unspecified"):
         mention.ptype = Value(ptype, [(a, b)])  # (a bare "lesion" keeps the type its apposition gave it)

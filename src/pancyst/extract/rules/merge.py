@@ -238,7 +238,7 @@ def _by_size_opening(doc: Doc, lesions: list[LesionAcc], m: Mention) -> LesionAc
     measured = [les for les in lesions if les.size is not None]
     if bm is None or len(measured) < 2:
         return None
-    pick = max if bm.group("big") else min
+    pick = max if bm.group("big") or bm.group("big2") else min
     return pick(measured, key=lambda les: les.size.value if les.size else 0.0)
 
 
