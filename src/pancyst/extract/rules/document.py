@@ -189,15 +189,15 @@ def in_a_differential(doc: Doc, am: re.Match[str]) -> bool:
     if own == "unspecified":
         return False
     i = bisect_left(doc.anchor_starts, am.start())
-    for j, (a, b) in ((i + 1, (am.end(), None)), (i - 1, (None, am.start()))):
+    for j in (i + 1, i - 1):
         if not 0 <= j < len(doc.anchors):
             continue
         other = doc.anchors[j]
         theirs = TYPE_OF_GROUP.get(anchor_group(other), "unspecified")
         if theirs in ("unspecified", own):
             continue
-        gap = (a, other.start()) if b is None else (other.end(), b)
-        if P.DIFFERENTIAL_JOIN_RE.fullmatch(doc.t, *gap):
+        a, b = (am.end(), other.start()) if j > i else (other.end(), am.start())
+        if P.DIFFERENTIAL_JOIN_RE.fullmatch(doc.t, a, b):
             return True
     return False
 
