@@ -1814,3 +1814,74 @@ def test_a_cysts_apposed_diagnosis_stays_in_its_segment_before_a_denied_one() ->
         "PANCREAS: 2 cm cyst in the tail, likely serous cystadenoma rather than mucinous cystic neoplasm."
     ).lesions
     assert [(x.size_mm, x.presumed_type) for x in les] == [(20.0, "serous")]
+
+
+def test_a_synoptic_field_with_its_unit_in_the_label_gives_the_size() -> None:
+    ext = run(
+        "Synoptic report - pancreatic cyst\nLesion number: 1\nLocation: body\nSize (mm): 17\n"
+        "Morphology: unilocular\nMPD communication: yes\nMPD diameter (mm): 3\nImpression: BD-IPMN"
+    )
+    les = ext.lesions[0]
+    assert (les.size_mm, les.location, ext.mpd_diameter_mm) == (17.0, "body", 3.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MR PANCREAS: The pancreatic duct is diffusely dilated to 12 mm without an obstructing lesion, with a"
+        " patulous papilla, in keeping with main-duct IPMN.",
+        "PANCREAS: Diffuse dilatation of the main duct to 12 mm without obstructing mass, consistent with main-duct"
+        " IPMN.",
+    ],
+)
+def test_a_diagnosis_after_a_denied_lesion_names_the_finding(text: str) -> None:
+    ext = run(text)
+    assert ext.pcl_present and [les.presumed_type for les in ext.lesions] == ["md_ipmn"]
+
+
+@pytest.mark.parametrize(
+    ("obj", "size"),
+    [
+        ("an 18-mm hypoenhancing solid mass in the head with upstream ductal dilatation (5 mm)", 6.0),
+        ("a 9 mm gallstone", 6.0),
+        ("a 3.1 cm infrarenal aortic aneurysm", 6.0),
+    ],
+)
+def test_a_size_of_another_object_before_the_cyst_is_not_the_cysts(obj: str, size: float) -> None:
+    les = run(f"Pancreas: There is {obj} and a 6 mm simple cyst in the tail.").lesions
+    assert [(x.size_mm, x.location) for x in les] == [(size, "tail")]
+
+
+def test_a_solid_lesion_called_a_pcl_keeps_its_only_size() -> None:
+    assert (
+        run("PANCREAS: a 3 cm solid mass, likely a solid pseudopapillary neoplasm.").lesions[0].size_mm
+        == 30.0
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pancreas: Possible tiny cyst vs. ectatic side branch in the body, 3 mm.",
+        "Pancreas: cystic focus in the body, cyst or dilated side branch, 3 mm.",
+    ],
+)
+def test_a_cyst_that_may_be_a_side_branch_keeps_its_size(text: str) -> None:
+    assert run(text).lesions[0].size_mm == 3.0
+
+
+@pytest.mark.parametrize(
+    ("cyst", "count"),
+    [
+        ("An 18 mm cystic structure is seen within the pancreatic head. No septations.", 2),
+        ("A 1.9 cm cystic lesion in the tail is continuous with the dilated main duct.", 1),
+    ],
+)
+def test_a_main_duct_ipmn_in_the_impression_is_the_ducts_unless_the_cyst_joins_it(
+    cyst: str, count: int
+) -> None:
+    ext = run(
+        f"FINDINGS: PANCREAS: {cyst}\nIMPRESSION:\n1. Pancreatic cyst.\n"
+        "2. Diffuse dilatation of the main pancreatic duct up to 10 mm, consistent with main-duct IPMN."
+    )
+    assert len(ext.lesions) == count

@@ -83,3 +83,22 @@ def test_a_size_written_in_words(text: str, sizes: list[tuple[float, ...]]) -> N
 def test_a_plural_unit_abbreviation_is_a_unit(text: str, mm: float) -> None:
     (m,) = find_measurements(text)
     assert m.longest_mm == mm
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Size (mm): 17", (17.0,)),
+        ("MPD diameter [mm]: 3", (3.0,)),
+        ("Size (cm): 1.2 x 0.9", (12.0, 9.0)),
+        ("Lesion size (mm) 12x9", (12.0, 9.0)),
+        ("Size (mm): 17 mm", (17.0,)),  # the answer's own unit: one size, not two
+    ],
+)
+def test_a_bare_number_takes_the_unit_its_field_label_holds(text: str, values: tuple[float, ...]) -> None:
+    assert [m.values_mm for m in find_measurements(text)] == [values]
+
+
+@pytest.mark.parametrize("text", ["Lesion number: 1", "(series 2, image 34)", "Bosniak (class): 2"])
+def test_a_bare_number_under_a_label_without_a_unit_is_no_size(text: str) -> None:
+    assert find_measurements(text) == []

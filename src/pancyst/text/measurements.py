@@ -129,6 +129,31 @@ def find_measurements(text: str) -> list[Measurement]:
         spelled = _spelled_sizes(text)
         if spelled:
             out = sorted(out + spelled, key=lambda x: x.start)
+    if "m)" in text or "m]" in text or "M)" in text or "M]" in text:  # a unit in a field's label
+        labelled = _labelled_sizes(text)
+        if labelled:
+            out = sorted(out + labelled, key=lambda x: x.start)
+    return out
+
+
+# A template's field whose label carries the unit: "Size (mm): 17", "MPD diameter [mm]: 3", "Size (cm): 1.2 x 0.9".
+_LABELLED_RE = re.compile(
+    r"[(\[]\s*(?P<u>mm|cm)\s*[)\]]\s*[:=]?[ \t]*(?P<n1>" + _NUM + r")"
+    r"(?:" + _BY + r"(?P<n2>" + _NUM + r"))?(?:" + _BY + r"(?P<n3>" + _NUM + r"))?"
+    r"(?![\d.,]|\s*(?:x|×|by)\b|[\s-]*(?:mm|cm|millimet|centimet))",
+    re.IGNORECASE,
+)
+
+
+def _labelled_sizes(text: str) -> list[Measurement]:
+    """Bare numbers answering a field whose label holds the unit: the label's unit is theirs."""
+    out = []
+    for m in _LABELLED_RE.finditer(text):
+        f = _factor(m.group("u"))
+        nums = [n for n in (m.group("n1"), m.group("n2"), m.group("n3")) if n is not None]
+        vals = tuple(_mm(_num(n), f) for n in nums)
+        if max(vals) > 0:
+            out.append(Measurement(m.start("n1"), m.end(), vals, "size"))
     return out
 
 

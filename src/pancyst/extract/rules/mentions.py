@@ -67,6 +67,9 @@ def sentence_mentions(
                 and not doc.meas_in(kept[-1].end(), am.start())
                 # "…, consistent with a neuroendocrine tumor, not a cyst": a denial names no lesion, it retracts
                 and NEGATED not in doc.ctx.modifiers(am.start(), am.end(), sent.start, sent.end)
+                # "dilated duct without an obstructing lesion, … in keeping with main-duct IPMN": what is
+                # denied is not the lesion the diagnosis names
+                and NEGATED not in doc.ctx.modifiers(kept[-1].start(), kept[-1].end(), sent.start, sent.end)
             ):
                 if anchor_group(am) not in (None, "lesion"):
                     apposed.add(kept[-1].start())

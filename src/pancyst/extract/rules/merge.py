@@ -99,15 +99,16 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
                 target = lesions[0] if len(lesions) == 1 else last
             if target is None and size is None and not m.new_signal and loc is None:
                 target = last if kind == "addendum" and last is not None else _largest(lesions)
+                if m.group == "md" and not _is_md(target):
+                    # "2. Main duct dilated to 10 mm, consistent with main-duct IPMN." after a cyst the duct does
+                    # not reach: the duct's own lesion (a cyst continuous with the duct is part of it)
+                    md = [les for les in lesions if _is_md(les)]
+                    target = md[-1] if md else target if _communicates(target) else None
         else:
             if (
                 lesions
                 and not m.new_signal
-                and not (
-                    m.group == "md"
-                    and last is not None
-                    and (last.ptype is None or last.ptype.value != "md_ipmn")
-                )
+                and not (m.group == "md" and last is not None and not _is_md(last))
                 # "Multiple subcentimeter cysts throughout the pancreas" after one cyst: a group, not that cyst
                 and not (m.plural and m.count >= 2 and not m.definite and last is not None and last.count < 2)
             ):
@@ -240,6 +241,15 @@ def _by_size_opening(doc: Doc, lesions: list[LesionAcc], m: Mention) -> LesionAc
         return None
     pick = max if bm.group("big") or bm.group("big2") else min
     return pick(measured, key=lambda les: les.size.value if les.size else 0.0)
+
+
+def _is_md(les: LesionAcc | None) -> bool:
+    """The lesion is a main-duct IPMN: a mention of one merges into no other lesion (a cyst beside it is one more)."""
+    return les is not None and les.ptype is not None and les.ptype.value == "md_ipmn"
+
+
+def _communicates(les: LesionAcc) -> bool:
+    return les.comm is not None and les.comm.value == "present"
 
 
 def _largest(lesions: list[LesionAcc]) -> LesionAcc:

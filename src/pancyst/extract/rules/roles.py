@@ -22,6 +22,7 @@ def measure_mention(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence
         return
     roles = [measurement_role(doc, ms, idx, lo, hi, sent) for idx in range(len(ms))]
     _earlier_size_of_a_cyst_seen_before(doc.t, ms, roles, lo)
+    _size_of_another_object(doc.t, ms, roles)
     listed_priors(doc.t, ms, roles)
     currents: list[Measurement] = []
     priors: list[Measurement] = []
@@ -110,6 +111,16 @@ def _earlier_size_of_a_cyst_seen_before(t: str, ms: list[Measurement], roles: li
                 t, max(ms[later[0] - 1].end, ms[later[0]].start - 40), ms[later[0]].start
             )
             roles[i] = "skip" if corrected else "prior"
+
+
+def _size_of_another_object(t: str, ms: list[Measurement], roles: list[str]) -> None:
+    """ "an 18-mm hypoenhancing solid mass in the head … and a 6 mm simple-appearing cyst in the tail": a size
+    written before the solid or other object it measures is not the cyst's, when a later size of the segment
+    is (with no later size it stays: "a 3 cm solid mass, likely a solid pseudopapillary neoplasm")."""
+    current = [i for i, role in enumerate(roles) if role == "current"]
+    for i in current[:-1]:
+        if P.SIZE_OF_OTHER_RE.match(t, ms[i].end):
+            roles[i] = "skip"
 
 
 def _blank(m: re.Match[str]) -> str:
