@@ -1885,3 +1885,25 @@ def test_a_main_duct_ipmn_in_the_impression_is_the_ducts_unless_the_cyst_joins_i
         "2. Diffuse dilatation of the main pancreatic duct up to 10 mm, consistent with main-duct IPMN."
     )
     assert len(ext.lesions) == count
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 71-year-old man underwent CT in 2018 for hematuria, which showed a 1.5 cm cystic lesion in the pancreatic"
+        " body. Follow-up MRI in 2021 demonstrated growth of the lesion to 2.5 cm.",
+        "CT in 2018 showed a 1.5 cm cystic lesion in the pancreatic body. MRI in 2021: the cyst has grown to 2.5 cm.",
+    ],
+)
+def test_a_series_of_exams_dated_by_their_years_describes_one_cyst(text: str) -> None:
+    les = run(text).lesions
+    assert [(x.size_mm, x.location, x.prior_size_mm, x.stated_interval_months) for x in les] == [
+        (25.0, "body", 15.0, 36.0)
+    ]
+
+
+def test_exams_dated_by_year_in_two_places_stay_two_cysts() -> None:
+    les = run(
+        "CT in 2018 showed a 1.5 cm cyst in the body. MRI in 2021 showed a 9 mm cyst in the head."
+    ).lesions
+    assert sorted(x.location for x in les) == ["body", "head"]

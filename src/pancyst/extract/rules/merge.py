@@ -383,27 +383,47 @@ def fold_exam_series(doc: Doc, lesions: list[LesionAcc]) -> list[LesionAcc]:
     if len(lesions) < 2:
         return lesions
     by_place: dict[str, list[tuple[Value, LesionAcc]]] = {}
+    unplaced: list[tuple[Value, LesionAcc]] = []
     for les in lesions:
-        when = _exam_date(doc, les)
-        if when is not None and les.location is not None and les.size is not None:
+        when = _exam_date(doc, les) if les.size is not None else None
+        if when is None:
+            continue
+        if les.location is not None:
             by_place.setdefault(les.location.value, []).append((when, les))
+        elif les.count < 2:
+            unplaced.append((when, les))
+    if len(by_place) == 1 and unplaced:
+        # "CT in 2018 showed a 1.5 cm cyst in the body. MRI in 2021 demonstrated growth of the lesion to 2.5 cm.":
+        # with one place in the series, a dated description that names none is of the same cyst
+        series = next(iter(by_place.values()))
+        series.extend(unplaced)
     folded: set[int] = set()
     for series in by_place.values():
         if len(series) < 2 or len({when.value for when, _ in series}) < len(series):
             continue  # one description per exam, or it is not a series
-        series.sort(key=lambda item: item[0].value)
+        series.sort(key=lambda item: _when(item[0]))
         (before, prior), (_, current) = series[-2], series[-1]
         if current.prior is None and prior.size is not None and before.value != _LATEST:
             current.prior = Value(prior.size.value, list(prior.size.spans))
-            current.prior_date = before
+            if isinstance(before.value, int):  # two exams dated by their years only: the years apart
+                now = series[-1][0]
+                if isinstance(now.value, int) and current.prior_interval is None:
+                    current.prior_interval = Value(12.0 * (now.value - before.value), list(now.spans))
+            else:
+                current.prior_date = before
         for _, earlier in reversed(series[:-1]):
-            _fill_missing(current, earlier, FINDINGS)
+            _fill_missing(current, earlier, (*FINDINGS, "location"))
             _fill_type(current, earlier.ptype)
             folded.add(id(earlier))
     if folded and len(by_place) == 1:
         # the note's own subject ("referred for a pancreatic cyst"), only named: the cyst of the series
         folded.update(id(les) for les in lesions if _only_named(les))
     return [les for les in lesions if id(les) not in folded]
+
+
+def _when(v: Value) -> dt.date:
+    """An exam's date for ordering a series; one dated by its year alone counts from the year's start."""
+    return dt.date(v.value, 1, 1) if isinstance(v.value, int) else v.value
 
 
 def _exam_date(doc: Doc, les: LesionAcc) -> Value | None:
@@ -416,10 +436,13 @@ def _exam_date(doc: Doc, les: LesionAcc) -> Value | None:
     if first is None:
         return None
     sent = first.sent
-    label = P.EXAM_LABEL_RE.match(doc.t, sent.start, min(sent.end, sent.start + 40))
+    label = P.EXAM_LABEL_RE.match(doc.t, sent.start, min(sent.end, sent.start + 70))
     if label is None:
         return None
     dates = [d for d in doc.dates_in(sent.start, sent.end) if d.start < first.anchor[0]]
     if dates and dates[0].start - label.end() < 25:
         return Value(dates[0].date, [(dates[0].start, dates[0].end)])
+    year = P.YEAR_AFTER_SIZE_RE.match(doc.t, label.end(), first.anchor[0])
+    if year is not None:  # "CT in 2018 showed …": an exam dated by its year (an int, in a series of such)
+        return Value(int(year.group(1)), [year.span(1)])
     return Value(_LATEST) if label.group("today") else None
