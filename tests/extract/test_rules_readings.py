@@ -1907,3 +1907,60 @@ def test_exams_dated_by_year_in_two_places_stay_two_cysts() -> None:
         "CT in 2018 showed a 1.5 cm cyst in the body. MRI in 2021 showed a 9 mm cyst in the head."
     ).lesions
     assert sorted(x.location for x in les) == ["body", "head"]
+
+
+@pytest.mark.parametrize(
+    "discussion",
+    [
+        "Discussion: IPMNs are mucin-producing neoplasms arising from the ductal epithelium.",
+        "Serous cystadenomas typically occur in older women and appear as microcystic lesions.",
+        "Mucinous cystic neoplasms occur almost exclusively in women.",
+    ],
+)
+def test_a_textbook_sentence_about_a_lesion_type_names_no_lesion(discussion: str) -> None:
+    ext = run(f"Findings: a 2.2 cm cystic lesion in the pancreatic head.\n{discussion}")
+    assert [(les.size_mm, les.location) for les in ext.lesions] == [(22.0, "head")]
+    assert ext.multiplicity == "single"
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "Main duct involvement is suggested when the main duct exceeds 5 mm.",
+        "A duct of 10 mm or more is a high-risk stigma.",
+        "Any main duct of more than 7 mm warrants EUS.",
+    ],
+)
+def test_a_duct_threshold_stated_in_general_is_no_diameter(rule: str) -> None:
+    ext = run(f"Findings: a 2.2 cm cyst in the pancreatic head. The main duct is 3 mm. {rule}")
+    assert ext.mpd_diameter_mm == 3.0
+
+
+def test_a_lesion_types_plural_counts_the_lesions() -> None:
+    assert run("PANCREAS: Two serous cystadenomas in the head, 2 cm and 1 cm.").multiplicity == "multiple"
+
+
+@pytest.mark.parametrize("verb", ["connects it to", "connects the cyst with", "connected them to"])
+def test_a_channel_connecting_the_cyst_to_the_duct_is_communication(verb: str) -> None:
+    ext = run(f"PANCREAS: 2.0 cm cyst of the pancreatic neck. On MRCP, a thin channel {verb} the main duct.")
+    assert ext.lesions[0].mpd_communication == "present"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A 3.0 cm cyst in the tail was resected in 2020 (MCN).",
+        "The 4 cm mucinous cystic neoplasm of the tail was surgically removed last year (MCN).",
+    ],
+)
+def test_a_lesion_said_to_have_been_resected_is_history(sentence: str) -> None:
+    assert not run(f"Pancreas: {sentence} The remnant pancreas is normal. Duct 2 mm.").pcl_present
+
+
+def test_the_historys_prior_gives_its_time_to_the_same_prior_size() -> None:
+    les = run(
+        "HISTORY: 64 y/o F with incidental pancreatic cyst on CT 2 years ago measuring 1.0 cm.\n"
+        "FINDINGS: The pancreatic tail cyst measures 1.3 cm today.\n"
+        "IMPRESSION: Mild enlargement of the pancreatic tail cyst (1.3 cm, previously 1.0 cm)."
+    ).lesions[0]
+    assert (les.prior_size_mm, les.stated_interval_months) == (10.0, 24.0)

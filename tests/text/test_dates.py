@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pancyst.text.dates import find_dates, parse_date, parse_interval_months
+from pancyst.text.dates import find_dates, find_intervals, parse_date, parse_interval_months
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,8 @@ def test_a_report_that_writes_dates_day_first_is_read_day_first(text: str, expec
     from pancyst.text.dates import date_order
 
     assert [str(d.date) for d in find_dates(text, date_order(text) is True)] == expected
+
+
+@pytest.mark.parametrize("text", ["64 y/o F", "a 64-year-old man", "64 year old woman", "64 yrs old"])
+def test_an_age_is_no_interval(text: str) -> None:
+    assert find_intervals(text) == []

@@ -197,3 +197,13 @@ def test_a_synonym_opening_with_punctuation_gates_on_it() -> None:
 )
 def test_a_sign_written_onto_its_word_is_read_as_a_mark(text: str, expected: str) -> None:
     assert normalize(text).text == expected
+
+
+@pytest.mark.parametrize("word", ["cystadenomas", "septations"])
+def test_a_rule_words_plural_is_no_slip(word: str) -> None:
+    assert Normalized(f"Serous {word} are seen.").text == f"serous {word} are seen."
+
+
+@pytest.mark.parametrize(("slip", "word"), [("pancreass", "pancreas"), ("cystadenomaa", "cystadenoma")])
+def test_a_doubled_letter_is_still_a_slip(slip: str, word: str) -> None:
+    assert Normalized(f"the {slip} is seen").text == f"the {word} is seen"

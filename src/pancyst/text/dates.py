@@ -105,7 +105,8 @@ _DATE_LOWER_RE = re.compile(DATE_RE.pattern)
 
 INTERVAL_RE = re.compile(
     r"(?=[\dtofsenahTOFSENAH])(?<![\w.])(?P<n>" + _NUMWORD_RE + r")(?:\s+and\s+a\s+half)?[\s-]*"
-    r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?|y)\b\.?",
+    # (not an age: "64 y/o", "a 64-year-old man", "64 yrs old")
+    r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?|y)\b\.?(?![\s-]*(?:/\s*o|old)\b)",
     re.IGNORECASE,
 )
 _INTERVAL_LOWER_RE = re.compile(INTERVAL_RE.pattern)

@@ -165,6 +165,8 @@ def correct_word(token: str) -> str | None:
         len(token) >= 5
         and token not in v.long
         and token not in v.protected
+        # a rule word's plural is no slip of it ("cystadenomas" is not "cystadenoma" misspelt)
+        and not _plural_of(token, v.long)
         # one edit keeps either the first two or the last two letters of a word of five or more
         and (token[:2] in v.heads or token[-2:] in v.tails)
     ):
@@ -175,6 +177,13 @@ def correct_word(token: str) -> str | None:
         _cache.clear()
     _cache[token] = result
     return result
+
+
+def _plural_of(token: str, words: frozenset[str]) -> bool:
+    """``token`` is the plural of a word of ``words`` ("cystadenomas", "masses"; not "pancreass")."""
+    if token.endswith("es") and token[:-2] in words and token[-3] in "sxz":
+        return True
+    return token.endswith("s") and not token.endswith("ss") and token[:-1] in words
 
 
 _short_cache: dict[str, tuple[str, frozenset[str]] | None] = {}

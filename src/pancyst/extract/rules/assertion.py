@@ -75,10 +75,10 @@ _CITE_WORDS = (
     "acr", "american", "fukuoka", "kyoto", "aga", "european", "international", "guideline", "white",
     "consensus", "recommendation", "worrisome", "stigmata",
 )  # fmt: skip
-_PLURAL_WORDS = ("cysts", "lesions", "ipmns")
+_PLURAL_WORDS = ("cysts", "lesions", "ipmns", "adenomas", "mcns", "scas", "neoplasms")
 _CITE_OR_PLURAL = _CITE_WORDS + _PLURAL_WORDS
 # every past-narrative match holds one of these words, or a year after "in" / "from" / a month
-_PAST_WORDS = ("found", "reported", "patholog", "histolog", "specimen")
+_PAST_WORDS = ("found", "reported", "patholog", "histolog", "specimen", "resected", "removed", "excised", "enucleated")
 
 
 def _may_be_past(seg: str) -> bool:
@@ -95,6 +95,8 @@ _COMPARATIVES = (
     "<", ">", "≥", "≤",
 )  # fmt: skip
 _PREPOSITIONS = ("for", "in", "with")
+# a duct threshold stated in general holds one of these
+_DUCT_RULE_WORDS = ("exceed", "than", "or more", "or greater", "or larger", "or above", "≥", ">", "above", "over", "least")
 # the tail of the "for a cyst of 20 mm" pattern, a size right after the cyst word (two patterns with a
 # literal opening each: re scans for a literal prefix far faster than for an alternation)
 _SIZED_SINGULAR = (
@@ -149,6 +151,8 @@ def may_advise(seg: str) -> bool:
     sentences name no guideline, no plural cyst word and no comparison."""
     if _has_any(seg, _CITE_OR_PLURAL):
         return True
+    if ("duct" in seg or "mpd" in seg) and _has_any(seg, _DUCT_RULE_WORDS):
+        return True  # a duct threshold in general: "when the main duct exceeds 5 mm"
     if not _has_any(seg, _SINGULAR_WORDS):
         return False
     if _has_any(seg, _COMPARATIVES):

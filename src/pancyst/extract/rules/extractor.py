@@ -168,9 +168,15 @@ def _give_stated_prior(lesions: list[LesionAcc], stated: Mention) -> None:
     prior of its own): "Indication: 5 mm cyst on outside CT 2 years ago." then "a 1.1 cm cyst in the body"."""
     loc = stated.location.value if stated.location else None
     fits = [les for les in lesions if loc is None or les.location is None or les.location.value == loc]
-    if len(fits) != 1 or fits[0].prior is not None:
+    if len(fits) != 1:
         return
     les = fits[0]
+    if les.prior is not None:
+        if stated.size is not None and les.prior.value == stated.size.value and les.prior_date is None:
+            # "previously 1.0 cm" in the impression, "on CT 2 years ago measuring 1.0 cm" in the history: its time
+            les.prior_interval = les.prior_interval or stated.prior_interval
+            les.prior_date = stated.prior_date
+        return
     les.prior = stated.size
     les.prior_date = stated.prior_date
     les.prior_interval = stated.prior_interval
