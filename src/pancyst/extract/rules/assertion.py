@@ -96,7 +96,7 @@ _COMPARATIVES = (
 )  # fmt: skip
 _PREPOSITIONS = ("for", "in", "with")
 # a duct threshold stated in general holds one of these
-_DUCT_RULE_WORDS = ("exceed", "than", "or more", "or greater", "or larger", "or above", "≥", ">", "above", "over", "least")
+_DUCT_RULE_WORDS = ("exceed", "than", "more", "greater", "larger", "above", "over", "least", "≥", ">")
 # the tail of the "for a cyst of 20 mm" pattern, a size right after the cyst word (two patterns with a
 # literal opening each: re scans for a literal prefix far faster than for an alternation)
 _SIZED_SINGULAR = (
