@@ -1964,3 +1964,61 @@ def test_the_historys_prior_gives_its_time_to_the_same_prior_size() -> None:
         "IMPRESSION: Mild enlargement of the pancreatic tail cyst (1.3 cm, previously 1.0 cm)."
     ).lesions[0]
     assert (les.prior_size_mm, les.stated_interval_months) == (10.0, 24.0)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "comm"),
+    [
+        (
+            "A 13 mm cyst in the body abutting, but not clearly communicating with, the main duct.",
+            "not_stated",
+        ),
+        ("A 13 mm cyst in the body, not definitely communicating with the main duct.", "not_stated"),
+        ("A 13 mm cyst in the body. Communication with the main duct is not clearly seen.", "not_stated"),
+        ("A 13 mm cyst in the body, not communicating with the main duct.", "absent"),
+    ],
+)
+def test_not_clearly_doubts_what_follows_it_as_well_as_what_precedes_it(sentence: str, comm: str) -> None:
+    assert run(f"PANCREAS: {sentence}").lesions[0].mpd_communication == comm
+
+
+def test_consecutive_cyst_sentences_list_the_cysts_whose_priors_follow() -> None:
+    les = run(
+        "PANCREAS: There is a 1.0 cm cyst in the pancreatic head. There is a 1.3 cm cyst in the pancreatic tail."
+        " Both are unchanged from the prior, when they measured 1.0 and 1.2 cm respectively."
+    ).lesions
+    assert [(x.size_mm, x.prior_size_mm) for x in les] == [(10.0, 10.0), (13.0, 12.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "pcl"),
+    [
+        (
+            "PANCREAS: The previously questioned tiny cyst in the body likely represented a prominent side branch.",
+            False,
+        ),
+        ("PANCREAS: The cyst seen on the outside CT corresponds to the duodenum.", False),
+        ("PANCREAS: The previously described cyst in the head represents a side-branch IPMN, 12 mm.", True),
+        ("PANCREAS: The previously described 12 mm cyst in the head is unchanged.", True),
+    ],
+)
+def test_an_earlier_exams_cyst_this_reading_identifies_as_no_cyst_is_no_lesion(text: str, pcl: bool) -> None:
+    assert run(text).pcl_present is pcl
+
+
+@pytest.mark.parametrize(
+    ("text", "pcl"),
+    [
+        (
+            "PANCREAS: No pancreatic cystic lesion is identified on this exam, although a 6 mm cyst in the tail was"
+            " described on the outside MRI.",
+            False,
+        ),
+        (
+            "PANCREAS: No new cyst. A 6 mm cyst in the tail, which was described on the outside MRI, is unchanged.",
+            True,
+        ),
+    ],
+)
+def test_a_cyst_only_another_exam_described_beside_a_denial_is_no_lesion(text: str, pcl: bool) -> None:
+    assert run(text).pcl_present is pcl

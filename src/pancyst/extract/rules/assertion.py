@@ -52,6 +52,9 @@ def _rules() -> tuple[re.Pattern[str], ...]:
         _compile(lex["affirmed_item_after"]),
         _compile(lex["list_item_prefix"]),
         _compile(lex["affirmed_item_predicate"]),
+        _compile(lex["reidentified_before"]),
+        _compile(lex["reidentified_after"]),
+        _compile(lex["other_exam_after"]),
     )
 
 
@@ -68,6 +71,9 @@ def _rules() -> tuple[re.Pattern[str], ...]:
     AFFIRMED_ITEM_AFTER_RE,
     LIST_ITEM_PREFIX_RE,
     AFFIRMED_ITEM_PREDICATE_RE,
+    REIDENTIFIED_BEFORE_RE,
+    REIDENTIFIED_AFTER_RE,
+    OTHER_EXAM_AFTER_RE,
 ) = _rules()
 # every match of the patterns above holds one of these (checked in tests/extract/test_assertion.py)
 _SUBJECT_WORDS = ("neither", "none", "no ")
@@ -299,6 +305,27 @@ def in_scare_quotes(doc: Doc, a: int, b: int) -> bool:
     t = doc.t
     return (
         QUOTED_RE.search(t, max(0, a - 2), a) is not None and QUOTED_AFTER_RE.match(t[b : b + 60]) is not None
+    )
+
+
+def reidentified(doc: Doc, a: int, b: int, sent: Sentence) -> bool:
+    """The cyst word at ``[a, b)`` is an earlier exam's, which this reading identifies as something that is no
+    cyst ("The previously questioned tiny cyst likely represented a prominent side branch.")."""
+    t = doc.t
+    if REIDENTIFIED_BEFORE_RE.search(t, max(sent.start, a - 50), a) is None:
+        return False
+    pred = REIDENTIFIED_AFTER_RE.match(t, b, sent.end)
+    return pred is not None and not doc.anchors_in(pred.end(), sent.end)
+
+
+def only_another_exams(doc: Doc, a: int, b: int, sent: Sentence) -> bool:
+    """The cyst word at ``[a, b)`` is one another exam's report described, in a sentence that denies a cyst on
+    this exam ("No cyst is identified on this exam, although a 6 mm cyst was described on the outside MRI")."""
+    if OTHER_EXAM_AFTER_RE.match(doc.t, b, sent.end) is None:
+        return False
+    return any(
+        NEGATED in doc.ctx.modifiers(am.start(), am.end(), sent.start, sent.end)
+        for am in doc.anchors_in(sent.start, a)
     )
 
 

@@ -65,13 +65,14 @@ def _extract(doc: Doc) -> Extraction:
     carry: str | None = None
     prev_kind = ""
     current: Mention | None = None
-    listed: list[Mention] = []  # the cysts the last cyst sentence named
+    listed: list[Mention] = []  # the cysts the last run of cyst sentences named
+    run_end = -1  # where that run's last sentence ended
     any_confirmed = False
     cyst_group: str | None = None  # the section kind in which a group of cystic lesions was described
     stated: list[Mention] = []  # sizes the history or comparison gives a pancreatic cyst
     anchors = doc.anchors
     anchor_starts = doc.anchor_starts
-    for sent in doc.sentences:
+    for sent_index, sent in enumerate(doc.sentences):
         if sent.kind != prev_kind:
             # an addendum goes on about the lesion last described ("ADDENDUM: The described 'mural nodule'
             # represents a septation."): SPEC §2, the exam as finally reported
@@ -102,7 +103,10 @@ def _extract(doc: Doc) -> Extraction:
                 if not m.provisional and m.count >= 2:
                     cyst_group = sent.kind
             current = new_mentions[-1]
-            listed = new_mentions
+            # "There is a 1.0 cm cyst in the head. There is a 1.3 cm cyst in the tail. Both are unchanged from the
+            # prior, when they measured 1.0 and 1.2 cm respectively.": consecutive cyst sentences list together
+            listed = listed + new_mentions if run_end == sent_index - 1 else new_mentions
+            run_end = sent_index
             carry = "pancreas"
             continue
         if sent_anchors:
