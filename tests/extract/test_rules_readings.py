@@ -2022,3 +2022,11 @@ def test_an_earlier_exams_cyst_this_reading_identifies_as_no_cyst_is_no_lesion(t
 )
 def test_a_cyst_only_another_exam_described_beside_a_denial_is_no_lesion(text: str, pcl: bool) -> None:
     assert run(text).pcl_present is pcl
+
+
+def test_a_consult_notes_outside_exam_and_todays_eus_are_one_cyst() -> None:
+    les = run(
+        "Consult note (GI): Patient referred for pancreatic cyst. Her outside MRI (3/2024) showed a 2.2 cm cyst in"
+        " the pancreatic neck with no nodules. EUS today: 2.3 cm anechoic cyst in the neck with a thin septation."
+    ).lesions
+    assert [(x.size_mm, x.prior_size_mm, x.septations) for x in les] == [(23.0, 22.0, "present")]
