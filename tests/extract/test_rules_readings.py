@@ -1803,6 +1803,8 @@ def test_a_figure_marker_between_a_duct_and_its_own_size_keeps_the_size(marker: 
         ("Likely a side-branch IPMN or less likely a mucinous cystic neoplasm.", "bd_ipmn"),
         ("Most likely a serous cystadenoma rather than a mucinous cystic neoplasm.", "serous"),
         ("Likely a serous cystadenoma.", "serous"),
+        ("It could represent a pseudocyst versus cystic neoplasm.", "unspecified"),
+        ("Likely a small cyst or side-branch IPMN.", "bd_ipmn"),
     ],
 )
 def test_a_differential_of_two_types_types_nothing(diagnosis: str, ptype: str) -> None:

@@ -183,7 +183,8 @@ def anchor_group(anchor: re.Match[str]) -> str:
 
 def in_a_differential(doc: Doc, am: re.Match[str]) -> bool:
     """A lesion type named as one of a differential ("MCN vs oligocystic serous cystadenoma", "serous
-    cystadenoma or mucinous cystic neoplasm"): the next or previous name, of another type, is joined to it by
+    cystadenoma or mucinous cystic neoplasm", "a pseudocyst versus cystic neoplasm"): the next or previous name,
+    of another type or an untyped neoplasm, is joined to it by
     *vs / versus / or*, so neither type is the lesion's (a favoured one, "or less likely X", keeps it)."""
     own = TYPE_OF_GROUP.get(anchor_group(am), "unspecified")
     if own == "unspecified":
@@ -194,8 +195,8 @@ def in_a_differential(doc: Doc, am: re.Match[str]) -> bool:
             continue
         other = doc.anchors[j]
         theirs = TYPE_OF_GROUP.get(anchor_group(other), "unspecified")
-        if theirs in ("unspecified", own):
-            continue
+        if theirs == own or (theirs == "unspecified" and not P.NEOPLASM_NAME_RE.search(other.group(0))):
+            continue  # (a bare "cyst" is no other candidate: "a small cyst or side-branch IPMN")
         a, b = (am.end(), other.start()) if j > i else (other.end(), am.start())
         if P.DIFFERENTIAL_JOIN_RE.fullmatch(doc.t, a, b):
             return True
