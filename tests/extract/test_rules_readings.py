@@ -2032,3 +2032,43 @@ def test_a_consult_notes_outside_exam_and_todays_eus_are_one_cyst() -> None:
         " the pancreatic neck with no nodules. EUS today: 2.3 cm anechoic cyst in the neck with a thin septation."
     ).lesions
     assert [(x.size_mm, x.prior_size_mm, x.septations) for x in les] == [(23.0, 22.0, "present")]
+
+
+@pytest.mark.parametrize(
+    ("change", "months"),
+    [
+        ("has grown from 8 mm to 12 mm in 2 years", 24.0),
+        ("has grown from 8 to 12 mm over the past 18 months", 18.0),
+        ("increased from 8 to 12 mm. Follow-up in 2 years", None),
+    ],
+)
+def test_the_time_a_change_from_one_size_to_another_took_is_the_interval(
+    change: str, months: float | None
+) -> None:
+    les = run(f"Pancreas: The known cyst in the tail {change}.").lesions[0]
+    assert (les.size_mm, les.prior_size_mm, les.stated_interval_months) == (12.0, 8.0, months)
+
+
+def test_a_comparison_date_beats_the_rounded_time_a_change_took() -> None:
+    text = (
+        "Comparison: MRI 2022-09-13.\nFindings: 12 mm cyst in the body (prior 8 mm).\n"
+        "Impression: The body cyst has grown from 8 mm to 12 mm in 2 years."
+    )
+    ext = EXT.extract(ReportInput(report_id="t", text=text, exam_date=dt.date(2024, 9, 24)))
+    assert ext.lesions[0].prior_exam_date == dt.date(2022, 9, 13)
+
+
+def test_a_criteria_label_naming_its_guideline_lists_criteria() -> None:
+    ext = run(
+        "IMPRESSION: 2.6 cm cyst in the pancreatic body, now with main duct dilatation to 7 mm."
+        " Worrisome features per ACR: growth and MPD 7-9 mm."
+    )
+    assert ext.mpd_diameter_mm == 7.0
+
+
+def test_a_quoted_cyst_of_an_outside_exam_placed_before_its_exam_is_that_exams() -> None:
+    text = (
+        'MRI Abdomen. Pancreas: normal. Note: the "cyst" in the pancreatic tail on the outside ultrasound'
+        " corresponds to the left renal upper pole cyst."
+    )
+    assert not run(text).pcl_present

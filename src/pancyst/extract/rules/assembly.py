@@ -133,9 +133,13 @@ def assemble(doc: Doc, lesions: list[LesionAcc]) -> Extraction:
 
 
 def _vague(doc: Doc, interval: Value) -> bool:
-    """An interval written with no number ("last year"): a comparison exam's date or interval is better."""
+    """An interval written with no number ("last year"), or the rounded time a change took ("from 8 mm to 12 mm
+    in 2 years"): a comparison exam's date or interval is better."""
     s, e = interval.spans[0]
-    return doc.t[s:e].lower() == "year"  # (a numbered interval's span holds its number)
+    if doc.t[s:e].lower() == "year":  # (a numbered interval's span holds its number)
+        return True
+    before = doc.meas_in(max(0, s - 30), s)
+    return bool(before) and P.CHANGE_TOOK_GAP_RE.fullmatch(doc.t, before[-1].end, s) is not None
 
 
 def _comparison_prior(doc: Doc) -> tuple[Value | None, Value | None]:

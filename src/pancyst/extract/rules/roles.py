@@ -26,6 +26,7 @@ def measure_mention(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence
     listed_priors(doc.t, ms, roles)
     currents: list[Measurement] = []
     priors: list[Measurement] = []
+    took: IntervalMention | None = None  # the time a change "from 8 to 12 mm" took ("in 2 years")
     for m, role in zip(ms, roles, strict=True):
         if role == "current":
             currents.append(m)
@@ -34,6 +35,7 @@ def measure_mention(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence
         elif role == "from_to":
             priors.append(Measurement(m.start, m.end, (m.values_mm[0],), "size"))
             currents.append(Measurement(m.start, m.end, (m.values_mm[1],), "size"))
+            took = took or _change_took(doc, m, sent)
         elif role == "nodule" and mention.nodule_size is None:
             mention.nodule_size = Value(m.longest_mm, [(m.start, m.end)])
     if currents:
@@ -50,7 +52,7 @@ def measure_mention(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence
         else:
             p = _latest_by_year(doc.t, priors) or priors[0]
             mention.prior = Value(p.longest_mm, [(p.start, p.end)])
-        iv = _interval_near(doc, p, sent)
+        iv = _interval_near(doc, p, sent) or took
         if iv is not None:
             mention.prior_interval = Value(iv.months, [(iv.start, iv.end)])
     elif "skip" in roles and has_any(doc.t[lo:hi], P.CHANGE_WORDS):
@@ -306,6 +308,18 @@ def time_since(t: str, iv: IntervalMention, lo: int) -> bool:
     return bool(
         P.INTERVAL_SINCE_AFTER_RE.match(t[iv.end : iv.end + 20])
         or P.INTERVAL_SINCE_BEFORE_RE.search(t[max(lo, iv.start - 30) : iv.start])
+    )
+
+
+def _change_took(doc: Doc, m: Measurement, sent: Sentence) -> IntervalMention | None:
+    """The time right after a change from one size to another ("has grown from 8 mm to 12 mm in 2 years")."""
+    return next(
+        (
+            iv
+            for iv in doc.intervals_in(m.end, min(sent.end, m.end + 30))
+            if P.CHANGE_TOOK_GAP_RE.fullmatch(doc.t, m.end, iv.start)
+        ),
+        None,
     )
 
 
