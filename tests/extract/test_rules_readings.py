@@ -1805,6 +1805,8 @@ def test_a_figure_marker_between_a_duct_and_its_own_size_keeps_the_size(marker: 
         ("Likely a serous cystadenoma.", "serous"),
         ("It could represent a pseudocyst versus cystic neoplasm.", "unspecified"),
         ("Likely a small cyst or side-branch IPMN.", "bd_ipmn"),
+        ("Differential diagnosis between serous cystadenoma and mucinous cystic neoplasm.", "unspecified"),
+        ("The differential includes a serous cystadenoma and a mucinous cystic neoplasm.", "unspecified"),
     ],
 )
 def test_a_differential_of_two_types_types_nothing(diagnosis: str, ptype: str) -> None:
@@ -2072,3 +2074,61 @@ def test_a_quoted_cyst_of_an_outside_exam_placed_before_its_exam_is_that_exams()
         " corresponds to the left renal upper pole cyst."
     )
     assert not run(text).pcl_present
+
+
+@pytest.mark.parametrize(
+    ("text", "septa", "comm"),
+    [
+        ("Pancreas body cyst 12mm, MPD 3mm, no mural nodule, communication(+).", "not_stated", "present"),
+        ("Pancreas body cyst 12mm, no mural nodule, septa(+).", "present", "not_stated"),
+        ("Pancreas body cyst 12mm, no mural nodule, septa(-).", "absent", "not_stated"),
+    ],
+)
+def test_a_plus_sign_after_a_denied_item_affirms_its_feature(text: str, septa: str, comm: str) -> None:
+    les = run(text).lesions[0]
+    assert (les.mural_nodule, les.septations, les.mpd_communication) == ("absent", septa, comm)
+
+
+@pytest.mark.parametrize(
+    ("walls", "wall"),
+    [
+        ("with regular walls", "absent"),
+        ("whose walls are regular", "absent"),
+        ("with smooth walls", "absent"),
+        ("with smooth wall thickening", "present"),
+    ],
+)
+def test_regular_or_smooth_walls_are_not_thickened(walls: str, wall: str) -> None:
+    assert (
+        run(f"Pancreas: cystic formation of the isthmus of 14 mm, {walls}.").lesions[0].wall_thickening
+        == wall
+    )
+
+
+@pytest.mark.parametrize("phrase", ["no associated soft tissue", "no internal soft tissue"])
+def test_soft_tissue_a_cyst_holds_is_its_solid_part(phrase: str) -> None:
+    assert (
+        run(f"Pancreas: A cyst in the head, 2.3 cm. There is {phrase}.").lesions[0].mural_nodule == "absent"
+    )
+
+
+@pytest.mark.parametrize("name", ["IPMN branch type", "IPMN, side branch type"])
+def test_an_ipmn_named_branch_type_after_its_name_is_side_branch(name: str) -> None:
+    assert run(f"Pancreas body cyst 12mm. {name} suspected.").lesions[0].presumed_type == "bd_ipmn"
+
+
+def test_a_mixed_type_ipmn_refines_the_side_branch_cysts_it_includes() -> None:
+    les = run(
+        "Pancreas: The main pancreatic duct is dilated up to 6 mm with multiple cystically dilated side branches,"
+        " the largest 9 mm in the tail. Findings suggest a mixed-type IPMN."
+    ).lesions
+    assert [x.presumed_type for x in les] == ["mixed_ipmn"]
+
+
+def test_a_type_to_be_evaluated_for_is_a_question_not_a_reading() -> None:
+    les = run(
+        "FINDINGS: small cystic images of the head communicating with the duct, of maximum 7 mm, referable to"
+        " branch-type IPMN.\nCONCLUSIONS: compatible with IPMN of the secondary branches; to be evaluated in the"
+        " context of mixed IPMN."
+    ).lesions
+    assert [x.presumed_type for x in les] == ["bd_ipmn"]

@@ -84,7 +84,17 @@ _CITE_WORDS = (
 _PLURAL_WORDS = ("cysts", "lesions", "ipmns", "adenomas", "mcns", "scas", "neoplasms")
 _CITE_OR_PLURAL = _CITE_WORDS + _PLURAL_WORDS
 # every past-narrative match holds one of these words, or a year after "in" / "from" / a month
-_PAST_WORDS = ("found", "reported", "patholog", "histolog", "specimen", "resected", "removed", "excised", "enucleated")
+_PAST_WORDS = (
+    "found",
+    "reported",
+    "patholog",
+    "histolog",
+    "specimen",
+    "resected",
+    "removed",
+    "excised",
+    "enucleated",
+)
 
 
 def _may_be_past(seg: str) -> bool:

@@ -17,6 +17,7 @@ from pancyst.extract.rules.model import (
     Mention,
     Sentence,
     Value,
+    refines_type,
 )
 from pancyst.extract.rules.roles import measure_mention
 from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, UNCERTAIN
@@ -150,9 +151,9 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
             mods = A.modifiers(doc, am.start(), am.end(), sent)
             if NEGATED in mods or HISTORICAL in mods or in_a_differential(doc, am):
                 continue
-            pt = TYPE_OF_GROUP[am_group]
-            if mention.ptype is None or (mention.ptype.value == "unspecified" and pt != "unspecified"):
-                mention.ptype = Value(pt, [(am.start(), am.end())])
+            named = Value(TYPE_OF_GROUP[am_group], [(am.start(), am.end())])
+            if mention.ptype is None or refines_type(mention.ptype, named):
+                mention.ptype = named
     # calcification
     for km in P.CALC_RE.finditer(t, lo, hi) if "calc" in seg else ():
         if _calcifies_another(t, km, lo):

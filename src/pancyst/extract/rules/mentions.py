@@ -23,6 +23,7 @@ from pancyst.extract.rules.model import (
     Mention,
     Sentence,
     Value,
+    refines_type,
 )
 from pancyst.extract.rules.roles import listed_priors, listed_sizes, measurement_role
 from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, UNCERTAIN
@@ -426,7 +427,7 @@ def _absorb(into: Mention, other: Mention) -> None:
         rank = RANK.get(name)
         if mine is None or (rank is not None and rank[theirs.value] > rank[mine.value]):
             setattr(into, name, theirs)  # ranked features: the stronger reading ("enhancing" over implied)
-    if other.ptype is not None and (into.ptype is None or into.ptype.value == "unspecified"):
+    if refines_type(into.ptype, other.ptype) or (other.ptype is not None and into.ptype is None):
         into.ptype = other.ptype
     into.plural = into.plural or other.plural
     into.count = max(into.count, other.count)

@@ -25,6 +25,18 @@ TYPE_OF_GROUP = {
     "solidcystic": "unspecified",  # SPEC §2: solid-and-cystic, not called malignant -> a PCL with a nodule
     "cysticnet": "unspecified",
 }
+
+
+def refines_type(old: Value | None, new: Value | None) -> bool:
+    """``new`` is a more specific type than ``old``: any type over none or "unspecified", and a mixed-type IPMN
+    over the side-branch or main-duct one it includes ("cystically dilated side branches" then "mixed-type IPMN")."""
+    if new is None or new.value == "unspecified":
+        return False
+    if old is None or old.value == "unspecified":
+        return True
+    return new.value == "mixed_ipmn" and old.value in ("bd_ipmn", "md_ipmn")
+
+
 LOCATION_OF_GROUP = {
     "uncinate": "uncinate",
     "neckj": "neck",
