@@ -2132,3 +2132,24 @@ def test_a_type_to_be_evaluated_for_is_a_question_not_a_reading() -> None:
         " context of mixed IPMN."
     ).lesions
     assert [x.presumed_type for x in les] == ["bd_ipmn"]
+
+
+@pytest.mark.parametrize("heading", ["Left ovary", "Ovary", "Right adnexal"])
+def test_a_heading_naming_one_organ_of_a_pair_owns_its_cyst(heading: str) -> None:
+    les = run(f"Pancreas: Small 6 mm cyst in the uncinate, unchanged. {heading}: 3 cm simple cyst.").lesions
+    assert [(x.size_mm, x.location) for x in les] == [(6.0, "uncinate")]
+
+
+@pytest.mark.parametrize(
+    ("text", "pcl"),
+    [
+        (
+            "Pancreas: Cystic dilatation of the pancreatic duct in the head related to chronic pancreatitis; no"
+            " discrete cystic lesion.",
+            False,
+        ),
+        ("Pancreas: cystic dilatation of side branches in the head, up to 11 mm.", True),
+    ],
+)
+def test_the_main_ducts_cystic_dilatation_is_no_cyst_a_side_branchs_is(text: str, pcl: bool) -> None:
+    assert run(text).pcl_present is pcl
