@@ -2153,3 +2153,15 @@ def test_a_heading_naming_one_organ_of_a_pair_owns_its_cyst(heading: str) -> Non
 )
 def test_the_main_ducts_cystic_dilatation_is_no_cyst_a_side_branchs_is(text: str, pcl: bool) -> None:
     assert run(text).pcl_present is pcl
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        "measuring 8 mm in short axis and 12 mm in long axis",
+        "measuring 8 mm (short axis) and 12 mm (long axis)",
+    ],
+)
+def test_two_sizes_naming_their_axes_are_one_lesions_dimensions(sizes: str) -> None:
+    les = run(f"Pancreas: A cyst {sizes} is present in the tail.").lesions
+    assert [(x.size_mm, x.location) for x in les] == [(12.0, "tail")]

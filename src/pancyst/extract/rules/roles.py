@@ -39,7 +39,7 @@ def measure_mention(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence
         elif role == "nodule" and mention.nodule_size is None:
             mention.nodule_size = Value(m.longest_mm, [(m.start, m.end)])
     if currents:
-        pick = max(currents, key=lambda x: x.longest_mm) if mention.plural else currents[0]
+        pick = max(currents, key=lambda x: x.longest_mm) if mention.plural else _one_size(doc.t, currents)
         mention.size = Value(pick.longest_mm, [(pick.start, pick.end)])
     if priors:
         # the most recent prior: the one with the latest date, else the first
@@ -60,6 +60,15 @@ def measure_mention(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence
         iv = next((x for x in doc.intervals_in(lo, hi) if time_since(doc.t, x, lo)), None)
         if iv is not None:
             mention.prior_interval = Value(iv.months, [(iv.start, iv.end)])
+
+
+def _one_size(t: str, currents: list[Measurement]) -> Measurement:
+    """The first size of a lesion, or, when the next size is its other axis ("8 mm in short axis and 12 mm in
+    long axis"), the longer of the two (SPEC §2 row 1: the longest diameter)."""
+    first = currents[0]
+    if len(currents) > 1 and P.AXIS_PAIR_GAP_RE.fullmatch(t, first.end, currents[1].start):
+        return max(currents[:2], key=lambda x: x.longest_mm)
+    return first
 
 
 def listed_priors(t: str, ms: list[Measurement], roles: list[str]) -> None:
