@@ -1849,6 +1849,7 @@ def test_a_diagnosis_after_a_denied_lesion_names_the_finding(text: str) -> None:
         ("an 18-mm hypoenhancing solid mass in the head with upstream ductal dilatation (5 mm)", 6.0),
         ("a 9 mm gallstone", 6.0),
         ("a 3.1 cm infrarenal aortic aneurysm", 6.0),
+        ("a 2.6 cm hypoenhancing mass in the head with upstream duct dilatation to 6 mm", 6.0),
     ],
 )
 def test_a_size_of_another_object_before_the_cyst_is_not_the_cysts(obj: str, size: float) -> None:
@@ -2165,3 +2166,18 @@ def test_the_main_ducts_cystic_dilatation_is_no_cyst_a_side_branchs_is(text: str
 def test_two_sizes_naming_their_axes_are_one_lesions_dimensions(sizes: str) -> None:
     les = run(f"Pancreas: A cyst {sizes} is present in the tail.").lesions
     assert [(x.size_mm, x.location) for x in les] == [(12.0, "tail")]
+
+
+@pytest.mark.parametrize(
+    ("text", "ptype"),
+    [
+        (
+            "PANCREAS: Post distal pancreatectomy and splenectomy (MCN, 2019). The pancreatic remnant shows a new"
+            " 5 mm cyst in the head.",
+            "unspecified",
+        ),
+        ("PANCREAS: 2 cm cyst in the tail (MCN).", "mucinous"),
+    ],
+)
+def test_a_lesion_named_after_the_operation_that_removed_it_is_history(text: str, ptype: str) -> None:
+    assert [les.presumed_type for les in run(text).lesions] == [ptype]

@@ -55,6 +55,7 @@ def _rules() -> tuple[re.Pattern[str], ...]:
         _compile(lex["reidentified_before"]),
         _compile(lex["reidentified_after"]),
         _compile(lex["other_exam_after"]),
+        _compile(lex["operated_before"]),
     )
 
 
@@ -74,6 +75,7 @@ def _rules() -> tuple[re.Pattern[str], ...]:
     REIDENTIFIED_BEFORE_RE,
     REIDENTIFIED_AFTER_RE,
     OTHER_EXAM_AFTER_RE,
+    OPERATED_BEFORE_RE,
 ) = _rules()
 # every match of the patterns above holds one of these (checked in tests/extract/test_assertion.py)
 _SUBJECT_WORDS = ("neither", "none", "no ")
@@ -336,6 +338,14 @@ def only_another_exams(doc: Doc, a: int, b: int, sent: Sentence) -> bool:
     return any(
         NEGATED in doc.ctx.modifiers(am.start(), am.end(), sent.start, sent.end)
         for am in doc.anchors_in(sent.start, a)
+    )
+
+
+def removed_by_operation(doc: Doc, a: int, sent: Sentence) -> bool:
+    """The lesion word at ``a`` is named in parentheses after the operation that removed it ("Post distal
+    pancreatectomy (MCN, 2019)"): the patient's history."""
+    return "(" in doc.t[max(sent.start, a - 12) : a] and bool(
+        OPERATED_BEFORE_RE.search(doc.t, max(sent.start, a - 80), a)
     )
 
 

@@ -201,7 +201,9 @@ def in_a_differential(doc: Doc, am: re.Match[str]) -> bool:
         if P.DIFFERENTIAL_JOIN_RE.fullmatch(doc.t, a, b):
             return True
         first = min(am.start(), other.start())
-        if P.AND_JOIN_RE.fullmatch(doc.t, a, b) and P.DIFFERENTIAL_BEFORE_RE.search(doc.t, max(0, first - 40), first):
+        if P.AND_JOIN_RE.fullmatch(doc.t, a, b) and P.DIFFERENTIAL_BEFORE_RE.search(
+            doc.t, max(0, first - 40), first
+        ):
             return True  # "differential diagnosis between serous cystadenoma and mucinous cystic neoplasm"
     return False
 

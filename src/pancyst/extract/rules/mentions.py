@@ -137,7 +137,11 @@ def sentence_mentions(
             continue
         if HISTORICAL in mods or A.is_past_narrative(doc, sent) or A.in_scare_quotes(doc, a, b):
             continue
-        if A.reidentified(doc, a, b, sent) or A.only_another_exams(doc, a, b, sent):
+        if (
+            A.reidentified(doc, a, b, sent)
+            or A.only_another_exams(doc, a, b, sent)
+            or A.removed_by_operation(doc, a, sent)
+        ):
             continue  # "The previously questioned cyst likely represented a prominent side branch."
         if UNCERTAIN in mods and any(
             P.EXISTENCE_DOUBT_RE.fullmatch(t, h.start, h.end)
