@@ -2181,3 +2181,18 @@ def test_two_sizes_naming_their_axes_are_one_lesions_dimensions(sizes: str) -> N
 )
 def test_a_lesion_named_after_the_operation_that_removed_it_is_history(text: str, ptype: str) -> None:
     assert [les.presumed_type for les in run(text).lesions] == [ptype]
+
+
+@pytest.mark.parametrize(
+    ("text", "prior"),
+    [
+        (
+            "Pancreas: CT 2019: 6 mm cyst in the tail. MRI 2021: 8 mm cyst in the tail. Today: 10 mm cyst in the tail.",
+            8.0,
+        ),
+        ("CT 2019: 6 mm tail cyst. MRI 2021: 8 mm tail cyst.", 6.0),
+    ],
+)
+def test_an_exam_series_labelled_by_year_under_the_organs_label_is_one_cyst(text: str, prior: float) -> None:
+    les = run(text).lesions
+    assert [(x.location, x.prior_size_mm) for x in les] == [("tail", prior)]

@@ -446,4 +446,4 @@ def _exam_date(doc: Doc, les: LesionAcc) -> Value | None:
     year = P.YEAR_AFTER_SIZE_RE.match(doc.t, label.end(), first.anchor[0])
     if year is not None:  # "CT in 2018 showed …": an exam dated by its year (an int, in a series of such)
         return Value(int(year.group(1)), [year.span(1)])
-    return Value(_LATEST) if label.group("today") or label.group("today2") else None
+    return Value(_LATEST) if label.group("today") or label.group("today2") or label.group("today3") else None
