@@ -2126,6 +2126,14 @@ def test_a_mixed_type_ipmn_refines_the_side_branch_cysts_it_includes() -> None:
     assert [x.presumed_type for x in les] == ["mixed_ipmn"]
 
 
+def test_a_groups_place_is_its_own_largest_not_the_ducts_up_to() -> None:
+    les = run(
+        "Pancreas: The main pancreatic duct is dilated up to 6 mm in the body with multiple cystically dilated side"
+        " branches, the largest 9 mm in the tail."
+    ).lesions
+    assert [(x.size_mm, x.location) for x in les] == [(9.0, "tail")]
+
+
 def test_a_type_to_be_evaluated_for_is_a_question_not_a_reading() -> None:
     les = run(
         "FINDINGS: small cystic images of the head communicating with the duct, of maximum 7 mm, referable to"

@@ -49,8 +49,10 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
     # location: nearest to the anchor; for a group, the place of its largest one ("cysts in the head, neck and
     # body, the largest measuring 9 mm in the neck")
     places = find_locations(doc, lo, hi, sent)
-    if mention.plural and len(places) > 1 and ("large" in seg or "up to" in seg):
-        big = P.LARGEST_PLACE_RE.search(t, lo, hi)
+    if (mention.plural or mention.count >= 2) and len(places) > 1 and ("large" in seg or "up to" in seg):
+        # (the group's own largest after its noun first: "the duct is dilated up to 6 mm in the body with cystic
+        # side branches, the largest 9 mm in the tail")
+        big = P.LARGEST_PLACE_RE.search(t, a, hi) or P.LARGEST_PLACE_RE.search(t, lo, hi)
         if big is not None:
             after = [p for p in places if p[1] >= big.end() and p[1] - big.end() < 60]
             places = after[:1] or places
