@@ -2097,6 +2097,7 @@ def test_a_plus_sign_after_a_denied_item_affirms_its_feature(text: str, septa: s
         ("whose walls are regular", "absent"),
         ("with smooth walls", "absent"),
         ("with smooth wall thickening", "present"),
+        ("with a thick irregular wall", "present"),
     ],
 )
 def test_regular_or_smooth_walls_are_not_thickened(walls: str, wall: str) -> None:

@@ -129,7 +129,7 @@ def find_measurements(text: str) -> list[Measurement]:
         spelled = _spelled_sizes(text)
         if spelled:
             out = sorted(out + spelled, key=lambda x: x.start)
-    if "m)" in text or "m]" in text or "M)" in text or "M]" in text:  # a unit in a field's label
+    if any(label in text for label in _UNIT_LABELS):  # a unit in a field's label
         labelled = _labelled_sizes(text)
         if labelled:
             out = sorted(out + labelled, key=lambda x: x.start)
@@ -137,11 +137,11 @@ def find_measurements(text: str) -> list[Measurement]:
 
 
 # A template's field whose label carries the unit: "Size (mm): 17", "MPD diameter [mm]: 3", "Size (cm): 1.2 x 0.9".
+_UNIT_LABELS = ("(mm)", "(cm)", "[mm]", "[cm]", "(MM)", "(CM)", "[MM]", "[CM]")
 _LABELLED_RE = re.compile(
-    r"[(\[]\s*(?P<u>mm|cm)\s*[)\]]\s*[:=]?[ \t]*(?P<n1>" + _NUM + r")"
+    r"[(\[](?P<u>mm|cm|MM|CM)[)\]]\s*[:=]?[ \t]*(?P<n1>" + _NUM + r")"
     r"(?:" + _BY + r"(?P<n2>" + _NUM + r"))?(?:" + _BY + r"(?P<n3>" + _NUM + r"))?"
     r"(?![\d.,]|\s*(?:x|×|by)\b|[\s-]*(?:mm|cm|millimet|centimet))",
-    re.IGNORECASE,
 )
 
 
