@@ -154,7 +154,7 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
             if NEGATED in mods or HISTORICAL in mods or in_a_differential(doc, am):
                 continue
             named = Value(TYPE_OF_GROUP[am_group], [(am.start(), am.end())])
-            if mention.ptype is None or refines_type(mention.ptype, named):
+            if refines_type(mention.ptype, named):
                 mention.ptype = named
     # calcification
     for km in P.CALC_RE.finditer(t, lo, hi) if "calc" in seg else ():

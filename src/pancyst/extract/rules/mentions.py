@@ -431,7 +431,7 @@ def _absorb(into: Mention, other: Mention) -> None:
         rank = RANK.get(name)
         if mine is None or (rank is not None and rank[theirs.value] > rank[mine.value]):
             setattr(into, name, theirs)  # ranked features: the stronger reading ("enhancing" over implied)
-    if refines_type(into.ptype, other.ptype) or (other.ptype is not None and into.ptype is None):
+    if refines_type(into.ptype, other.ptype):
         into.ptype = other.ptype
     into.plural = into.plural or other.plural
     into.count = max(into.count, other.count)

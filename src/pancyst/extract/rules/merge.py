@@ -307,7 +307,7 @@ def _fill_missing(les: LesionAcc, src: LesionAcc | Mention, names: tuple[str, ..
 
 def _fill_type(les: LesionAcc, ptype: Value | None) -> None:
     """The type policy of feature_table.yaml, without an addendum: a specific type replaces unspecified."""
-    if refines_type(les.ptype, ptype) or (ptype is not None and les.ptype is None):
+    if refines_type(les.ptype, ptype):
         les.ptype = ptype
 
 
@@ -366,7 +366,7 @@ def _fold(les: LesionAcc, m: Mention, kind: str, fill_only: bool = False) -> Non
         les.comm_implied = m.comm_implied
     if (
         m.ptype is not None
-        and (les.ptype is None or refines_type(les.ptype, m.ptype) or override)
+        and (refines_type(les.ptype, m.ptype) or override)
         and not (override and m.ptype.value == "unspecified" and les.ptype is not None)
     ):
         les.ptype = m.ptype

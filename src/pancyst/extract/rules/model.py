@@ -28,11 +28,16 @@ TYPE_OF_GROUP = {
 
 
 def refines_type(old: Value | None, new: Value | None) -> bool:
-    """``new`` is a more specific type than ``old``: any type over none or "unspecified", and a mixed-type IPMN
-    over the side-branch or main-duct one it includes ("cystically dilated side branches" then "mixed-type IPMN")."""
-    if new is None or new.value == "unspecified":
+    """``new`` is a more specific type than ``old``: any type (even "unspecified") over none, a specific one over
+    "unspecified", and a mixed-type IPMN over the side-branch or main-duct one it includes ("cystically dilated side
+    branches" then "mixed-type IPMN")."""
+    if new is None:
         return False
-    if old is None or old.value == "unspecified":
+    if old is None:
+        return True
+    if new.value == "unspecified":
+        return False
+    if old.value == "unspecified":
         return True
     return new.value == "mixed_ipmn" and old.value in ("bd_ipmn", "md_ipmn")
 
