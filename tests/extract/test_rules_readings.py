@@ -2205,3 +2205,90 @@ def test_a_lesion_named_after_the_operation_that_removed_it_is_history(text: str
 def test_an_exam_series_labelled_by_year_under_the_organs_label_is_one_cyst(text: str, prior: float) -> None:
     les = run(text).lesions
     assert [(x.location, x.prior_size_mm) for x in les] == [("tail", prior)]
+
+
+@pytest.mark.parametrize(
+    "comparison",
+    [
+        "unchanged compared to the previous study of March 2023 (21 mm)",
+        "unchanged from the prior MRI of 14 Feb. 2023 (21 mm)",
+        "compared with the prior CT on 2023-02-14 (21 mm)",
+        "compared with the prior CT dated 14.02.2023 (21 mm)",
+    ],
+)
+def test_a_prior_exams_date_between_its_cue_and_its_size_keeps_the_size_a_prior(comparison: str) -> None:
+    les = run(f"Pancreas: In the body there is a cyst of 22 x 18 mm, {comparison}.").lesions
+    assert [(x.size_mm, x.prior_size_mm) for x in les] == [(22.0, 21.0)]
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "Findings suggesting malignancy, such as mural nodules or thickening of the cyst wall, are not observed.",
+        "Signs of malignancy, such as mural nodules or wall thickening, are not seen.",
+        "No evidence of malignancy. No mural nodule or wall thickening.",
+    ],
+)
+def test_malignancy_as_what_signs_point_to_names_no_new_lesion(denial: str) -> None:
+    les = run(f"Pancreas: A 12 mm cyst in the tail. {denial}").lesions
+    assert [(x.mural_nodule, x.wall_thickening) for x in les] == [("absent", "absent")]
+
+
+@pytest.mark.parametrize(
+    ("text", "pcl"),
+    [
+        ("Pancreas: 2 cm solid and cystic lesion in the tail without signs of malignancy.", True),
+        ("Pancreas: 2 cm solid and cystic lesion in the tail. No evidence of malignancy.", True),
+        ("Pancreas: 2 cm solid and cystic lesion in the tail, suspicious for malignancy.", False),
+    ],
+)
+def test_a_solid_and_cystic_lesion_whose_malignancy_is_denied_is_a_pcl(text: str, pcl: bool) -> None:
+    assert run(text).pcl_present is pcl
+
+
+def test_a_rule_for_cysts_with_a_feature_describes_no_lesion() -> None:
+    ext = run(
+        "PANCREAS: 2.8 cm cyst in the pancreatic body. No mural nodule. Main duct 3 mm.\n"
+        "RECOMMENDATION: Cysts with thickened walls, mural nodules or a main duct over 7 mm warrant EUS."
+    )
+    assert [(x.size_mm, x.mural_nodule, x.wall_thickening) for x in ext.lesions] == [
+        (28.0, "absent", "not_stated")
+    ]
+    assert ext.mpd_diameter_mm == 3.0
+
+
+def test_the_patients_own_cysts_with_a_feature_are_still_findings() -> None:
+    les = run(
+        "PANCREAS: Two cysts, 2.8 cm in the body and 1 cm in the tail. The cysts with septations should be sampled."
+    ).lesions
+    assert len(les) == 2 and "present" in {x.septations for x in les}
+
+
+@pytest.mark.parametrize(
+    "calibre", ["which has usual calibre", "of habitual calibre", "of conserved calibre"]
+)
+def test_a_translated_usual_calibre_is_a_normal_duct(calibre: str) -> None:
+    assert run(f"Pancreas: 9 mm cyst in the tail. The Wirsung duct, {calibre}.").mpd_dilated == "no"
+
+
+@pytest.mark.parametrize(
+    ("text", "comm"),
+    [
+        (
+            "PANCREAS: Two adjacent cysts in the body (8 mm and 6 mm), possibly communicating with each other.",
+            "not_stated",
+        ),
+        ("PANCREAS: 8 mm cyst in the body communicating with a second 5 mm cyst.", "not_stated"),
+        (
+            "PANCREAS: 8 mm cyst in the body communicating with the main duct and with a second cyst.",
+            "present",
+        ),
+    ],
+)
+def test_cysts_communicating_with_each_other_say_nothing_of_the_duct(text: str, comm: str) -> None:
+    assert run(text).lesions[0].mpd_communication == comm
+
+
+def test_a_duct_communicating_with_the_lesion_is_communication() -> None:
+    text = "Pancreas: 22 mm cyst in the head. The canal of Wirsung is slightly dilated, with 5 mm, and communicates with the lesion."
+    assert run(text).lesions[0].mpd_communication == "present"

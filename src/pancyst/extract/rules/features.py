@@ -119,6 +119,12 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
         tail = t[cm.end() : min(hi, cm.end() + 60)]
         if re.search(r"\b(?:bile|biliary|cbd|common\s+duct)\b", tail[:40]):
             continue
+        if P.COMM_OTHER_TARGET_RE.match(t, cm.end(), sent.end) and not doc.ducts_in(
+            max(sent.start, cm.start() - 60), cm.start()
+        ):
+            # "two cysts communicating with each other", "... with a second cyst": not with the main duct (but
+            # "the Wirsung ... communicates with the lesion" is; the other cyst may open the next segment)
+            continue
         field = P.COMM_FIELD_RE.match(t, cm.end(), hi)
         if field is not None and P.UNCERTAIN_ANSWER_RE.match(field.group(1)):
             val = "not_stated"  # "MPD communication: indeterminate"

@@ -162,7 +162,7 @@ def sentence_mentions(
             continue
         if group in ("cyst", "lesion") and P.MIMIC_AFTER_RE.match(t, b, hi):
             continue  # "the questioned tail cyst represents fluid-filled bowel": a mimic, no cyst
-        if group in ("solidcystic", "cysticnet") and P.MALIGNANT_RE.search(t, lo, hi):
+        if group in ("solidcystic", "cysticnet") and _called_malignant(doc, lo, hi, sent):
             continue  # SPEC §2: a cystic part of a malignancy is no PCL
         if part_of_a_lesion(t, m, sent.start):
             continue  # "Small cystic component.", "with cystic areas": part of another lesion, not a cyst
@@ -378,6 +378,14 @@ def _paired(
     if not (after or before):
         return []
     return [(p, m, None) for p, m in zip(places, sizes, strict=True)]
+
+
+def _called_malignant(doc: Doc, lo: int, hi: int, sent: Sentence) -> bool:
+    """A malignancy named in ``t[lo:hi]`` and not denied: "without signs of malignancy" calls it nothing."""
+    return any(
+        NEGATED not in doc.ctx.modifiers(mm.start(), mm.end(), sent.start, sent.end)
+        for mm in P.MALIGNANT_RE.finditer(doc.t, lo, hi)
+    )
 
 
 def solid_veto(t: str, lo: int, hi: int) -> bool:
