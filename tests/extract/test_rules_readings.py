@@ -2292,3 +2292,47 @@ def test_cysts_communicating_with_each_other_say_nothing_of_the_duct(text: str, 
 def test_a_duct_communicating_with_the_lesion_is_communication() -> None:
     text = "Pancreas: 22 mm cyst in the head. The canal of Wirsung is slightly dilated, with 5 mm, and communicates with the lesion."
     assert run(text).lesions[0].mpd_communication == "present"
+
+
+@pytest.mark.parametrize(
+    "wall",
+    [
+        "The wall was thin.",
+        "The walls were thin.",
+        "The cyst wall appeared thin.",
+        "Its wall was smooth and thin.",
+    ],
+)
+def test_a_thin_wall_in_any_tense_or_copula_is_no_thickening(wall: str) -> None:
+    les = run(f"EUS: A 19 mm cyst was seen in the pancreatic body. {wall}").lesions
+    assert [x.wall_thickening for x in les] == ["absent"]
+
+
+@pytest.mark.parametrize(
+    "member",
+    [
+        "Index lesion in the pancreatic head",
+        "The largest lesion in the head",
+        "The dominant cyst in the head",
+    ],
+)
+def test_the_measured_largest_member_of_a_group_is_the_groups_largest(member: str) -> None:
+    text = f"Pancreas: Multiple cystic lesions throughout the pancreas, compatible with side branch IPMNs. {member} measures 1.9 cm."
+    les = run(text).lesions
+    assert [(x.size_mm, x.location, x.presumed_type) for x in les] == [(19.0, "head", "bd_ipmn")]
+
+
+def test_a_cyst_after_a_group_elsewhere_stays_its_own() -> None:
+    assert len(run("Pancreas: Multiple small cysts in the tail. A 1.9 cm cyst in the head.").lesions) == 2
+
+
+@pytest.mark.parametrize(
+    "differential",
+    [
+        "mucinous cystic neoplasm with invasive component versus IPMN with high-grade dysplasia",
+        "serous cystadenoma with central scar vs. oligocystic MCN",
+    ],
+)
+def test_a_qualified_name_before_versus_is_still_a_differential(differential: str) -> None:
+    les = run(f"Pancreas: 4.5 cm cystic mass in the tail, concerning for {differential}.").lesions
+    assert [x.presumed_type for x in les] == ["unspecified"]

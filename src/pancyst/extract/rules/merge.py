@@ -126,6 +126,8 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
                     target = last  # a cyst named again without size or a new place is the one just described
                 if target is None and _sizes_the_last(doc, m, last, size, loc):
                     target = last  # "Index cyst location: tail." then "Index cyst size: 21 x 15 mm."
+                if target is None and _largest_of_the_group(doc, m, last, size):
+                    target = last  # "Multiple cysts, ... IPMN. Index lesion in the head measures 19 mm."
                 if target is None and size is not None and _named_before(lesions, m):
                     target = lesions[0]
                 if target is None:
@@ -204,6 +206,20 @@ def _sizes_the_last(
         and last.count < 2
         and (loc is None or last.location is None or last.location.value == loc)
         and P.NAMED_AGAIN_BEFORE_RE.search(doc.t, max(m.sent.start, m.anchor[0] - 30), m.anchor[0])
+        is not None
+    )
+
+
+def _largest_of_the_group(doc: Doc, m: Mention, last: LesionAcc | None, size: float | None) -> bool:
+    """The group just described, unmeasured, and then its largest, dominant or index member with a size: the
+    group's largest (as "The largest is in the head." would be), not one more lesion."""
+    return (
+        size is not None
+        and not m.plural
+        and last is not None
+        and last.size is None
+        and last.count >= 2
+        and P.GROUP_MEMBER_BEFORE_RE.search(doc.t, max(m.sent.start, m.anchor[0] - 30), m.anchor[0])
         is not None
     )
 

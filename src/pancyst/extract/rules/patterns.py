@@ -456,6 +456,7 @@ NEW_LESION_RE: re.Pattern[str] = _pattern("NEW_LESION_RE")
 DEFINITE_RE: re.Pattern[str] = _pattern("DEFINITE_RE")
 FEATURE_SUBJECT_RE: re.Pattern[str] = _pattern("FEATURE_SUBJECT_RE")
 NAMED_AGAIN_BEFORE_RE: re.Pattern[str] = _pattern("NAMED_AGAIN_BEFORE_RE")
+GROUP_MEMBER_BEFORE_RE: re.Pattern[str] = _pattern("GROUP_MEMBER_BEFORE_RE")
 
 
 # --- organs ----------------------------------------------------------------------------------------
