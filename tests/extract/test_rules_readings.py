@@ -2336,3 +2336,39 @@ def test_a_cyst_after_a_group_elsewhere_stays_its_own() -> None:
 def test_a_qualified_name_before_versus_is_still_a_differential(differential: str) -> None:
     les = run(f"Pancreas: 4.5 cm cystic mass in the tail, concerning for {differential}.").lesions
     assert [x.presumed_type for x in les] == ["unspecified"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "feature", "value"),
+    [
+        ("A mural nodule is not pointed out.", "mural_nodule", "absent"),
+        ("No solid parts.", "mural_nodule", "absent"),
+        ("The cyst has a fine wall.", "wall_thickening", "absent"),
+        ("The wall is fine.", "wall_thickening", "absent"),
+    ],
+)
+def test_translated_phrasings_of_features(sentence: str, feature: str, value: str) -> None:
+    les = run(f"Pancreas: A cystic lesion of 15 mm is recognized in the pancreatic body. {sentence}").lesions
+    assert [getattr(x, feature) for x in les] == [value]
+
+
+@pytest.mark.parametrize(
+    "differential",
+    [
+        "DD side-branch IPMN, DD serous cystadenoma",
+        "serous cystadenoma versus side-branch IPMN",
+        "differential diagnosis BD-IPMN or serous cystadenoma",
+    ],
+)
+def test_one_name_of_a_differential_neither_types_nor_implies_communication(differential: str) -> None:
+    les = run(f"Pancreas: Cystic lesion in the head of 23 mm, {differential}.").lesions
+    assert [(x.presumed_type, x.mpd_communication) for x in les] == [("unspecified", "not_stated")]
+
+
+def test_a_favoured_side_branch_ipmn_still_implies_communication() -> None:
+    les = run("Pancreas: Cystic lesion in the head of 23 mm, most likely side-branch IPMN.").lesions
+    assert [(x.presumed_type, x.mpd_communication) for x in les] == [("bd_ipmn", "present")]
+
+
+def test_a_bare_clinical_heading_is_the_history() -> None:
+    assert run("CLINICAL: Known pancreatic tail IPMN.\nFINDINGS: Pancreas normal.").pcl_present is False

@@ -151,8 +151,8 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
         am_group = anchor_group(am)
         if am_group in IMPLIES_COMMUNICATION:
             mods = A.modifiers(doc, am.start(), am.end(), sent)
-            if NEGATED in mods or HISTORICAL in mods:
-                continue
+            if NEGATED in mods or HISTORICAL in mods or in_a_differential(doc, am):
+                continue  # (one name of a differential does not call the lesion a side-branch IPMN)
             if UNCERTAIN not in mods and HYPOTHETICAL not in mods and mention.comm_implied is None:
                 mention.comm_implied = Value("present", [(am.start(), am.end())])
         if am_group in TYPE_OF_GROUP and am_group != "cyst" and (am.start(), am.end()) != mention.anchor:

@@ -503,8 +503,8 @@ def _build_mention(
     mods = doc.ctx.modifiers(a, b, sent.start, sent.end)
     if group != "cyst" and (mention.ptype is None or ptype != "unspecified"):
         mention.ptype = Value(ptype, [(a, b)])  # (a bare "lesion" keeps the type its apposition gave it)
-        if group in IMPLIES_COMMUNICATION and UNCERTAIN not in mods:
-            mention.comm_implied = Value("present", [(a, b)])
+        if group in IMPLIES_COMMUNICATION and UNCERTAIN not in mods and ptype != "unspecified":
+            mention.comm_implied = Value("present", [(a, b)])  # (not one name of a differential)
     return mention
 
 
