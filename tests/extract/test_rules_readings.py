@@ -2372,3 +2372,33 @@ def test_a_favoured_side_branch_ipmn_still_implies_communication() -> None:
 
 def test_a_bare_clinical_heading_is_the_history() -> None:
     assert run("CLINICAL: Known pancreatic tail IPMN.\nFINDINGS: Pancreas normal.").pcl_present is False
+
+
+@pytest.mark.parametrize(
+    ("wall", "value"),
+    [
+        ("The wall of the cyst is thin.", "absent"),
+        ("The wall of the cyst is not thickened.", "absent"),
+        ("The wall of the pancreatic cyst was thickened.", "present"),
+    ],
+)
+def test_a_wall_named_with_its_cyst_as_complement(wall: str, value: str) -> None:
+    les = run(f"Pancreas: 2 cm cyst in the body. {wall}").lesions
+    assert [x.wall_thickening for x in les] == [value]
+
+
+def test_another_organs_cyst_wall_is_not_the_pancreatic_cysts() -> None:
+    text = "Pancreas: 2 cm cyst in the body. Kidney: 3 cm cyst; the wall of the renal cyst is thickened."
+    assert [x.wall_thickening for x in run(text).lesions] == ["not_stated"]
+
+
+def test_a_monocystic_lesion_has_no_septa() -> None:
+    les = run(
+        "CT revealed a cyst with a diameter of 15 mm in the pancreatic tail. The cystic lesion was monocystic."
+    ).lesions
+    assert [x.septations for x in les] == ["absent"]
+
+
+def test_calcification_on_the_cyst_margin_is_peripheral() -> None:
+    les = run("EUS revealed a cyst in the pancreatic tail with calcification on the cyst margin.").lesions
+    assert [x.calcification for x in les] == ["peripheral"]

@@ -172,7 +172,8 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
         if reading == A.DENIED:
             val = "absent"
         else:
-            near = t[max(lo, km.start() - 30) : min(hi, km.end() + 30)]
+            # (the place may name the cyst, which opens the next segment: "calcification on the cyst margin")
+            near = t[max(lo, km.start() - 30) : min(sent.end, km.end() + 30)]
             if P.CALC_PERIPHERAL_RE.search(near):
                 val = "peripheral"
             elif P.CALC_CENTRAL_RE.search(near):
