@@ -2402,3 +2402,30 @@ def test_a_monocystic_lesion_has_no_septa() -> None:
 def test_calcification_on_the_cyst_margin_is_peripheral() -> None:
     les = run("EUS revealed a cyst in the pancreatic tail with calcification on the cyst margin.").lesions
     assert [x.calcification for x in les] == ["peripheral"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "the 1.5 cm cyst in the head has grown to 2.6 cm",
+        "the 1.5 cm cyst in the head has increased in size to 2.6 cm",
+        "the 15 mm head cyst now measures 26 mm",
+    ],
+)
+def test_a_definite_size_changed_to_a_new_one_is_the_prior(change: str) -> None:
+    les = run(f"Pancreas: {change}.").lesions
+    assert [(x.size_mm, x.prior_size_mm) for x in les] == [(26.0, 15.0)]
+
+
+def test_two_definite_sizes_without_a_change_stay_two_lesions() -> None:
+    les = run("Pancreas: The 9 mm cyst in the head and the 12 mm cyst in the tail are unchanged.").lesions
+    assert sorted((x.size_mm, x.prior_size_mm) for x in les) == [(9.0, None), (12.0, None)]
+
+
+@pytest.mark.parametrize(
+    ("wall", "value"),
+    [("with enhancement of the cyst wall", "present"), ("without enhancement of the wall", "absent")],
+)
+def test_enhancement_of_the_wall_said_directly(wall: str, value: str) -> None:
+    les = run(f"Pancreas: 4 cm multilocular cystic mass in the tail {wall}.").lesions
+    assert [x.wall_thickening for x in les] == [value]

@@ -108,13 +108,15 @@ def _earlier_size_of_a_cyst_seen_before(t: str, ms: list[Measurement], roles: li
         named_before = P.NAMED_BEFORE_SIZE_BEFORE_RE.search(t, max(lo, m.start - 40), m.start) or (
             P.NAMED_BEFORE_SIZE_AFTER_RE.match(t[m.end : m.end + 80])
         )
-        if not named_before:
+        # ("the 1.5 cm cyst in the head has grown to 2.6 cm": a definite size, then a change to a new one)
+        definite = named_before or P.DEFINITE_SIZE_BEFORE_RE.search(t, max(lo, m.start - 20), m.start)
+        if not definite:
             continue
+        cue = P.CURRENT_BEFORE_RE if named_before else P.CHANGED_TO_BEFORE_RE
         later = [
             j
             for j in range(i + 1, len(ms))
-            if roles[j] == "current"
-            and P.CURRENT_BEFORE_RE.search(t, max(ms[j - 1].end, ms[j].start - 40), ms[j].start)
+            if roles[j] == "current" and cue.search(t, max(ms[j - 1].end, ms[j].start - 40), ms[j].start)
         ]
         if later:
             # "the reported 9 mm lesion actually measures 11 mm": a correction, the 9 mm was never the size
