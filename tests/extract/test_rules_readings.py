@@ -2429,3 +2429,12 @@ def test_two_definite_sizes_without_a_change_stay_two_lesions() -> None:
 def test_enhancement_of_the_wall_said_directly(wall: str, value: str) -> None:
     les = run(f"Pancreas: 4 cm multilocular cystic mass in the tail {wall}.").lesions
     assert [x.wall_thickening for x in les] == [value]
+
+
+@pytest.mark.parametrize(
+    "joined",
+    ["connected to a non-dilated main pancreatic duct", "with a connection to a slightly dilated duct"],
+)
+def test_a_connection_to_a_qualified_duct_is_communication(joined: str) -> None:
+    les = run(f"MRCP: multiple grape-like cysts in the pancreatic body, {joined}.").lesions
+    assert [x.mpd_communication for x in les] == ["present"]
