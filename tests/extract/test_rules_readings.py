@@ -2438,3 +2438,34 @@ def test_enhancement_of_the_wall_said_directly(wall: str, value: str) -> None:
 def test_a_connection_to_a_qualified_duct_is_communication(joined: str) -> None:
     les = run(f"MRCP: multiple grape-like cysts in the pancreatic body, {joined}.").lesions
     assert [x.mpd_communication for x in les] == ["present"]
+
+
+def test_a_denied_feature_of_the_lesion_leaves_its_place() -> None:
+    text = "MRI discloses complete absence of enhancement of the mass at the pancreatic neck consistent with its cystic nature."
+    assert [x.location for x in run(text).lesions] == ["neck"]
+
+
+def test_a_denied_cyst_still_denies_its_place() -> None:
+    assert run("Pancreas: no cyst in the tail.").pcl_present is False
+
+
+@pytest.mark.parametrize(
+    ("text", "nodule"),
+    [
+        (
+            "CT shows a cystic mass in the body of the pancreas. The mass has areas of cystic degeneration but has solid nodules.",
+            "present_unspecified",
+        ),
+        (
+            "Pancreas: 3 cm cystic lesion in the tail. It contains necrotic debris and an enhancing solid component.",
+            "enhancing",
+        ),
+        # another lesion's solid parts are not the cyst's
+        (
+            "Pancreas: 2 cm cyst in the tail. The mass in the head shows necrosis and an enhancing nodule.",
+            "not_stated",
+        ),
+    ],
+)
+def test_solid_words_said_of_the_lesion_just_described_are_its_own(text: str, nodule: str) -> None:
+    assert [x.mural_nodule for x in run(text).lesions] == [nodule]

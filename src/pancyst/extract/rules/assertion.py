@@ -206,9 +206,10 @@ def modifiers(doc: Doc, a: int, b: int, sent: Sentence) -> frozenset[str]:
 
 
 def lesion_modifiers(doc: Doc, a: int, b: int, sent: Sentence, group_denial: bool = False) -> frozenset[str]:
-    """The ConText categories of a lesion word or its place, less a denial said after it of a feature it
-    has ("a 24 mm cyst in the neck, mural nodule is absent": the nodule is denied, not the cyst nor its
-    place). With ``group_denial``, a group denial that covers it counts (``modifiers``)."""
+    """The ConText categories of a lesion word or its place, less a denial of a feature it has, said after it
+    ("a 24 mm cyst in the neck, mural nodule is absent": the nodule is denied, not the cyst nor its place) or
+    before it ("no enhancement of the mass at the neck"). With ``group_denial``, a group denial that covers it
+    counts (``modifiers``)."""
     mods = modifiers(doc, a, b, sent) if group_denial else doc.ctx.modifiers(a, b, sent.start, sent.end)
     if NEGATED not in mods:
         return mods
@@ -216,6 +217,8 @@ def lesion_modifiers(doc: Doc, a: int, b: int, sent: Sentence, group_denial: boo
     for hit in doc.ctx.covering(a, b, sent.start, sent.end):
         if hit.rule.category != NEGATED:
             continue
+        if hit.end <= a and P.FEATURE_OF_LESION_GAP_RE.search(t, hit.end, a):
+            continue  # "absence of enhancement of the mass at the neck": the lesion's feature is denied
         if hit.start < b or not P.FEATURE_SUBJECT_RE.search(t, b, hit.start):
             return mods  # a denial of the lesion itself
     return mods - {NEGATED}

@@ -26,7 +26,7 @@ from pancyst.extract.rules.mentions import (
     stated_prior,
 )
 from pancyst.extract.rules.merge import fold_exam_series, merge_mentions, only_a_heading
-from pancyst.extract.rules.model import NO_LESION_SECTIONS, LesionAcc, Mention
+from pancyst.extract.rules.model import NO_LESION_SECTIONS, LesionAcc, Mention, Sentence
 from pancyst.extract.rules.roles import priors_in_order
 from pancyst.schema import Extraction, ReportInput
 from pancyst.text.language import other_language
@@ -143,7 +143,9 @@ def _extract(doc: Doc) -> Extraction:
         if current is None:  # nothing to continue (and a solid topic would change nothing)
             carry = organ
             continue
-        if P.SOLID_TOPIC_RE.match(doc.t, sent.start, sent.end) or solid_veto(doc.t, sent.start, sent.end):
+        if (
+            P.SOLID_TOPIC_RE.match(doc.t, sent.start, sent.end) or solid_veto(doc.t, sent.start, sent.end)
+        ) and not _about_the_current_lesion(doc, sent, current):
             # "A 9 mm avidly enhancing solid nodule in the body, likely a neuroendocrine tumor.": a new,
             # solid lesion - its enhancement is not the cyst's mural nodule
             current = None
@@ -165,6 +167,16 @@ def _extract(doc: Doc) -> Extraction:
         _give_stated_prior(lesions, stated[-1])
     ext = assemble(doc, lesions)
     return ext
+
+
+def _about_the_current_lesion(doc: Doc, sent: Sentence, current: Mention) -> bool:
+    """The sentence's subject is the lesion just described, by "it" or by its own noun ("a cystic mass ..." then
+    "The mass has areas of cystic degeneration but has solid nodules."): its solid parts are that lesion's."""
+    sm = P.SAME_LESION_SUBJECT_RE.match(doc.t, sent.start, sent.end)
+    if sm is None:
+        return False
+    noun = sm.group(1)
+    return noun is None or noun[:4] in doc.t[current.anchor[0] : current.anchor[1]]
 
 
 def _give_stated_prior(lesions: list[LesionAcc], stated: Mention) -> None:
