@@ -2469,3 +2469,19 @@ def test_a_denied_cyst_still_denies_its_place() -> None:
 )
 def test_solid_words_said_of_the_lesion_just_described_are_its_own(text: str, nodule: str) -> None:
     assert [x.mural_nodule for x in run(text).lesions] == [nodule]
+
+
+@pytest.mark.parametrize(
+    "priors",
+    [
+        "previously 7 mm in 2021 and 5 mm in 2019",
+        "previously 5 mm in 2019 and 7 mm in 2021",
+        "previously 7 mm and 5 mm",
+    ],
+)
+def test_a_listed_place_with_several_priors_keeps_its_latest(priors: str) -> None:
+    les = run(f"PANCREAS: Two cysts: head 5 mm (unchanged), tail 9 mm ({priors}).").lesions
+    assert [(x.location, x.size_mm, x.prior_size_mm) for x in les] == [
+        ("head", 5.0, None),
+        ("tail", 9.0, 7.0),
+    ]

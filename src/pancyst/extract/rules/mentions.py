@@ -25,7 +25,7 @@ from pancyst.extract.rules.model import (
     Value,
     refines_type,
 )
-from pancyst.extract.rules.roles import listed_priors, listed_sizes, measurement_role
+from pancyst.extract.rules.roles import latest_by_year, listed_priors, listed_sizes, measurement_role
 from pancyst.text.context import HISTORICAL, HYPOTHETICAL, NEGATED, UNCERTAIN
 from pancyst.text.measurements import Measurement
 
@@ -260,8 +260,12 @@ def _distribute(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) ->
         # "head 7mm (prev 4mm), body 10mm (prev 10mm), tail 5mm (new)": a prior goes with the size before it
         for p in priors:
             k = max((i for i, (_, size, _) in enumerate(pairs) if size.end <= p.start), default=None)
-            if k is None or pairs[k][2] is not None or (k + 1 < len(pairs) and pairs[k + 1][0][1] < p.start):
+            if k is None or (k + 1 < len(pairs) and pairs[k + 1][0][1] < p.start):
                 return []
+            earlier = pairs[k][2]
+            if earlier is not None:
+                # "tail 9 mm (previously 7 mm in 2021 and 5 mm in 2019)": the latest of its priors, as for one cyst
+                p = latest_by_year(t, [earlier, p]) or earlier
             pairs[k] = (pairs[k][0], pairs[k][1], p)
     if len({place[0] for place, _, _ in pairs}) < len(pairs):
         return []  # two sizes for one place: not a list of places

@@ -50,7 +50,7 @@ def measure_mention(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence
             mention.prior = Value(p.longest_mm, [(p.start, p.end)])
             mention.prior_date = Value(d.date, [(d.start, d.end)])
         else:
-            p = _latest_by_year(doc.t, priors) or priors[0]
+            p = latest_by_year(doc.t, priors) or priors[0]
             mention.prior = Value(p.longest_mm, [(p.start, p.end)])
         iv = _interval_near(doc, p, sent) or took
         if iv is not None:
@@ -83,7 +83,7 @@ def listed_priors(t: str, ms: list[Measurement], roles: list[str]) -> None:
             roles[i] = "prior"
 
 
-def _latest_by_year(t: str, priors: list[Measurement]) -> Measurement | None:
+def latest_by_year(t: str, priors: list[Measurement]) -> Measurement | None:
     """Of several undated priors that each name their year ("it measured 1.2 cm in 2019 and 1.6 cm in 2021"),
     the latest; None unless every one names a year."""
     if len(priors) < 2:
