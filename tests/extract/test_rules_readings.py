@@ -2485,3 +2485,29 @@ def test_a_listed_place_with_several_priors_keeps_its_latest(priors: str) -> Non
         ("head", 5.0, None),
         ("tail", 9.0, 7.0),
     ]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        "Cyst location: tail\nCyst size: 14 mm",
+        "PANCREAS: Cyst location: tail. Cyst size: 14 mm.",
+        "PANCREAS:\nDominant cyst location: Tail\nDominant cyst size: 14 x 11 mm",
+    ],
+)
+def test_template_fields_named_after_the_cyst_are_one_cysts(fields: str) -> None:
+    les = run(fields).lesions
+    assert [(x.size_mm, x.location) for x in les] == [(14.0, "tail")]
+
+
+def test_numbered_template_fields_keep_their_cysts_apart() -> None:
+    text = "Cyst 1 location: head\nCyst 1 size: 6 mm\nCyst 2 location: tail\nCyst 2 size: 11 mm"
+    assert sorted((x.location, x.size_mm) for x in run(text).lesions) == [("head", 6.0), ("tail", 11.0)]
+
+
+@pytest.mark.parametrize(
+    ("count", "multiplicity"), [("3", "multiple"), ("Multiple (3)", "multiple"), ("1", "single")]
+)
+def test_a_count_field_sets_the_multiplicity(count: str, multiplicity: str) -> None:
+    ext = run(f"PANCREAS:\nNumber of cysts: {count}\nDominant cyst location: Body\nDominant cyst size: 14 mm")
+    assert ext.multiplicity == multiplicity and [x.size_mm for x in ext.lesions] == [14.0]

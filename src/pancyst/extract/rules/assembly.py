@@ -10,11 +10,26 @@ from typing import Any
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc, has_any
 from pancyst.extract.rules.duct import duct_features
-from pancyst.extract.rules.model import LesionAcc, Value
+from pancyst.extract.rules.model import NO_LESION_SECTIONS, LesionAcc, Value
 from pancyst.extract.rules.roles import time_since
 from pancyst.schema import Extraction, Lesion, Multiplicity, Span
 from pancyst.text.dates import DateMention, IntervalMention
 from pancyst.text.normalize import to_normalized
+
+
+def _counted_field(doc: Doc) -> tuple[int, int] | None:
+    """A template's count field, outside the history, that answers two or more ("Number of cysts: 3",
+    "Number of cystic lesions: multiple"): where it is, or None."""
+    t = doc.t
+    if "number" not in t and "count" not in t and "no." not in t:
+        return None
+    for fm in P.COUNT_FIELD_RE.finditer(t):
+        if fm.group(1) is not None and int(fm.group(1)) < 2:
+            continue
+        sent = next((s for s in doc.sentences if s.start <= fm.start() < s.end), None)
+        if sent is not None and sent.kind not in NO_LESION_SECTIONS:
+            return fm.start(), fm.end()
+    return None
 
 
 def assemble(doc: Doc, lesions: list[LesionAcc]) -> Extraction:
@@ -112,6 +127,9 @@ def assemble(doc: Doc, lesions: list[LesionAcc]) -> Extraction:
         multiplicity = "multiple"
         plural = next((mm for les in lesions for mm in les.mentions if mm.plural), None)
         report_ev["multiplicity"] = [doc.span(*plural.anchor)] if plural is not None else pcl_spans[:2]
+    elif out and (field := _counted_field(doc)) is not None:
+        multiplicity = "multiple"  # "Number of cysts: 3" above the dominant cyst's fields
+        report_ev["multiplicity"] = [doc.span(*field)]
     diameter, dilated = duct_features(doc)
     if diameter is not None:
         report_ev["mpd_diameter_mm"] = [doc.span(a, b) for a, b in diameter.spans]

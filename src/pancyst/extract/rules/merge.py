@@ -5,6 +5,7 @@ sentences) folded into one lesion.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc
@@ -106,7 +107,9 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
                     md = [les for les in lesions if _is_md(les)]
                     target = md[-1] if md else target if _communicates(target) else None
         else:
-            if (
+            if _another_field_of_the_last(doc, m, last, size, loc):
+                target = last  # "Cyst location: tail." then "Cyst size: 14 mm.": one cyst's template fields
+            elif (
                 lesions
                 and not m.new_signal
                 and not (m.group == "md" and last is not None and not _is_md(last))
@@ -208,6 +211,26 @@ def _sizes_the_last(
         and P.NAMED_AGAIN_BEFORE_RE.search(doc.t, max(m.sent.start, m.anchor[0] - 30), m.anchor[0])
         is not None
     )
+
+
+def _another_field_of_the_last(
+    doc: Doc, m: Mention, last: LesionAcc | None, size: float | None, loc: str | None
+) -> bool:
+    """A template's fields named after the cyst ("Cyst location: tail", then "Cyst size: 14 mm"): each is a field
+    of the cyst the one before it was, as long as it fills what that one lacks."""
+    label = _field_label(doc, m)
+    if last is None or label is None:
+        return False
+    before = [lb for lb in (_field_label(doc, x) for x in last.mentions) if lb is not None]
+    if not before or before[-1].group(1) != label.group(1):
+        return False  # (numbered fields: "Cyst 1 size:" after "Cyst 2 location:" is another cyst's)
+    return (size is None or last.size is None) and (
+        loc is None or last.location is None or last.location.value == loc
+    )
+
+
+def _field_label(doc: Doc, m: Mention) -> re.Match[str] | None:
+    return P.CYST_FIELD_LABEL_AFTER_RE.match(doc.t, m.anchor[1])
 
 
 def _largest_of_the_group(doc: Doc, m: Mention, last: LesionAcc | None, size: float | None) -> bool:
