@@ -2511,3 +2511,8 @@ def test_numbered_template_fields_keep_their_cysts_apart() -> None:
 def test_a_count_field_sets_the_multiplicity(count: str, multiplicity: str) -> None:
     ext = run(f"PANCREAS:\nNumber of cysts: {count}\nDominant cyst location: Body\nDominant cyst size: 14 mm")
     assert ext.multiplicity == multiplicity and [x.size_mm for x in ext.lesions] == [14.0]
+
+
+def test_a_communication_answered_indeterminate_without_a_colon_states_nothing() -> None:
+    text = "PANCREAS: Size of index cyst 2.0 cm; location body; duct 3 mm; communication indeterminate."
+    assert [x.mpd_communication for x in run(text).lesions] == ["not_stated"]

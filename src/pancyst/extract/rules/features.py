@@ -126,8 +126,10 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
             # "the Wirsung ... communicates with the lesion" is; the other cyst may open the next segment)
             continue
         field = P.COMM_FIELD_RE.match(t, cm.end(), hi)
-        if field is not None and P.UNCERTAIN_ANSWER_RE.match(field.group(1)):
-            val = "not_stated"  # "MPD communication: indeterminate"
+        if (field is not None and P.UNCERTAIN_ANSWER_RE.match(field.group(1))) or P.UNCERTAIN_ANSWER_RE.match(
+            t, cm.end(), hi
+        ):
+            val = "not_stated"  # "MPD communication: indeterminate", "...; communication indeterminate"
         elif reading in (A.IGNORED, A.NOT_STATED):
             val = "not_stated"
         elif reading == A.DENIED:
