@@ -503,12 +503,15 @@ def _build_mention(
         mention.septa = Value("present", [(a, b)])  # its small cysts are its loculi
     if group in ("solidcystic", "cysticnet") and mention.nodule is None:
         mention.nodule = Value("present_unspecified", [(a, b)])  # SPEC §2: its solid part is a mural nodule
-    ptype = "unspecified" if in_a_differential(doc, m) else TYPE_OF_GROUP.get(group, "unspecified")
+    differential = in_a_differential(
+        doc, m
+    )  # one name of a differential neither types nor implies communication
+    ptype = "unspecified" if differential else TYPE_OF_GROUP.get(group, "unspecified")
     mods = doc.ctx.modifiers(a, b, sent.start, sent.end)
     if group != "cyst" and (mention.ptype is None or ptype != "unspecified"):
         mention.ptype = Value(ptype, [(a, b)])  # (a bare "lesion" keeps the type its apposition gave it)
-        if group in IMPLIES_COMMUNICATION and UNCERTAIN not in mods and ptype != "unspecified":
-            mention.comm_implied = Value("present", [(a, b)])  # (not one name of a differential)
+        if group in IMPLIES_COMMUNICATION and UNCERTAIN not in mods and not differential:
+            mention.comm_implied = Value("present", [(a, b)])
     return mention
 
 
