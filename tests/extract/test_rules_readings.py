@@ -2516,3 +2516,73 @@ def test_a_count_field_sets_the_multiplicity(count: str, multiplicity: str) -> N
 def test_a_communication_answered_indeterminate_without_a_colon_states_nothing() -> None:
     text = "PANCREAS: Size of index cyst 2.0 cm; location body; duct 3 mm; communication indeterminate."
     assert [x.mpd_communication for x in run(text).lesions] == ["not_stated"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IMPRESSION: Multiple small pancreatic cysts, likely side-branch IPMNs; MRI in 2 years as per ACR.",
+        "IMPRESSION: Several pancreatic cysts, likely side-branch IPMNs, followed as per the ACR white paper.",
+    ],
+)
+def test_a_guideline_cited_after_the_patients_counted_cysts_leaves_them_the_patients(text: str) -> None:
+    ext = run("Pancreas: Scattered cysts, the largest 8 mm in the body.\n" + text)
+    assert ext.multiplicity == "multiple"
+    assert {x.presumed_type for x in ext.lesions} == {"bd_ipmn"}
+
+
+def test_a_guidelines_bare_plural_cysts_stay_the_guidelines() -> None:
+    ext = run("Pancreas: 8 mm cyst in the body. Per ACR, cysts smaller than 15 mm are followed in 2 years.")
+    assert ext.multiplicity == "single" and [x.size_mm for x in ext.lesions] == [8.0]
+
+
+def test_an_exam_dated_in_the_sentence_that_measures_the_cyst_dates_the_interval() -> None:
+    text = (
+        "Dear Dr Patel,\nHer recent MRCP (21/03/2024) shows a 22 mm cyst in the pancreatic neck which has"
+        " increased from 17 mm on the MRCP of March 2023."
+    )
+    ext = run(text)
+    assert ext.exam_date == dt.date(2024, 3, 21)
+    assert [(x.size_mm, x.prior_size_mm, x.prior_exam_date) for x in ext.lesions] == [
+        (22.0, 17.0, dt.date(2023, 3, 1))
+    ]
+
+
+def test_a_header_exam_date_still_wins_over_a_described_exams() -> None:
+    text = (
+        "Exam date: 2024-04-02\nHer recent MRCP (21/03/2024) shows a 22 mm cyst in the pancreatic neck,"
+        " increased from 17 mm on the MRCP of March 2023."
+    )
+    assert run(text).exam_date == dt.date(2024, 4, 2)
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        "The cyst had a thickened wall (3 mm).",
+        "The cyst has a 3 mm thick wall.",
+        "Wall thickness 3 mm.",
+        "The septa are thickened to 2 mm.",
+        "It has septa up to 2 mm thick.",
+    ],
+)
+def test_a_wall_or_septum_thickness_is_no_size_of_the_cyst(part: str) -> None:
+    les = run(f"Pancreas: A 24 mm cyst in the body. {part}").lesions
+    assert [(x.size_mm, x.location) for x in les] == [(24.0, "body")]
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("Pancreas: a 3 cm thick-walled cyst in the tail.", 30.0),
+        ("Pancreas: cyst tail, 8 mm, without mural nodule or wall thickening (previously 3 mm).", 8.0),
+    ],
+)
+def test_a_size_near_a_wall_word_that_measures_the_cyst_stays_its_size(text: str, size: float) -> None:
+    assert [x.size_mm for x in run(text).lesions] == [size]
+
+
+@pytest.mark.parametrize("spelling", ["visualized", "visualised"])
+def test_a_trigger_reads_in_either_spelling(spelling: str) -> None:
+    text = f"Pancreas: Unremarkable. The previously described 7 mm cyst in the neck is not {spelling} today."
+    assert not run(text).pcl_present

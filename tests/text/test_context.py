@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pancyst.text.context import ContextIndex, modifiers_of
+from pancyst.text.context import ContextIndex, modifiers_of, respell
 
 
 def mods(sentence: str, target: str) -> set[str]:
@@ -105,3 +105,32 @@ def test_a_definite_subject_after_a_comma_opens_a_new_clause(
     sentence: str, target: str, expected: set[str]
 ) -> None:
     assert mods(sentence, target) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("visualized", "visualised"),
+        ("characterise", "characterize"),
+        ("calibre", "caliber"),
+        ("tumour", "tumor"),
+    ],
+)
+def test_respell_gives_the_other_spelling(word: str, other: str) -> None:
+    assert respell(word) == other and respell(other) == word
+
+
+def test_respell_leaves_short_words_and_words_with_no_other_spelling() -> None:
+    assert [respell(w) for w in ("rise", "size", "cyst")] == ["rise", "size", "cyst"]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "category"),
+    [
+        ("not visualised", "negated"),
+        ("not recognised", "negated"),
+        ("no longer visualised", "historical"),
+    ],
+)
+def test_triggers_match_in_either_spelling(phrase: str, category: str) -> None:
+    assert category in mods(f"cyst {phrase}", "cyst")

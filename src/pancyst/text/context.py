@@ -74,6 +74,36 @@ def _expand_forms(forms: list[list[list[str]]]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def _spellings() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """context.yaml ``spellings``: whole words each way, and word endings each way (longest first)."""
+    table = _lexicon().get("spellings") or {}
+    words: dict[str, str] = {}
+    for us, uk in table.get("words") or []:
+        words[us] = uk
+        words[uk] = us
+    ends = [(us, uk) for us, uk in table.get("suffixes") or []]
+    ends += [(uk, us) for us, uk in ends]
+    return words, tuple(sorted(ends, key=lambda e: len(e[0]), reverse=True))
+
+
+def respell(token: str) -> str:
+    """``token`` in the other spelling (``visualized`` <-> ``visualised``, ``calibre`` <-> ``caliber``), or
+    itself when it has none."""
+    words, ends = _spellings()
+    if token in words:
+        return words[token]
+    for end, other in ends:
+        if token.endswith(end) and len(token) > len(end) + 2:
+            return token[: -len(end)] + other
+    return token
+
+
+def _respelled(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A phrase's tokens with every word in its other spelling."""
+    return tuple(respell(w) for w in words)
+
+
+@lru_cache(maxsize=1)
 def _compiled() -> tuple[re.Pattern[str], dict[str, list[tuple[tuple[str, ...], Rule, bool]]]]:
     """A regex for the first words of all phrases, and first word -> [(words, rule, is_field_answer)]."""
     lex = _lexicon()
@@ -103,6 +133,8 @@ def _compiled() -> tuple[re.Pattern[str], dict[str, list[tuple[tuple[str, ...], 
     for key, cats in term_cats.items():
         if key not in rules:
             rules[key] = (Rule(TERMINATE, "none", frozenset(cats)), False)
+    for key, entry in list(rules.items()):  # the other spelling of each phrase, unless written itself
+        rules.setdefault(_respelled(key), entry)
     index: dict[str, list[tuple[tuple[str, ...], Rule, bool]]] = {}
     for words, (rule, field) in rules.items():
         if words:

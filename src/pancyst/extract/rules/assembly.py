@@ -4,6 +4,7 @@ exam date.
 
 from __future__ import annotations
 
+import datetime as dt
 from bisect import bisect_right
 from typing import Any
 
@@ -11,7 +12,7 @@ from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc, has_any
 from pancyst.extract.rules.duct import duct_features
 from pancyst.extract.rules.model import NO_LESION_SECTIONS, LesionAcc, Value
-from pancyst.extract.rules.roles import time_since
+from pancyst.extract.rules.roles import described_exam_date, time_since
 from pancyst.schema import Extraction, Lesion, Multiplicity, Span
 from pancyst.text.dates import DateMention, IntervalMention
 from pancyst.text.normalize import to_normalized
@@ -35,7 +36,7 @@ def _counted_field(doc: Doc) -> tuple[int, int] | None:
 def assemble(doc: Doc, lesions: list[LesionAcc]) -> Extraction:
     t = doc.t
     comparison: tuple[Value | None, Value | None] | None = None  # only a prior size without a date needs it
-    exam_date = _exam_date(doc)
+    exam_date = _exam_date(doc) or _dated_by_a_description(doc, lesions)
     out: list[Lesion] = []
     report_ev: dict[str, list[Span]] = {}
     pcl_spans: list[Span] = []
@@ -204,6 +205,23 @@ def _exam_date(doc: Doc) -> Value | None:
     if doc.exam_date is False:
         doc.exam_date = _find_exam_date(doc)
     return doc.exam_date if isinstance(doc.exam_date, Value) else None
+
+
+def _dated_by_a_description(doc: Doc, lesions: list[LesionAcc]) -> Value | None:
+    """With no exam date in the header, the date of the exam whose description measures a lesion with a
+    dated prior ("Her recent MRCP (12/03/2024) shows a 22 mm cyst …, increased from 17 mm on the MRCP of
+    March 2023"): the size is that exam's, so the interval runs from the prior to it."""
+    for les in lesions:
+        if les.prior_date is None or les.size is None:
+            continue
+        when = described_exam_date(doc, les)
+        if (
+            when is not None
+            and isinstance(when.value, dt.date)
+            and les.prior_date.value < when.value < dt.date.max  # (max: an undated "today's" exam)
+        ):
+            return when
+    return None
 
 
 def _find_exam_date(doc: Doc) -> Value | None:

@@ -56,6 +56,7 @@ def _rules() -> tuple[re.Pattern[str], ...]:
         _compile(lex["reidentified_after"]),
         _compile(lex["other_exam_after"]),
         _compile(lex["operated_before"]),
+        _compile(lex["counted_plural_before"]),
     )
 
 
@@ -76,6 +77,7 @@ def _rules() -> tuple[re.Pattern[str], ...]:
     REIDENTIFIED_AFTER_RE,
     OTHER_EXAM_AFTER_RE,
     OPERATED_BEFORE_RE,
+    COUNTED_PLURAL_BEFORE_RE,
 ) = _rules()
 # every match of the patterns above holds one of these (checked in tests/extract/test_assertion.py)
 _SUBJECT_WORDS = ("neither", "none", "no ")
@@ -269,9 +271,24 @@ def generic_cyst(doc: Doc, a: int, b: int, sent: Sentence) -> bool:
     r = _advice(doc, sent)
     if not r.advice:
         return False
-    if r.cites and P.PLURAL_RE.search(doc.t, a, b) is not None:
+    if r.cites and P.PLURAL_RE.search(doc.t, a, b) is not None and not _counted_plural(doc, a, sent):
         return True
     return any(s <= a < e or s <= b <= e for s, e in r.generic)
+
+
+_CLAUSE_MARKS = (",", ";", ":", "(")
+
+
+def _counted_plural(doc: Doc, a: int, sent: Sentence) -> bool:
+    """A guideline sentence's plural cyst word that a count or determiner makes this patient's ("Multiple
+    small cysts, likely side-branch IPMNs; follow-up per ACR"), or whose clause the citation is not in."""
+    t = doc.t
+    head = t[sent.start : a]
+    cut = max(head.rfind(c) for c in _CLAUSE_MARKS) + 1
+    if COUNTED_PLURAL_BEFORE_RE.search(head, cut) is not None:
+        return True
+    cite = GUIDELINE_RE.search(t, sent.start, sent.end)
+    return cite is not None and ";" in (t[a : cite.start()] if cite.start() > a else t[cite.end() : a])
 
 
 def states_thresholds(doc: Doc, sent: Sentence) -> bool:

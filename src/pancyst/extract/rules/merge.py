@@ -20,6 +20,7 @@ from pancyst.extract.rules.model import (
     Value,
     refines_type,
 )
+from pancyst.extract.rules.roles import LATEST, described_exam_date
 
 
 def only_a_heading(doc: Doc, les: LesionAcc) -> bool:
@@ -411,9 +412,6 @@ def _fold(les: LesionAcc, m: Mention, kind: str, fill_only: bool = False) -> Non
         les.ptype = m.ptype
 
 
-_LATEST = dt.date.max  # "Today's MRCP" without a date: the latest exam of the series
-
-
 def fold_exam_series(doc: Doc, lesions: list[LesionAcc]) -> list[LesionAcc]:
     """A note that restates a series of exams ("CT on 3/4/2023 showed a 2.2 cm cyst in the body. MRI
     6/1/2023: 2.3 cm body cyst ... Today's MRCP (12/2/2024): body cyst 2.6 cm") describes one cyst per
@@ -425,7 +423,7 @@ def fold_exam_series(doc: Doc, lesions: list[LesionAcc]) -> list[LesionAcc]:
     by_place: dict[str, list[tuple[Value, LesionAcc]]] = {}
     unplaced: list[tuple[Value, LesionAcc]] = []
     for les in lesions:
-        when = _exam_date(doc, les) if les.size is not None else None
+        when = described_exam_date(doc, les) if les.size is not None else None
         if when is None:
             continue
         if les.location is not None:
@@ -443,7 +441,7 @@ def fold_exam_series(doc: Doc, lesions: list[LesionAcc]) -> list[LesionAcc]:
             continue  # one description per exam, or it is not a series
         series.sort(key=lambda item: _when(item[0]))
         (before, prior), (_, current) = series[-2], series[-1]
-        if current.prior is None and prior.size is not None and before.value != _LATEST:
+        if current.prior is None and prior.size is not None and before.value != LATEST:
             current.prior = Value(prior.size.value, list(prior.size.spans))
             if isinstance(before.value, int):  # two exams dated by their years only: the years apart
                 now = series[-1][0]
@@ -464,25 +462,3 @@ def fold_exam_series(doc: Doc, lesions: list[LesionAcc]) -> list[LesionAcc]:
 def _when(v: Value) -> dt.date:
     """An exam's date for ordering a series; one dated by its year alone counts from the year's start."""
     return dt.date(v.value, 1, 1) if isinstance(v.value, int) else v.value
-
-
-def _exam_date(doc: Doc, les: LesionAcc) -> Value | None:
-    """The date (and its span) of the exam the lesion's first description belongs to, when its sentence
-    opens with an exam of its own and a date ("MRI 6/1/2023: ..."); "Today's MRCP" is the latest."""
-    described = [m for m in les.mentions if m.group != "continuation"]
-    # the first description with a size: a cyst first only named ("referred for a pancreatic cyst") is dated
-    # by the exam that measured it
-    first = next((m for m in described if m.size is not None), described[0] if described else None)
-    if first is None:
-        return None
-    sent = first.sent
-    label = P.EXAM_LABEL_RE.match(doc.t, sent.start, min(sent.end, sent.start + 70))
-    if label is None:
-        return None
-    dates = [d for d in doc.dates_in(sent.start, sent.end) if d.start < first.anchor[0]]
-    if dates and dates[0].start - label.end() < 25:
-        return Value(dates[0].date, [(dates[0].start, dates[0].end)])
-    year = P.YEAR_AFTER_SIZE_RE.match(doc.t, label.end(), first.anchor[0])
-    if year is not None:  # "CT in 2018 showed …": an exam dated by its year (an int, in a series of such)
-        return Value(int(year.group(1)), [year.span(1)])
-    return Value(_LATEST) if label.group("today") or label.group("today2") or label.group("today3") else None

@@ -4,13 +4,14 @@ a duct) and the date or interval of a prior size.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from pancyst.extract.rules import assertion as A
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc, has_any
 from pancyst.extract.rules.duct import communication_target, is_compound_heading, meas_between
-from pancyst.extract.rules.model import Mention, Sentence, Value
+from pancyst.extract.rules.model import LesionAcc, Mention, Sentence, Value
 from pancyst.text.context import NEGATED
 from pancyst.text.dates import DateMention, IntervalMention
 from pancyst.text.measurements import Measurement
@@ -159,6 +160,8 @@ def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int
         return "skip"
     if _change_amount(t, before_full, m.end):
         return "skip"
+    if _part_thickness(t, before_full, m.end):
+        return "skip"  # "a thickened wall (3 mm)": the wall's thickness, not a size of the cyst
     mods = doc.ctx.modifiers(m.start, m.end, sent.start, sent.end)
     if NEGATED in mods and re.search(
         r"\b(?:not|rather\s+than|instead\s+of)\s+(?:\S+\s+){0,2}$", before_full[-25:]
@@ -292,6 +295,13 @@ def _change_amount(t: str, before: str, end: int) -> bool:
     return has_any(t[end : end + 40], P.CHANGE_AFTER_WORDS) and bool(P.CHANGE_AMOUNT_AFTER_RE.match(t, end))
 
 
+def _part_thickness(t: str, before: str, end: int) -> bool:
+    """A number that measures a wall or septum ("thickened wall (3 mm)", "septa up to 2 mm thick")."""
+    if "thick" in before[-45:] and P.PART_SIZE_BEFORE_RE.search(before[-45:]):
+        return True
+    return "thick" in t[end : end + 16] and P.PART_SIZE_AFTER_RE.match(t, end) is not None
+
+
 def _ends(pattern: re.Pattern[str], text: str) -> bool:
     """Whether a match of ``pattern`` ends ``text``."""
     return any(m.end() == len(text) for m in pattern.finditer(text))
@@ -344,3 +354,30 @@ def _interval_near(doc: Doc, p: Measurement, sent: Sentence) -> IntervalMention 
         if best is None or dist < best[0]:
             best = (dist, iv)
     return best[1] if best else None
+
+
+LATEST = dt.date.max  # "Today's MRCP" without a date: the latest exam of a series
+
+
+def described_exam_date(doc: Doc, les: LesionAcc) -> Value | None:
+    """The date (and its span) of the exam the lesion's first description belongs to, when its sentence
+    opens with an exam of its own and a date ("MRI 6/1/2023: ..."); "Today's MRCP" is the latest."""
+    described = [m for m in les.mentions if m.group != "continuation"]
+    # the first description with a size: a cyst first only named ("referred for a pancreatic cyst") is dated
+    # by the exam that measured it
+    first = next((m for m in described if m.size is not None), described[0] if described else None)
+    if first is None:
+        return None
+    sent = first.sent
+    # the sentence, or its line that names the cyst ("Dear Dr Patel,\nHer MRCP (21/03/2024) shows …")
+    start = max(sent.start, doc.t.rfind("\n", sent.start, first.anchor[0]) + 1)
+    label = P.EXAM_LABEL_RE.match(doc.t, start, min(sent.end, start + 70))
+    if label is None:
+        return None
+    dates = [d for d in doc.dates_in(sent.start, sent.end) if start <= d.start < first.anchor[0]]
+    if dates and dates[0].start - label.end() < 25:
+        return Value(dates[0].date, [(dates[0].start, dates[0].end)])
+    year = P.YEAR_AFTER_SIZE_RE.match(doc.t, label.end(), first.anchor[0])
+    if year is not None:  # "CT in 2018 showed …": an exam dated by its year (an int, in a series of such)
+        return Value(int(year.group(1)), [year.span(1)])
+    return Value(LATEST) if label.group("today") or label.group("today2") or label.group("today3") else None
