@@ -2586,3 +2586,49 @@ def test_a_size_near_a_wall_word_that_measures_the_cyst_stays_its_size(text: str
 def test_a_trigger_reads_in_either_spelling(spelling: str) -> None:
     text = f"Pancreas: Unremarkable. The previously described 7 mm cyst in the neck is not {spelling} today."
     assert not run(text).pcl_present
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pancreas: A 2 cm cystic lesion in the body was present on the prior CT and is no longer seen today.",
+        "Pancreas: The 2 cm body cyst was seen in 2021 and has since resolved.",
+        "Pancreas: Findings consistent with resolved pseudocyst in the body.",
+    ],
+)
+def test_a_cyst_said_to_be_gone_by_its_own_second_predicate_or_as_resolved_is_no_lesion(text: str) -> None:
+    assert not run(text).pcl_present
+
+
+def test_a_cyst_still_there_after_and_is_stays() -> None:
+    text = "Pancreas: A 12 mm cyst in the tail was present on the prior CT and is unchanged."
+    assert [x.size_mm for x in run(text).lesions] == [12.0]
+
+
+@pytest.mark.parametrize(
+    ("capsule", "wall"), [("a thick enhancing capsule", "present"), ("a thin capsule", "absent")]
+)
+def test_a_cystic_lesions_capsule_is_its_wall(capsule: str, wall: str) -> None:
+    les = run(f"Pancreas: 3.5 cm cystic lesion in the tail with {capsule}.").lesions
+    assert [x.wall_thickening for x in les] == [wall]
+
+
+@pytest.mark.parametrize("lung", ["RUL", "right upper lobe", "lingula"])
+def test_a_lung_nodule_listed_after_the_cyst_is_not_its_nodule(lung: str) -> None:
+    text = f"IMPRESSION: 1. Stable 16 mm pancreatic cystic lesion. 2. 3.1 cm AAA. 3. 6 mm {lung} nodule."
+    assert [x.mural_nodule for x in run(text).lesions] == ["not_stated"]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Pancreatic cysts:", "Pancreas: Cystic lesion(s): 3", "PANCREATIC CYSTS:"],
+)
+def test_a_cyst_heading_over_a_list_of_places_and_sizes_makes_one_lesion_per_item(heading: str) -> None:
+    text = f"IMPRESSION:\n{heading}\n- Head: 10 mm (prev 9 mm)\n- Body: 6 mm\n- Tail: 15 mm (prev 12 mm)\nDuct normal."
+    ext = run(text)
+    assert ext.multiplicity == "multiple"
+    assert sorted((x.location, x.size_mm, x.prior_size_mm) for x in ext.lesions) == [
+        ("body", 6.0, None),
+        ("head", 10.0, 9.0),
+        ("tail", 15.0, 12.0),
+    ]

@@ -286,7 +286,14 @@ def _distribute(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) ->
 
 def _one_of(group: Mention, first: bool) -> Mention:
     """One lesion of a group mention split by place or size; each after the first is a new one."""
-    return replace(group, plural=False, count=1, new_signal=not first or group.new_signal, in_group=True)
+    return replace(
+        group,
+        plural=False,
+        count=1,
+        new_signal=not first or group.new_signal,
+        in_group=True,
+        heads_list=False,
+    )
 
 
 def _counted_sizes(
@@ -455,13 +462,16 @@ def _build_mention(
     t = doc.t
     a, b = m.start(), m.end()
     plural = bool(P.PLURAL_RE.fullmatch(t, a, b)) or bool(P.PLURAL_RE.search(t, a, b))
-    label = P.LABEL_COLON_RE.match(t, b, hi)
+    label = colon = P.LABEL_COLON_RE.match(t, b, hi)
     if label is not None:
         line_start = t.rfind("\n", 0, a) + 1
         prefix = t[max(line_start, sent.start, a - 30) : a]
         if not P.LABEL_PREFIX_RE.fullmatch(prefix) or P.COUNT_RE.search(prefix):
             label = None  # "Two cystic lesions: a 9 mm cyst … and a 4 mm cyst": a sentence, not a field
-    if plural and label is not None:
+    listed = _listed_items(doc, colon.end()) if colon is not None else 0
+    if listed >= 2:
+        plural = True  # "Pancreatic cysts:" over "- Head: 10 mm" / "- Tail: 15 mm": a heading of its cysts
+    elif plural and label is not None:
         # a template's field label ("Cystic lesions: single, neck, 12 x 9 mm") counts nothing; its answer does
         answer = t[label.end() : min(hi, label.end() + 40)]
         plural = bool(P.COUNT_RE.search(answer)) and not P.SINGLE_ANSWER_RE.match(answer)
@@ -491,7 +501,8 @@ def _build_mention(
         and re.search(r"\b(?:multiple|numerous|innumerable|several|scattered|few)\b", cm_text)
     ):
         count = 3
-    mention.count = count
+    mention.count = max(count, listed)
+    mention.heads_list = listed >= 2
     mention.definite = bool(P.DEFINITE_RE.search(t[max(lo, a - 40) : a]))
     mention.new_signal = bool(P.NEW_LESION_RE.search(t[max(lo, a - 30) : a])) or bool(
         P.ENUMERATED_AFTER_RE.match(t, b)
@@ -549,6 +560,30 @@ def stated_prior(doc: Doc, sent: Sentence, anchors: list[re.Match[str]]) -> Ment
             m.prior_interval = Value(iv.months, [(iv.start, iv.end)])
         return m
     return None
+
+
+def _listed_items(doc: Doc, end: int) -> int:
+    """How many list items with a place and a size follow a field label that ends its line (the label's
+    answer, at most a count, is the list): "Cystic lesion(s): 2" then "- Head: 6 mm", "- Tail: 11 mm"."""
+    t = doc.t
+    nl = t.find("\n", end)
+    if nl < 0 or (t[end:nl].strip() and not P.COUNT_RE.fullmatch(t[end:nl].strip())):
+        return 0
+    n = 0
+    while True:
+        start = nl + 1
+        nl = t.find("\n", start)
+        stop = nl if nl >= 0 else len(t)
+        item = P.LIST_ITEM_RE.match(t, start, stop)
+        if (
+            item is None
+            or not P.LOCATION_RE.search(t, start, item.end() + 30)
+            or not doc.meas_in(start, stop)
+        ):
+            return n
+        n += 1
+        if nl < 0:
+            return n
 
 
 def list_item_mention(doc: Doc, sent: Sentence) -> Mention | None:

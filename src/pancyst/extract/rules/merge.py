@@ -29,7 +29,8 @@ def only_a_heading(doc: Doc, les: LesionAcc) -> bool:
         and les.location is None
         and all(getattr(les, k) is None for k in CONTINUES)
         and all(
-            m.group == "continuation" or P.HEADING_AFTER_RE.match(doc.t, m.anchor[1]) for m in les.mentions
+            m.group == "continuation" or m.heads_list or P.HEADING_AFTER_RE.match(doc.t, m.anchor[1])
+            for m in les.mentions
         )
     )
 

@@ -213,6 +213,7 @@ class Mention:
     ptype: Value | None
     organ_unknown: bool  # no organ word, heading or carried organ: kept only if it joins a lesion
     in_group: bool  # one of several cysts a group sentence or list described
+    heads_list: bool  # a label over list items that are its cysts ("Pancreatic cysts:" / "- Head: 10 mm")
 
     def __init__(
         self,
@@ -242,6 +243,7 @@ class Mention:
         ptype: Value | None = None,
         organ_unknown: bool = False,
         in_group: bool = False,
+        heads_list: bool = False,
     ) -> None:
         self.anchor = anchor
         self.seg = seg
@@ -269,6 +271,7 @@ class Mention:
         self.ptype = ptype
         self.organ_unknown = organ_unknown
         self.in_group = in_group
+        self.heads_list = heads_list
 
 
 @dataclass(slots=True)  # a few per report: the generated __init__ is cheap enough
