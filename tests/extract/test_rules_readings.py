@@ -2632,3 +2632,14 @@ def test_a_cyst_heading_over_a_list_of_places_and_sizes_makes_one_lesion_per_ite
         ("head", 10.0, 9.0),
         ("tail", 15.0, 12.0),
     ]
+
+
+def test_a_checkbox_templates_n_answer_denies_and_y_affirms() -> None:
+    text = "PANCREAS:\nCyst: Y\nLocation: head\nSize: 12mm\nSeptations: Y\nMural nodule: N\nMPD: 2mm"
+    assert [(x.size_mm, x.septations, x.mural_nodule) for x in run(text).lesions] == [
+        (12.0, "present", "absent")
+    ]
+
+
+def test_a_cyst_field_answered_n_is_no_cyst() -> None:
+    assert not run("PANCREAS:\nCyst: N\nMPD: 2mm").pcl_present
