@@ -2643,3 +2643,20 @@ def test_a_checkbox_templates_n_answer_denies_and_y_affirms() -> None:
 
 def test_a_cyst_field_answered_n_is_no_cyst() -> None:
     assert not run("PANCREAS:\nCyst: N\nMPD: 2mm").pcl_present
+
+
+@pytest.mark.parametrize("lead", ["confirming", "in keeping with", "suggestive of", "indicating"])
+def test_a_diagnosis_a_denied_finding_leads_to_is_affirmed(lead: str) -> None:
+    text = f"A hyperintense 9 mm lesion in the pancreatic tail; on the post-contrast image it does not enhance, {lead} a cyst."
+    assert [(x.size_mm, x.location) for x in run(text).lesions] == [(9.0, "tail")]
+
+
+def test_exams_named_in_our_and_in_an_imaging_labels_parenthesis_make_a_series() -> None:
+    text = (
+        "Imaging (outside CT, 2022): 2.0 cm pancreatic body cyst. Our MRI (2024): the cyst measures 2.4 cm and"
+        " now has a 5 mm enhancing mural nodule."
+    )
+    ext = run(text)
+    assert [(x.size_mm, x.prior_size_mm, x.stated_interval_months) for x in ext.lesions] == [
+        (24.0, 20.0, 24.0)
+    ]

@@ -134,3 +134,10 @@ def test_respell_leaves_short_words_and_words_with_no_other_spelling() -> None:
 )
 def test_triggers_match_in_either_spelling(phrase: str, category: str) -> None:
     assert category in mods(f"cyst {phrase}", "cyst")
+
+
+@pytest.mark.parametrize(
+    "lead", ["confirming", "in keeping with", "suggestive of", "indicating", "typical of"]
+)
+def test_a_diagnosis_after_a_denied_finding_ends_the_denial(lead: str) -> None:
+    assert "negated" not in mods(f"it does not enhance, {lead} a simple cyst", "cyst")
