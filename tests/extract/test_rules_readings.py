@@ -2660,3 +2660,26 @@ def test_exams_named_in_our_and_in_an_imaging_labels_parenthesis_make_a_series()
     assert [(x.size_mm, x.prior_size_mm, x.stated_interval_months) for x in ext.lesions] == [
         (24.0, 20.0, 24.0)
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pancreas: 16 mm cyst in the head with thickened and enhancing walls, and a solid mural nodule of 7 mm.",
+        "Pancreas: 10 mm cyst in the uncinate with a thickened enhancing wall. Questionable 4 mm mural nodule.",
+    ],
+)
+def test_the_walls_enhancement_is_not_the_nodules(text: str) -> None:
+    assert [(x.wall_thickening, x.mural_nodule) for x in run(text).lesions] == [
+        ("present", "present_unspecified")
+    ]
+
+
+def test_a_nodule_said_to_enhance_beside_a_thick_wall_still_enhances() -> None:
+    text = "Pancreas: 2 cm cyst in the head with an enhancing mural nodule and thick walls."
+    assert [x.mural_nodule for x in run(text).lesions] == ["enhancing"]
+
+
+def test_a_translated_tissue_portion_is_a_solid_component() -> None:
+    text = "Pancreas: a cystic lesion of the isthmus measuring 14 mm, with a fine septum, without tissular portion."
+    assert [(x.location, x.mural_nodule) for x in run(text).lesions] == [("neck", "absent")]

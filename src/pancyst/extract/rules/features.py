@@ -258,6 +258,8 @@ def _nodule_enhancement(doc: Doc, a: int, b: int, lo: int, hi: int, sent: Senten
     if P.NONENHANCING_RE.search(window):
         return "nonenhancing"
     for em in P.ENHANCING_RE.finditer(t, win_lo, win_hi):
+        if _overlaps_any(P.WALL_PRESENT_RE, t, em.start(), em.end(), lo, hi):
+            continue  # "thickened and enhancing walls …, and a solid nodule": the wall's enhancement
         reading = A.feature_reading(doc, em.start(), em.end(), sent)
         if reading == A.DENIED:
             return "nonenhancing"
