@@ -2683,3 +2683,11 @@ def test_a_nodule_said_to_enhance_beside_a_thick_wall_still_enhances() -> None:
 def test_a_translated_tissue_portion_is_a_solid_component() -> None:
     text = "Pancreas: a cystic lesion of the isthmus measuring 14 mm, with a fine septum, without tissular portion."
     assert [(x.location, x.mural_nodule) for x in run(text).lesions] == [("neck", "absent")]
+
+
+@pytest.mark.parametrize(
+    ("said", "nodule"), [("taking contrast", "enhancing"), ("not taking contrast", "nonenhancing")]
+)
+def test_a_translated_nodule_taking_contrast_enhances(said: str, nodule: str) -> None:
+    text = f"Pancreas: a 31 mm cystic lesion with a thickened and enhancing wall and a parietal nodule of 6 mm {said}."
+    assert [x.mural_nodule for x in run(text).lesions] == [nodule]
