@@ -2691,3 +2691,16 @@ def test_a_translated_tissue_portion_is_a_solid_component() -> None:
 def test_a_translated_nodule_taking_contrast_enhances(said: str, nodule: str) -> None:
     text = f"Pancreas: a 31 mm cystic lesion with a thickened and enhancing wall and a parietal nodule of 6 mm {said}."
     assert [x.mural_nodule for x in run(text).lesions] == [nodule]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    ["Today's MRI shows", "The current study demonstrates", "MRCP today shows", "Our follow-up MRI reveals"],
+)
+def test_a_history_sentence_whose_subject_is_this_exam_is_a_finding(lead: str) -> None:
+    text = f"History: pancreatic cyst on an outside CT, for follow-up. {lead} a 2.9 cm unilocular cyst in the body."
+    assert [(x.size_mm, x.location) for x in run(text).lesions] == [(29.0, "body")]
+
+
+def test_a_history_sentence_that_only_plans_this_exam_names_no_lesion() -> None:
+    assert not run("History: pancreatic cyst on CT 2022. Follow-up MRI today to assess the cyst.").pcl_present

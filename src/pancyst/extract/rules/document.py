@@ -106,6 +106,9 @@ class Doc:
                     na = to_normalized(norm, a)
                     nb = to_normalized(norm, b)
                     out.append(Sentence(na, nb, kind, organ_heading(a)))
+        for sent in out:
+            if sent.kind == "history" and P.THIS_EXAM_SHOWS_RE.match(self.t, sent.start, sent.end):
+                sent.kind = "findings"  # "History: … Today's MRI shows a 2.9 cm cyst": this exam's finding
         return out
 
     # Computed on first use: most reports never ask for context, and garbage never does.
