@@ -2704,3 +2704,16 @@ def test_a_history_sentence_whose_subject_is_this_exam_is_a_finding(lead: str) -
 
 def test_a_history_sentence_that_only_plans_this_exam_names_no_lesion() -> None:
     assert not run("History: pancreatic cyst on CT 2022. Follow-up MRI today to assess the cyst.").pcl_present
+
+
+def test_a_cyst_word_said_to_represent_a_mimic_further_on_in_its_clause_is_no_cyst() -> None:
+    text = (
+        "PANCREAS: No focal lesion. A cystic structure at the pancreatic head measuring 10 mm is continuous with the"
+        " duodenum and represents a duodenal diverticulum."
+    )
+    assert not run(text).pcl_present
+
+
+def test_a_mimic_named_after_a_comma_for_something_else_leaves_the_cyst() -> None:
+    text = "Pancreas: A 2 cm cyst in the head, and a soft tissue focus near the duodenum that represents a lymph node."
+    assert [x.size_mm for x in run(text).lesions] == [20.0]
