@@ -12,7 +12,7 @@ from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc, has_any
 from pancyst.extract.rules.duct import duct_features
 from pancyst.extract.rules.model import NO_LESION_SECTIONS, LesionAcc, Value
-from pancyst.extract.rules.roles import described_exam_date, time_since
+from pancyst.extract.rules.roles import LATEST, described_exam_date, time_since
 from pancyst.schema import Extraction, Lesion, Multiplicity, Span
 from pancyst.text.dates import DateMention, IntervalMention
 from pancyst.text.normalize import to_normalized
@@ -218,7 +218,7 @@ def _dated_by_a_description(doc: Doc, lesions: list[LesionAcc]) -> Value | None:
         if (
             when is not None
             and isinstance(when.value, dt.date)
-            and les.prior_date.value < when.value < dt.date.max  # (max: an undated "today's" exam)
+            and les.prior_date.value < when.value < LATEST  # (LATEST: an undated "today's" exam)
         ):
             return when
     return None

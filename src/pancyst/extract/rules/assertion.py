@@ -285,7 +285,7 @@ def _counted_plural(doc: Doc, a: int, sent: Sentence) -> bool:
     t = doc.t
     head = t[sent.start : a]
     cut = max(head.rfind(c) for c in _CLAUSE_MARKS) + 1
-    if COUNTED_PLURAL_BEFORE_RE.search(head, cut) is not None:
+    if P.COUNT_RE.search(head, cut) is not None or COUNTED_PLURAL_BEFORE_RE.search(head, cut) is not None:
         return True
     cite = GUIDELINE_RE.search(t, sent.start, sent.end)
     return cite is not None and ";" in (t[a : cite.start()] if cite.start() > a else t[cite.end() : a])
