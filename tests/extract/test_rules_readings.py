@@ -2717,3 +2717,40 @@ def test_a_cyst_word_said_to_represent_a_mimic_further_on_in_its_clause_is_no_cy
 def test_a_mimic_named_after_a_comma_for_something_else_leaves_the_cyst() -> None:
     text = "Pancreas: A 2 cm cyst in the head, and a soft tissue focus near the duodenum that represents a lymph node."
     assert [x.size_mm for x in run(text).lesions] == [20.0]
+
+
+@pytest.mark.parametrize(
+    ("spelling", "prior_date"),
+    [("not dilated, normal calibre", "2023-09-02"), ("not dilated, normal caliber", "2023-02-09")],
+)
+def test_british_spelling_dates_a_report_day_first(spelling: str, prior_date: str) -> None:
+    text = f"Comparison: CT 02/09/2023.\nPancreas: 14 mm neck cyst, previously 12 mm. Duct {spelling}."
+    assert [str(x.prior_exam_date) for x in run(text).lesions] == [prior_date]
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        "innumerable tiny cysts",
+        "a central scar and innumerable tiny cysts",
+        "a scar and numerous minute cysts",
+    ],
+)
+def test_tiny_cysts_after_other_parts_of_a_lesion_are_its_loculi(parts: str) -> None:
+    text = f"Pancreas: a 4.2 cm multiloculated cystic lesion in the head with {parts}, typical of a serous cystadenoma."
+    ext = run(text)
+    assert (ext.multiplicity, [x.size_mm for x in ext.lesions]) == ("single", [42.0])
+
+
+def test_a_translated_tissue_component_is_a_solid_component() -> None:
+    text = "Pancreas: cystic formation of the caudal portion of the pancreas, of 18 mm, without tissue component."
+    assert [x.mural_nodule for x in run(text).lesions] == ["absent"]
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Prior maximal diameter (MRI 2023-06-01)", "Previous maximum diameter", "Prior largest diameter (CT)"],
+)
+def test_a_templates_prior_diameter_label_gives_the_prior_size(label: str) -> None:
+    text = f"Pancreatic cyst: present\nLocation: body\nMaximal diameter: 2.6 cm\n{label}: 2.4 cm"
+    assert [(x.size_mm, x.prior_size_mm) for x in run(text).lesions] == [(26.0, 24.0)]

@@ -108,6 +108,21 @@ def test_a_definite_subject_after_a_comma_opens_a_new_clause(
 
 
 @pytest.mark.parametrize(
+    ("sentence", "target", "expected"),
+    [
+        ("No worrisome features and the pancreatic duct was normal.", "normal", set()),
+        ("No nodule and the wall is thin.", "thin", set()),
+        # no verb of its own: the denial goes on over the list
+        ("No dilatation of the bile ducts and the pancreatic duct.", "pancreatic", {"negated"}),
+    ],
+)
+def test_and_before_a_definite_subject_with_its_own_verb_opens_a_new_clause(
+    sentence: str, target: str, expected: set[str]
+) -> None:
+    assert mods(sentence, target) == expected
+
+
+@pytest.mark.parametrize(
     ("word", "other"),
     [
         ("visualized", "visualised"),
