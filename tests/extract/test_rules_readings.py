@@ -2754,3 +2754,22 @@ def test_a_translated_tissue_component_is_a_solid_component() -> None:
 def test_a_templates_prior_diameter_label_gives_the_prior_size(label: str) -> None:
     text = f"Pancreatic cyst: present\nLocation: body\nMaximal diameter: 2.6 cm\n{label}: 2.4 cm"
     assert [(x.size_mm, x.prior_size_mm) for x in run(text).lesions] == [(26.0, 24.0)]
+
+
+@pytest.mark.parametrize(
+    ("closing", "diameter", "prior"),
+    [
+        ("did not communicate with the main pancreatic duct, which measured 2.5 mm.", 2.5, None),
+        ("communicated with the main pancreatic duct, which measured 3 mm.", 3.0, None),
+        # dated to an earlier exam after a communication: the cyst's prior, as before
+        ("communicated with the main pancreatic duct, which measured 12 mm one year ago.", None, 12.0),
+    ],
+)
+def test_a_narrated_ducts_past_tense_size_is_its_own(
+    closing: str, diameter: float | None, prior: float | None
+) -> None:
+    ext = run(f"EUS: A 14 mm cyst was seen in the pancreatic neck. The cyst {closing}")
+    assert (ext.mpd_diameter_mm, [(x.size_mm, x.prior_size_mm) for x in ext.lesions]) == (
+        diameter,
+        [(14.0, prior)],
+    )

@@ -183,9 +183,19 @@ def meas_between(doc: Doc, a: int, b: int) -> bool:
     return not all(P.DUCT_SEGMENT_LIST_RE.fullmatch(t, e, s) for e, s in zip(ends, starts, strict=True))
 
 
-def communication_target(t: str, lo: int, duct_start: int, duct_end: int, meas_start: int) -> bool:
-    """The duct a cyst communicates with measures nothing, unless the size is its own ("…, which measures 2 mm")."""
-    if P.DUCT_OWN_SIZE_RE.match(t, duct_end, meas_start):
+def own_past_size(t: str, duct_end: int, meas: Measurement) -> bool:
+    """ "… duct, which measured 2.5 mm": a narrated exam's duct size, unless dated to an earlier exam ("…, which
+    measured 4 mm one year ago" is the cyst's prior)."""
+    return bool(
+        P.DUCT_OWN_PAST_SIZE_RE.fullmatch(t, duct_end, meas.start)
+        and not P.PRIOR_AFTER_RE.match(t[meas.end : meas.end + 60])
+    )
+
+
+def communication_target(t: str, lo: int, duct_start: int, duct_end: int, meas: Measurement) -> bool:
+    """The duct a cyst communicates with measures nothing, unless the size is its own ("…, which measures 2 mm";
+    "…, which measured 2.5 mm" when the size is not dated to an earlier exam)."""
+    if P.DUCT_OWN_SIZE_RE.match(t, duct_end, meas.start) or own_past_size(t, duct_end, meas):
         return False
     return bool(
         P.COMM_BEFORE_DUCT_RE.search(t, lo, duct_start)
@@ -218,9 +228,9 @@ def _nearest_duct(
                 continue
             if meas_between(doc, d[1], ms.start) or P.ANCHOR_RE.search(gap):
                 continue
-            if communication_target(t, max(0, d[0] - 40), d[0], d[1], ms.start):
+            if communication_target(t, max(0, d[0] - 40), d[0], d[1], ms):
                 continue
-            if P.DUCT_GAP_VETO_RE.search(gap):
+            if P.DUCT_GAP_VETO_RE.search(gap) and not own_past_size(t, d[1], ms):
                 continue
             dist = ms.start - d[1]
         else:
