@@ -2773,3 +2773,21 @@ def test_a_narrated_ducts_past_tense_size_is_its_own(
         diameter,
         [(14.0, prior)],
     )
+
+
+@pytest.mark.parametrize(
+    ("closing", "diameter"),
+    [
+        ("The main duct was 2 mm.", 2.0),
+        ("The main pancreatic duct measured 2 mm.", 2.0),
+        ("The main duct was 6 mm on the prior exam.", None),
+        ("Previously the main duct was 6 mm.", None),
+    ],
+)
+def test_a_narrated_ducts_size_is_this_exams_unless_dated_earlier(
+    closing: str, diameter: float | None
+) -> None:
+    assert (
+        run(f"CT revealed a 6 cm unilocular cyst in the pancreatic body. {closing}").mpd_diameter_mm
+        == diameter
+    )

@@ -53,6 +53,37 @@ def test_unlabelled_findings_after_one_line_history() -> None:
     assert [s.kind for s in sections] == ["history", "findings", "impression"]
 
 
+@pytest.mark.parametrize(
+    ("text", "kinds", "findings"),
+    [
+        (
+            "CT A/P. Hx: weight loss. The pancreatic head contains a 2.5 cm mass. Impression: Mass.",
+            ["preamble", "history", "findings", "impression"],
+            "The pancreatic head contains a 2.5 cm mass. ",
+        ),
+        # no impression: a note that only gives a history keeps it whole
+        (
+            "CT A/P. Hx: weight loss. Known 12 mm cyst in the head on outside CT.",
+            ["preamble", "history"],
+            None,
+        ),
+        # a findings section of its own: the history stays whole
+        (
+            "Hx: pain. Known cyst. Findings: cyst 8 mm. Impression: cyst.",
+            ["history", "findings", "impression"],
+            None,
+        ),
+    ],
+)
+def test_unlabelled_findings_run_on_after_a_one_sentence_history(
+    text: str, kinds: list[str], findings: str | None
+) -> None:
+    sections = split_sections(text)
+    assert [s.kind for s in sections] == kinds
+    if findings is not None:
+        assert next(text[s.start : s.end] for s in sections if s.kind == "findings") == findings
+
+
 def test_sentences() -> None:
     text = "A 1.2 cm cyst, approx. 3 mm from the duct. No nodule.\n1. Stable cyst.\n2. Renal cysts."
     spans = split_sentences(text)

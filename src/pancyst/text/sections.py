@@ -286,10 +286,30 @@ def _sections_from(text: str, headers: list[Header]) -> list[Section]:
                 fixed.append(Section("findings", stop, end, stop, ""))
                 continue
         fixed.append(Section(kind, start, end, header_start, label))
+    if not any(s.kind == "findings" for s in fixed):
+        _unlabelled_findings(text, fixed)
     return fixed
 
 
+def _unlabelled_findings(text: str, sections: list[Section]) -> None:
+    """A report with an impression but no findings section has them unlabelled after its last history-like
+    section, on the same line ("CT A/P. Hx: weight loss. The pancreatic head contains a 2.5 cm mass. Impression: ..."): that
+    section holds its first sentence, the findings the rest."""
+    last = max((i for i, s in enumerate(sections) if s.kind in _ONE_PARAGRAPH), default=None)
+    if last is None or any(s.kind in _REPORTED for s in sections[:last]):
+        return
+    if not any(s.kind == "impression" for s in sections[last:]):
+        return  # no impression either: a note that only gives a history
+    sec = sections[last]
+    cut = _SENTENCE_END_RE.search(text, sec.start, sec.end)
+    if cut is None or "\n" in text[sec.start : cut.end()]:
+        return
+    sections[last] = Section(sec.kind, sec.start, cut.end(), sec.header_start, sec.label)
+    sections.insert(last + 1, Section("findings", cut.end(), sec.end, cut.end(), ""))
+
+
 _REPORTED = frozenset({"findings", "impression"})
+_SENTENCE_END_RE = re.compile(r"[.][ \t]+(?=[A-Z][a-z])")
 _ONE_PARAGRAPH = frozenset({"history", "comparison", "technique", "exam"})
 _LINE_END_RE = re.compile(r"[.]?[ \t]*\r?\n")
 

@@ -106,7 +106,11 @@ def duct_features(doc: Doc) -> tuple[Value | None, Value | None]:
             if owner is None or owner[2] != "mpd":
                 continue
             before = t[max(sent.start, ms.start - 40) : ms.start]
-            if P.PRIOR_BEFORE_RE.search(before.split(",")[-1]) and not P.CURRENT_BEFORE_RE.search(before):
+            if (
+                P.PRIOR_BEFORE_RE.search(before.split(",")[-1])
+                and not P.CURRENT_BEFORE_RE.search(before)
+                and not _narrated_size(t, owner, ms, sent)
+            ):
                 continue
             if P.CORRECTION_BEFORE_RE.search(before[-30:]):
                 continue
@@ -181,6 +185,17 @@ def meas_between(doc: Doc, a: int, b: int) -> bool:
     ends = [m.end for m in ms]
     starts = [m.start for m in ms[1:]] + [b]
     return not all(P.DUCT_SEGMENT_LIST_RE.fullmatch(t, e, s) for e, s in zip(ends, starts, strict=True))
+
+
+def _narrated_size(t: str, duct: tuple[int, int, str], ms: Measurement, sent: Sentence) -> bool:
+    """ "The main duct was 2 mm.": a duct and its past-tense verb before the size narrate this exam, unless
+    the sentence opens on an earlier time ("Previously the main duct …") or goes on to this exam's own size
+    ("… was 3 mm and now measures 5 mm")."""
+    return bool(
+        P.DUCT_WAS_RE.fullmatch(t, duct[1], ms.start)
+        and not P.NOW_AFTER_RE.search(t, ms.end, sent.end)
+        and not P.EARLIER_TIME_RE.search(t, sent.start, duct[0])
+    )
 
 
 def own_past_size(t: str, duct_end: int, meas: Measurement) -> bool:
