@@ -2791,3 +2791,17 @@ def test_a_narrated_ducts_size_is_this_exams_unless_dated_earlier(
         run(f"CT revealed a 6 cm unilocular cyst in the pancreatic body. {closing}").mpd_diameter_mm
         == diameter
     )
+
+
+@pytest.mark.parametrize(
+    ("closing", "dilated"),
+    [
+        ("no solid comp, PD nl.", "no"),
+        ("No nodules, duct normal.", "no"),
+        ("No dilatation, duct normal caliber.", "no"),
+        ("The duct is not normal.", "yes"),
+        ("Duct not of normal calibre.", "yes"),
+    ],
+)
+def test_a_denial_further_back_does_not_deny_a_normal_duct(closing: str, dilated: str) -> None:
+    assert run(f"Pancreas: 1.2 cm tail cyst, {closing}").mpd_dilated == dilated

@@ -26,6 +26,17 @@ def _denies_another_noun(doc: Doc, sm: re.Match[str], duct_start: int, sent: Sen
     return True
 
 
+def _denied_itself(doc: Doc, sm: re.Match[str], sent: Sentence) -> bool:
+    """A normal-duct word is denied only by a denial right before it ("not normal", "is not of normal calibre")
+    or after it: one further back denies something else ("no solid comp, PD nl": the duct is normal)."""
+    t = doc.t
+    return any(
+        hit.rule.category == NEGATED
+        and (hit.start >= sm.end() or P.NEAR_DENIAL_GAP_RE.fullmatch(t, hit.end, sm.start()) is not None)
+        for hit in doc.ctx.covering(sm.start(), sm.end(), sent.start, sent.end)
+    )
+
+
 def _answered_no(doc: Doc, ms: Measurement, sent: Sentence) -> bool:
     """A size that a checklist answers "no" ("MPD 5-9 mm (no)", "MPD >= 10 mm: no") is a criterion."""
     return any(
@@ -139,7 +150,10 @@ def duct_features(doc: Doc) -> tuple[Value | None, Value | None]:
             if not is_normal and re.match(r"non|un", word):
                 is_normal = True
             mods = doc.ctx.modifiers(sm.start(), sm.end(), sent.start, sent.end)
-            if NEGATED in mods and _denies_another_noun(doc, sm, owner[0], sent):
+            if NEGATED in mods and (
+                _denies_another_noun(doc, sm, owner[0], sent)
+                or (is_normal and not _denied_itself(doc, sm, sent))
+            ):
                 mods = mods - {NEGATED}  # "no nodules no septations duct normal 2 mm": the duct is normal
             if HYPOTHETICAL in mods or UNCERTAIN in mods:
                 continue
