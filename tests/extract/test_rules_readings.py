@@ -2805,3 +2805,43 @@ def test_a_narrated_ducts_size_is_this_exams_unless_dated_earlier(
 )
 def test_a_denial_further_back_does_not_deny_a_normal_duct(closing: str, dilated: str) -> None:
     assert run(f"Pancreas: 1.2 cm tail cyst, {closing}").mpd_dilated == dilated
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "EUS: A 25 mm anechoic lesion of the cephalic portion of the pancreas, with septa.",
+        "Pancreas: A 25 mm simple lesion of the head of the pancreas, with septa.",
+        "Pancreas: A 25 mm fluid-filled lesion of the pancreatic head, with septa.",
+    ],
+)
+def test_a_cystic_looking_lesion_of_a_pancreatic_part_is_a_cyst(text: str) -> None:
+    assert [(x.size_mm, x.location, x.septations) for x in run(text).lesions] == [(25.0, "head", "present")]
+
+
+def test_a_lesion_of_another_organ_stays_that_organs() -> None:
+    assert not run("Liver: A 25 mm simple lesion of the right lobe.").pcl_present
+
+
+@pytest.mark.parametrize(
+    ("text", "pcl"),
+    [
+        ("CT shows a lesion of the pancreatic head with cystic and solid parts.", True),
+        # SPEC §2: a malignancy named before it in its sentence makes its cystic part no PCL
+        (
+            "Undifferentiated carcinoma of the pancreatic head: CT shows a lesion of the head with cystic and solid parts.",
+            False,
+        ),
+    ],
+)
+def test_a_lesion_with_cystic_and_solid_parts_is_a_pcl_unless_called_malignant(text: str, pcl: bool) -> None:
+    ext = run(text)
+    assert (ext.pcl_present, [x.mural_nodule for x in ext.lesions]) == (
+        pcl,
+        ["present_unspecified"] if pcl else [],
+    )
+
+
+def test_a_contrast_enhancing_wall_nodule_is_an_enhancing_mural_nodule() -> None:
+    text = "MRI: Pancreatic head with a 3.2 cm multilocular cystic lesion and a contrast-enhancing wall nodule of 8 mm."
+    assert [(x.mural_nodule, x.wall_thickening) for x in run(text).lesions] == [("enhancing", "not_stated")]
