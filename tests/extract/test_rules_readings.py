@@ -2845,3 +2845,16 @@ def test_a_lesion_with_cystic_and_solid_parts_is_a_pcl_unless_called_malignant(t
 def test_a_contrast_enhancing_wall_nodule_is_an_enhancing_mural_nodule() -> None:
     text = "MRI: Pancreatic head with a 3.2 cm multilocular cystic lesion and a contrast-enhancing wall nodule of 8 mm."
     assert [(x.mural_nodule, x.wall_thickening) for x in run(text).lesions] == [("enhancing", "not_stated")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The pancreatic tail cyst measured 11 mm at that time, compared to 14 mm today.",
+        "The tail cyst measured 11 mm on the outside MRI, versus 14 mm on the current exam.",
+        "Pancreas: 14 mm tail cyst, compared to 11 mm on the prior.",
+    ],
+)
+def test_a_size_a_prior_cue_leads_is_current_when_this_exam_follows_it(sentence: str) -> None:
+    text = f"MRI: 14 mm unilocular cyst in the pancreatic tail. {sentence}"
+    assert [(x.size_mm, x.prior_size_mm) for x in run(text).lesions] == [(14.0, 11.0)]

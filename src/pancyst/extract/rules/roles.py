@@ -220,6 +220,8 @@ def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int
         return "from_to"
     if P.CURRENT_BEFORE_RE.search(before):
         return "current"
+    if prior_cue and P.CURRENT_AFTER_RE.match(after):
+        return "current"  # "it measured 11 mm at that time, compared to 14 mm today"
     if prior_cue:
         return "prior"
     if P.PAST_BEFORE_RE.search(before) and P.PRIOR_CONTEXT_RE.search(before_full):
