@@ -163,7 +163,8 @@ def sentence_mentions(
         if group in ("cyst", "lesion") and P.MIMIC_AFTER_RE.match(t, b, hi):
             continue  # "the questioned tail cyst represents fluid-filled bowel": a mimic, no cyst
         if (
-            group in ("solidcystic", "cysticnet") or (group == "lesion" and "solid" in t[sent.start : sent.end])
+            group in ("solidcystic", "cysticnet")
+            or (group == "lesion" and "solid" in t[sent.start : sent.end])
         ) and _called_malignant(doc, sent.start, hi, sent):
             # SPEC §2: a cystic part of a malignancy is no PCL (one named before it in its sentence, too:
             # "Undifferentiated carcinoma of the pancreatic head: CT shows a lesion with cystic and solid parts")
@@ -684,7 +685,8 @@ def _cystic_descriptor(doc: Doc, lo: int, hi: int, sent: Sentence) -> bool:
     return any(
         (
             not (P.PART_OF_A_LESION_RE.match(t, dm.start()) or P.INTERNAL_PART_RE.match(t, dm.start()))
-            or P.SOLID_AND_CYSTIC_PARTS_RE.match(t, dm.start()) is not None  # "... with cystic and solid parts"
+            or P.SOLID_AND_CYSTIC_PARTS_RE.match(t, dm.start())
+            is not None  # "... with cystic and solid parts"
         )
         and HISTORICAL not in doc.ctx.modifiers(dm.start(), dm.end(), sent.start, sent.end)
         for dm in P.CYSTIC_DESCRIPTOR_RE.finditer(t, lo, hi)
