@@ -2858,3 +2858,30 @@ def test_a_contrast_enhancing_wall_nodule_is_an_enhancing_mural_nodule() -> None
 def test_a_size_a_prior_cue_leads_is_current_when_this_exam_follows_it(sentence: str) -> None:
     text = f"MRI: 14 mm unilocular cyst in the pancreatic tail. {sentence}"
     assert [(x.size_mm, x.prior_size_mm) for x in run(text).lesions] == [(14.0, 11.0)]
+
+
+def test_a_figure_panel_measures_the_lesion_its_caption_is_about() -> None:
+    text = (
+        "A 53-year-old woman with a cystic lesion of the pancreatic tail. (A) CT shows a 3.5-cm unilocular cystic"
+        " lesion with peripheral calcification. (B) On MRI, the lesion is hyperintense on T2-weighted images."
+    )
+    ext = run(text)
+    assert (ext.multiplicity, [(x.size_mm, x.location) for x in ext.lesions]) == ("single", [(35.0, "tail")])
+
+
+def test_without_a_panel_a_second_indefinite_cyst_elsewhere_stays_a_second_lesion() -> None:
+    text = "Pancreas: a cystic lesion of the pancreatic tail. There is also a 3.5 cm cyst in the head."
+    assert run(text).multiplicity == "multiple"
+
+
+@pytest.mark.parametrize("bud", ["without tissue bud", "without a tissular bud"])
+def test_a_translated_tissue_bud_is_a_solid_component(bud: str) -> None:
+    text = f"Abdominal scanner: liquid formation of the pancreatic tail, with fine partitions, 42 x 35 mm, {bud}."
+    assert [x.mural_nodule for x in run(text).lesions] == ["absent"]
+
+
+def test_a_cystic_looking_lesion_of_a_size_is_a_cyst() -> None:
+    text = (
+        "Endoscopic ultrasound: an anechoic, round lesion of 17 mm in the pancreatic body with a thin septum."
+    )
+    assert [(x.size_mm, x.location, x.septations) for x in run(text).lesions] == [(17.0, "body", "present")]

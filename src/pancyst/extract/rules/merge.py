@@ -201,17 +201,24 @@ def _sizes_the_last(
     doc: Doc, m: Mention, last: LesionAcc | None, size: float | None, loc: str | None
 ) -> bool:
     """A definite cyst ("the / index / said cyst") with a size, after a lesion that has none, in no other
-    place: it measures that lesion (a template's "Index cyst location:" and "Index cyst size:" lines)."""
+    place: it measures that lesion (a template's "Index cyst location:" and "Index cyst size:" lines). So does
+    a cyst in a figure's panel ("… with a cystic lesion of the pancreatic tail. (A) CT shows a 3.5-cm unilocular
+    cystic lesion …"): a caption's panels show the one lesion it is about."""
     return (
         size is not None
-        and m.definite
         and not m.plural
         and last is not None
         and last.size is None
         and last.count < 2
         and (loc is None or last.location is None or last.location.value == loc)
-        and P.NAMED_AGAIN_BEFORE_RE.search(doc.t, max(m.sent.start, m.anchor[0] - 30), m.anchor[0])
-        is not None
+        and (
+            (
+                m.definite
+                and P.NAMED_AGAIN_BEFORE_RE.search(doc.t, max(m.sent.start, m.anchor[0] - 30), m.anchor[0])
+                is not None
+            )
+            or P.PANEL_RE.match(doc.t, m.sent.start, m.anchor[0]) is not None
+        )
     )
 
 
