@@ -2885,3 +2885,23 @@ def test_a_cystic_looking_lesion_of_a_size_is_a_cyst() -> None:
         "Endoscopic ultrasound: an anechoic, round lesion of 17 mm in the pancreatic body with a thin septum."
     )
     assert [(x.size_mm, x.location, x.septations) for x in run(text).lesions] == [(17.0, "body", "present")]
+
+
+def test_a_year_before_to_and_a_size_is_not_a_range_start() -> None:
+    text = (
+        "CT: Pancreas: Cyst in the pancreatic tail has increased from 1.9 cm in March 2022 to 2.8 cm today."
+    )
+    assert [(x.size_mm, x.prior_size_mm) for x in run(text).lesions] == [(28.0, 19.0)]
+
+
+@pytest.mark.parametrize(
+    "advice",
+    [
+        "If there is clinical concern for a pancreatic cyst, MRI is recommended.",
+        "Should there be a pancreatic cyst on follow-up, MRCP would characterise it.",
+    ],
+)
+def test_a_conditionals_own_there_is_does_not_end_it(advice: str) -> None:
+    assert not run(
+        f"US ABDOMEN\nPancreas: tail not visualized.\nImpression: Unremarkable. {advice}"
+    ).pcl_present

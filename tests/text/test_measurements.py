@@ -102,3 +102,15 @@ def test_a_bare_number_takes_the_unit_its_field_label_holds(text: str, values: t
 @pytest.mark.parametrize("text", ["Lesion number: 1", "(series 2, image 34)", "Bosniak (class): 2"])
 def test_a_bare_number_under_a_label_without_a_unit_is_no_size(text: str) -> None:
     assert find_measurements(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sizes"),
+    [
+        ("increased from 1.9 cm in March 2022 to 2.8 cm today", [(19.0,), (28.0,)]),
+        ("measured 12 mm on 15 to 14 mm", [(12.0,), (14.0,)]),
+        ("2 to 5 mm", [(2.0, 5.0)]),
+    ],
+)
+def test_a_bare_number_above_a_ranges_end_starts_no_range(text: str, sizes: list[tuple[float, ...]]) -> None:
+    assert [m.values_mm for m in find_measurements(text)] == sizes

@@ -88,6 +88,10 @@ def _from_match(m: re.Match[str]) -> Measurement | None:
         f2 = _factor(g["u2"])
         f1 = _factor(g["u1"]) or f2
         vals = (_mm(_num(g["n1"]), f1), _mm(_num(g["r2"]), f2))
+        if not g["u1"] and vals[0] > vals[1]:
+            # "from 1.9 cm in March 2022 to 2.8 cm": a bare number above the end is no range's start
+            # (a year, a day), the size is the end alone
+            return Measurement(m.start("r2"), end, vals[1:], "size")
         return Measurement(start, end, vals, "range")
     if g["n3"] is not None:
         f3 = _factor(g["u4"])
