@@ -2905,3 +2905,21 @@ def test_a_conditionals_own_there_is_does_not_end_it(advice: str) -> None:
     assert not run(
         f"US ABDOMEN\nPancreas: tail not visualized.\nImpression: Unremarkable. {advice}"
     ).pcl_present
+
+
+@pytest.mark.parametrize(
+    ("text", "lesions"),
+    [
+        (
+            "CT: Pancreas: There is a 1.0 x 0.8 cm hypodensity at the pancreatic head-neck junction."
+            " Impression: 1 cm pancreatic lesion, likely cyst.",
+            [(10.0, "neck")],
+        ),
+        ("CT: Pancreas: There is a 1.0 x 0.8 cm hypodensity at the pancreatic head-neck junction.", []),
+        ("CT: Liver: several hypodensities, likely cysts.", []),
+    ],
+)
+def test_a_hypodensity_is_a_lesion_a_cyst_word_must_confirm(
+    text: str, lesions: list[tuple[float, str]]
+) -> None:
+    assert [(x.size_mm, x.location) for x in run(text).lesions] == lesions
