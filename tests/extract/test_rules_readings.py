@@ -2923,3 +2923,19 @@ def test_a_hypodensity_is_a_lesion_a_cyst_word_must_confirm(
     text: str, lesions: list[tuple[float, str]]
 ) -> None:
     assert [(x.size_mm, x.location) for x in run(text).lesions] == lesions
+
+
+@pytest.mark.parametrize(
+    ("answer", "multiplicity"),
+    [
+        ("Number: [ ] single [x] multiple", "multiple"),
+        ("Number: [x] single [ ] multiple", "single"),
+        ("Number: several", "multiple"),
+        ("Number: 3", "single"),  # a bare number there may be an accession or series number
+    ],
+)
+def test_a_bare_number_field_answered_in_words_counts_the_cysts(answer: str, multiplicity: str) -> None:
+    assert (
+        run(f"Structured report - Pancreas\nLargest cyst: 16 mm, pancreatic body\n{answer}").multiplicity
+        == multiplicity
+    )
