@@ -2939,3 +2939,15 @@ def test_a_bare_number_field_answered_in_words_counts_the_cysts(answer: str, mul
         run(f"Structured report - Pancreas\nLargest cyst: 16 mm, pancreatic body\n{answer}").multiplicity
         == multiplicity
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "pcl"),
+    [
+        ("CT: There is no longer a cyst in the pancreatic body.", False),
+        ("CT: There are no longer any cysts in the pancreas.", False),
+        ("CT: 8 mm cyst in the pancreatic body, no longer a concern.", True),
+    ],
+)
+def test_a_cyst_said_to_be_no_longer_there_before_it_is_named_is_gone(text: str, pcl: bool) -> None:
+    assert run(text).pcl_present is pcl
