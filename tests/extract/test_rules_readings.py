@@ -2951,3 +2951,12 @@ def test_a_bare_number_field_answered_in_words_counts_the_cysts(answer: str, mul
 )
 def test_a_cyst_said_to_be_no_longer_there_before_it_is_named_is_gone(text: str, pcl: bool) -> None:
     assert run(text).pcl_present is pcl
+
+
+def test_a_queried_diagnosis_in_parenthesis_names_the_same_lesion() -> None:
+    text = (
+        "FINDINGS: In the body and tail of the pancreas there is a hypodensity measuring 2.8 cm, suspected to"
+        " represent a cyst.\nIMPRESSION: A 2.8 cm hypodensity in the body and tail of the pancreas (? cyst)."
+    )
+    ext = run(text)
+    assert (ext.multiplicity, [(x.size_mm, x.location) for x in ext.lesions]) == ("single", [(28.0, "body")])
