@@ -2960,3 +2960,38 @@ def test_a_queried_diagnosis_in_parenthesis_names_the_same_lesion() -> None:
     )
     ext = run(text)
     assert (ext.multiplicity, [(x.size_mm, x.location) for x in ext.lesions]) == ("single", [(28.0, "body")])
+
+
+@pytest.mark.parametrize("group", ["Multifocal side-branch IPMN", "Pluri-focal IPMN of the secondary ducts"])
+def test_a_multifocal_ipmn_is_several_cysts(group: str) -> None:
+    ext = run(f"MRI: {group}, the largest lesion in the tail measuring 19 mm.")
+    assert (ext.multiplicity, [x.size_mm for x in ext.lesions]) == ("multiple", [19.0])
+
+
+@pytest.mark.parametrize(
+    ("text", "pcl"),
+    [
+        ("CT: Pancreatic head with a cystic lesion of 22 mm.", True),
+        ("CT: Pancreatic body with two cysts of 5 and 8 mm.", True),
+        ("Patients with cysts of 15-25 mm should have MRI in 6 months.", False),
+        ("For a cyst of 22 mm, MRI in 6 months is advised.", False),
+    ],
+)
+def test_with_makes_a_generic_cyst_only_after_a_generic_holder(text: str, pcl: bool) -> None:
+    assert run(text).pcl_present is pcl
+
+
+def test_a_low_density_area_a_later_sentence_calls_a_cyst_is_the_cyst() -> None:
+    text = (
+        "CT: A low-density area of 15 mm is found in the pancreatic body. Contrast effect is not observed inside."
+        " It is considered a cyst."
+    )
+    assert [(x.size_mm, x.location) for x in run(text).lesions] == [(15.0, "body")]
+
+
+def test_max_with_a_period_ends_no_sentence() -> None:
+    text = (
+        "MRI: Several small cystic lesions in the pancreatic corpus and cauda, max. 7 mm, without solid portions,"
+        " compatible with side-branch IPMN."
+    )
+    assert [(x.size_mm, x.location) for x in run(text).lesions] == [(7.0, "body")]

@@ -15,6 +15,7 @@ _BOUNDARY_RE = re.compile(r"[.!?\n](?:(?<=\n)|[.!?]*(?=[\s\"')\]]|$))")
 _ABBREVIATIONS = frozenset(
     {
         "approx",
+        "max",  # "max. 7 mm" (translated reports)
         "e.g",
         "i.e",
         "eg",

@@ -503,7 +503,10 @@ def _build_mention(
     elif (
         cm_text is not None
         and not made_of
-        and re.search(r"\b(?:multiple|numerous|innumerable|several|scattered|few)\b", cm_text)
+        # (a group word before a singular noun: "multifocal IPMN", "scattered cystic change")
+        and re.search(
+            r"\b(?:multiple|numerous|innumerable|several|scattered|few|multifocal|pluri-?focal)\b", cm_text
+        )
     ):
         count = 3
     mention.count = max(count, listed)
