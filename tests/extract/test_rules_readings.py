@@ -2995,3 +2995,16 @@ def test_max_with_a_period_ends_no_sentence() -> None:
         " compatible with side-branch IPMN."
     )
     assert [(x.size_mm, x.location) for x in run(text).lesions] == [(7.0, "body")]
+
+
+def test_a_translated_signal_shadow_a_later_sentence_calls_cystic_is_the_lesion() -> None:
+    text = (
+        "MRI: A round long T1 long T2 signal shadow is seen in the pancreatic tail, about 1.5 cm x 1.2 cm in size."
+        " Impression: cystic lesion of the pancreatic tail, considering a pancreatic cyst."
+    )
+    assert [(x.size_mm, x.location) for x in run(text).lesions] == [(15.0, "tail")]
+
+
+@pytest.mark.parametrize(("said", "dilated"), [("is not expanded", "no"), ("is expanded to 6 mm", "yes")])
+def test_a_translated_expanded_duct_is_dilated(said: str, dilated: str) -> None:
+    assert run(f"MRI: 14 mm cyst in the pancreatic head. The Wirsung duct {said}.").mpd_dilated == dilated

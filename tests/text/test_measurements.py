@@ -114,3 +114,15 @@ def test_a_bare_number_under_a_label_without_a_unit_is_no_size(text: str) -> Non
 )
 def test_a_bare_number_above_a_ranges_end_starts_no_range(text: str, sizes: list[tuple[float, ...]]) -> None:
     assert [m.values_mm for m in find_measurements(text)] == sizes
+
+
+@pytest.mark.parametrize(
+    ("text", "sizes"),
+    [
+        ("a cystic formation of 17/14 mm", [(17.0, 14.0)]),
+        ("on 12/2023 the cyst", []),
+        ("MRI 3/12 showed", []),
+    ],
+)
+def test_a_slash_between_dimensions_is_a_by(text: str, sizes: list[tuple[float, ...]]) -> None:
+    assert [m.values_mm for m in find_measurements(text)] == sizes

@@ -19,7 +19,7 @@ from pancyst.resources import load_yaml
 
 _NUM = r"(?:\d{1,4}(?:[.,]\d{1,3})?|[.,]\d{1,3})"
 _UNIT = r"(?:mms?|cms?|millimet(?:er|re)s?|centimet(?:er|re)s?)\b"  # ("1.5 x 1.2 cms": Indian English)
-_BY = r"\s*(?:x|×|\*|by)\s*"
+_BY = r"\s*(?:x|×|\*|by|/(?=\s*\d))\s*"  # ("17/14 mm": a slash between dimensions, European style)
 _UNIT_AT = r"[\s-]*(?P<u{n}>" + _UNIT + r")"
 
 MEASURE_RE = re.compile(
