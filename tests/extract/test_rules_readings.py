@@ -3008,3 +3008,26 @@ def test_a_translated_signal_shadow_a_later_sentence_calls_cystic_is_the_lesion(
 @pytest.mark.parametrize(("said", "dilated"), [("is not expanded", "no"), ("is expanded to 6 mm", "yes")])
 def test_a_translated_expanded_duct_is_dilated(said: str, dilated: str) -> None:
     assert run(f"MRI: 14 mm cyst in the pancreatic head. The Wirsung duct {said}.").mpd_dilated == dilated
+
+
+@pytest.mark.parametrize(
+    ("said", "dilated"),
+    [("The ductus pancreaticus is not wide.", "no"), ("The pancreatic duct is wide (6 mm).", "yes")],
+)
+def test_a_translated_wide_duct_is_dilated(said: str, dilated: str) -> None:
+    assert (
+        run(
+            f"CT: Pancreas: round hypodense structure in the neck of 8 mm, likely a small cyst. {said}"
+        ).mpd_dilated
+        == dilated
+    )
+
+
+def test_a_translated_contrast_effect_is_enhancement() -> None:
+    text = "MRI: A multilocular cyst of 30 mm in the pancreatic head. A nodule of 7 mm with contrast effect is seen in the cyst."
+    assert [x.mural_nodule for x in run(text).lesions] == ["enhancing"]
+
+
+def test_a_hypodense_area_of_fluid_nature_is_a_cyst() -> None:
+    text = "CT: Pancreas of regular size. In the cephalic portion a hypodense area of 10 mm of probable fluid nature."
+    assert [(x.size_mm, x.location) for x in run(text).lesions] == [(10.0, "head")]
