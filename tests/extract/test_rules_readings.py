@@ -3031,3 +3031,22 @@ def test_a_translated_contrast_effect_is_enhancement() -> None:
 def test_a_hypodense_area_of_fluid_nature_is_a_cyst() -> None:
     text = "CT: Pancreas of regular size. In the cephalic portion a hypodense area of 10 mm of probable fluid nature."
     assert [(x.size_mm, x.location) for x in run(text).lesions] == [(10.0, "head")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The pancreatic gland shows in the body a cystic image of 7 mm and in the tail another of 5 mm.",
+        "A 7 mm cyst in the body and another in the tail measuring 5 mm.",
+    ],
+)
+def test_another_after_its_own_place_is_a_second_lesion(sentence: str) -> None:
+    ext = run(f"CT: {sentence}")
+    assert [(x.size_mm, x.location) for x in ext.lesions] == [(7.0, "body"), (5.0, "tail")]
+
+
+@pytest.mark.parametrize(
+    "said", ["Normal width of the ductus pancreaticus.", "The pancreatic duct is normal in width."]
+)
+def test_a_duct_of_normal_width_is_not_dilated(said: str) -> None:
+    assert run(f"CT: Pancreas: 19 mm tail cyst. {said}").mpd_dilated == "no"
