@@ -370,12 +370,12 @@ def _ends_scope() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def _new_clause_gates() -> tuple[str, ...]:
     """context.yaml ``new_clause_gates``: a sentence without any of these opens no new clause."""
     return tuple(_lexicon()["new_clause_gates"])
 
 
+@lru_cache(maxsize=1)
 def _new_clause_re() -> re.Pattern[str]:
     """context.yaml ``new_clause``: where a forward scope ends although no trigger word ends it."""
     return re.compile("|".join(f"(?:{p})" for p in _lexicon()["new_clause"]))

@@ -113,14 +113,14 @@ def duct_features(doc: Doc) -> tuple[Value | None, Value | None]:
             duct_heading = ducts[-1]  # "Main pancreatic duct diameter: 3 mm." then "Dilatation: no."
         # diameters: a measurement right after (or before) a duct term belongs to the nearest term
         for ms in doc.meas_in(sent.start, sent.end):
-            owner = _nearest_duct(doc, typed, ms)
+            owner = _nearest_duct(doc, typed, ms, sent)
             if owner is None or owner[2] != "mpd":
                 continue
             before = t[max(sent.start, ms.start - 40) : ms.start]
             if (
                 P.PRIOR_BEFORE_RE.search(before.split(",")[-1])
                 and not P.CURRENT_BEFORE_RE.search(before)
-                and not _narrated_size(t, owner, ms, sent)
+                and not narrated_size(t, owner[0], owner[1], ms, sent.start, sent.end)
             ):
                 continue
             if P.CORRECTION_BEFORE_RE.search(before[-30:]):
@@ -201,30 +201,27 @@ def meas_between(doc: Doc, a: int, b: int) -> bool:
     return not all(P.DUCT_SEGMENT_LIST_RE.fullmatch(t, e, s) for e, s in zip(ends, starts, strict=True))
 
 
-def _narrated_size(t: str, duct: tuple[int, int, str], ms: Measurement, sent: Sentence) -> bool:
-    """ "The main duct was 2 mm.": a duct and its past-tense verb before the size narrate this exam, unless
-    the sentence opens on an earlier time ("Previously the main duct …") or goes on to this exam's own size
-    ("… was 3 mm and now measures 5 mm")."""
+def narrated_size(t: str, duct_start: int, duct_end: int, meas: Measurement, lo: int, hi: int) -> bool:
+    """ "The main duct was 2 mm.", "…, which measured 2.5 mm": a narrated exam's duct size, unless it is dated to
+    an earlier exam ("…, which measured 4 mm one year ago" is the cyst's prior), its clause ``[lo, hi)`` opens on an
+    earlier time ("Previously the main duct was …") or goes on to this exam's own size ("… was 3 mm and now
+    measures 5 mm")."""
     return bool(
-        P.DUCT_WAS_RE.fullmatch(t, duct[1], ms.start)
-        and not P.NOW_AFTER_RE.search(t, ms.end, sent.end)
-        and not P.EARLIER_TIME_RE.search(t, sent.start, duct[0])
-    )
-
-
-def own_past_size(t: str, duct_end: int, meas: Measurement) -> bool:
-    """ "… duct, which measured 2.5 mm": a narrated exam's duct size, unless dated to an earlier exam ("…, which
-    measured 4 mm one year ago" is the cyst's prior)."""
-    return bool(
-        P.DUCT_OWN_PAST_SIZE_RE.fullmatch(t, duct_end, meas.start)
+        P.NARRATED_DUCT_SIZE_RE.fullmatch(t, duct_end, meas.start)
         and not P.PRIOR_AFTER_RE.match(t[meas.end : meas.end + 60])
+        and not P.NOW_AFTER_RE.search(t, meas.end, hi)
+        and not P.EARLIER_TIME_RE.search(t, lo, duct_start)
     )
 
 
-def communication_target(t: str, lo: int, duct_start: int, duct_end: int, meas: Measurement) -> bool:
-    """The duct a cyst communicates with measures nothing, unless the size is its own ("…, which measures 2 mm";
-    "…, which measured 2.5 mm" when the size is not dated to an earlier exam)."""
-    if P.DUCT_OWN_SIZE_RE.match(t, duct_end, meas.start) or own_past_size(t, duct_end, meas):
+def communication_target(
+    t: str, lo: int, duct_start: int, duct_end: int, meas: Measurement, sent: Sentence
+) -> bool:
+    """The duct a cyst communicates with measures nothing, unless the size is its own ("…, which measures 2 mm",
+    a narrated "…, which measured 2.5 mm")."""
+    if P.DUCT_OWN_SIZE_RE.match(t, duct_end, meas.start) or narrated_size(
+        t, duct_start, duct_end, meas, sent.start, sent.end
+    ):
         return False
     return bool(
         P.COMM_BEFORE_DUCT_RE.search(t, lo, duct_start)
@@ -241,7 +238,7 @@ def is_compound_heading(t: str, m: re.Match[str]) -> bool:
 
 
 def _nearest_duct(
-    doc: Doc, typed: list[tuple[int, int, str]], ms: Measurement
+    doc: Doc, typed: list[tuple[int, int, str]], ms: Measurement, sent: Sentence
 ) -> tuple[int, int, str] | None:
     t = doc.t
     best: tuple[int, tuple[int, int, str]] | None = None
@@ -257,9 +254,9 @@ def _nearest_duct(
                 continue
             if meas_between(doc, d[1], ms.start) or P.ANCHOR_RE.search(gap):
                 continue
-            if communication_target(t, max(0, d[0] - 40), d[0], d[1], ms):
+            if communication_target(t, max(0, d[0] - 40), d[0], d[1], ms, sent):
                 continue
-            if P.DUCT_GAP_VETO_RE.search(gap) and not own_past_size(t, d[1], ms):
+            if P.DUCT_GAP_VETO_RE.search(gap) and not narrated_size(t, d[0], d[1], ms, sent.start, sent.end):
                 continue
             dist = ms.start - d[1]
         else:

@@ -10,7 +10,7 @@ import re
 from pancyst.extract.rules import assertion as A
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.document import Doc, has_any
-from pancyst.extract.rules.duct import communication_target, is_compound_heading, meas_between, own_past_size
+from pancyst.extract.rules.duct import communication_target, is_compound_heading, meas_between, narrated_size
 from pancyst.extract.rules.model import LesionAcc, Mention, Sentence, Value
 from pancyst.text.context import NEGATED
 from pancyst.text.dates import DateMention, IntervalMention
@@ -196,14 +196,17 @@ def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int
     for dm in () if sized_cyst else P.DUCT_RE.finditer(t, max(lo, m.start - 50), m.start):
         if is_compound_heading(t, dm):
             continue
-        if communication_target(t, max(lo, dm.start() - 40), dm.start(), dm.end(), m):
+        if communication_target(t, max(lo, dm.start() - 40), dm.start(), dm.end(), m, sent):
             continue  # "communicates with the main duct (previously 2.7 cm)": the duct is not measured
         if is_cystic_branch(t, dm, lo):
             continue  # "cystic dilatations of side branches in the head, up to 11 mm": the cysts' size
         gap = t[dm.end() : m.start]
         if P.MEAS_DUCT_GAP_RE.match(gap) or (
             ";" not in gap
-            and (not P.DUCT_GAP_VETO_RE.search(gap) or own_past_size(t, dm.end(), m))
+            and (
+                not P.DUCT_GAP_VETO_RE.search(gap)
+                or narrated_size(t, dm.start(), dm.end(), m, sent.start, sent.end)
+            )
             and not P.ANCHOR_RE.search(gap)
             and not meas_between(doc, dm.end(), m.start)
             and not re.search(r"\b(?:and|but|while)\s+(?:the\s+|a\s+|an\s+)?\w+\s+(?:measures|is|has)", gap)
