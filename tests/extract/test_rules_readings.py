@@ -3050,3 +3050,90 @@ def test_another_after_its_own_place_is_a_second_lesion(sentence: str) -> None:
 )
 def test_a_duct_of_normal_width_is_not_dilated(said: str) -> None:
     assert run(f"CT: Pancreas: 19 mm tail cyst. {said}").mpd_dilated == "no"
+
+
+@pytest.mark.parametrize(
+    "closing",
+    ["No discrete cyst.", "No pancreatic cystic lesion.", "There is no cyst."],
+)
+def test_a_denied_cyst_keeps_a_main_duct_ipmn(closing: str) -> None:
+    text = (
+        "Impression: Findings suspicious for main duct IPMN: diffuse dilation of the main pancreatic duct up to 7 mm"
+        f" without obstructing lesion. {closing}"
+    )
+    ext = run(text)
+    assert ext.pcl_present
+    assert [x.presumed_type for x in ext.lesions] == ["md_ipmn"]
+
+
+def test_a_denied_cyst_still_retracts_a_cyst() -> None:
+    assert not run(
+        "Findings: 9 mm cyst in the pancreatic tail. Addendum: No pancreatic cyst is present."
+    ).pcl_present
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "a pancreatic body cyst found incidentally on CT for kidney stones in 2021 (1.1 cm)",
+        "a pancreatic body cyst, 1.1 cm on CT in 2021",
+        "a pancreatic body cyst measuring 1.1 cm on the MRI in March 2021",
+    ],
+)
+def test_a_size_on_an_exam_dated_by_its_year_is_the_prior(history: str) -> None:
+    ext = run(f"HPI: 72F with {history}. Repeat MRI today shows the cyst measures 1.4 cm.")
+    assert [(x.size_mm, x.prior_size_mm, x.location) for x in ext.lesions] == [(14.0, 11.0, "body")]
+
+
+@pytest.mark.parametrize(
+    "known",
+    [
+        "Follow-up of known IPMN in the pancreatic head.",
+        "Patient with known mixed-type IPMN of the head.",
+        "Established cyst of the pancreatic head.",
+    ],
+)
+def test_a_size_after_a_lesion_named_as_known_is_that_lesion(known: str) -> None:
+    ext = run(f"{known} Today's MRCP: head cyst 2.7 cm, main duct 3 mm.")
+    assert [(x.size_mm, x.location) for x in ext.lesions] == [(27.0, "head")]
+
+
+def test_a_new_cyst_after_a_known_one_is_another() -> None:
+    ext = run("Known IPMN in the pancreatic head. New 6 mm cyst in the tail.")
+    assert len(ext.lesions) == 2
+
+
+def test_a_numbered_template_cyst_is_placed_by_its_location_field() -> None:
+    text = (
+        "Cyst 1\nLocation: pancreatic head\nSize: 19 x 15 mm\nSeptations: yes\n"
+        "Cyst 2\nLocation: pancreatic tail\nSize: 8 mm\nSeptations: no"
+    )
+    ext = run(text)
+    assert [(x.size_mm, x.location, x.septations) for x in ext.lesions] == [
+        (19.0, "head", "present"),
+        (8.0, "tail", "absent"),
+    ]
+
+
+def test_an_unplaced_cyst_is_not_placed_by_a_tumour_sentence() -> None:
+    assert not run(
+        "Radiologist's notes:\nLeft paraureteral cyst\nTumor of the body and tail of pancreas"
+    ).pcl_present
+
+
+@pytest.mark.parametrize(
+    ("sentence", "nodule"),
+    [
+        ("A new 3 mm nodular component along the inferior wall demonstrates no enhancement.", "nonenhancing"),
+        ("It has a 5 mm nodule along the posterior wall that enhances.", "enhancing"),
+        ("A nodule on its dependent wall does not enhance.", "nonenhancing"),
+    ],
+)
+def test_a_wall_that_places_a_nodule_is_not_described(sentence: str, nodule: str) -> None:
+    ext = run(f"MRI: A 2.1 cm cyst in the pancreatic head. {sentence}")
+    assert [(x.mural_nodule, x.wall_thickening) for x in ext.lesions] == [(nodule, "not_stated")]
+
+
+def test_the_wall_as_subject_is_still_described() -> None:
+    ext = run("MRI: A 2.1 cm cyst in the pancreatic head. The wall is thickened and enhances.")
+    assert [x.wall_thickening for x in ext.lesions] == ["present"]

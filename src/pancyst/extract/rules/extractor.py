@@ -8,13 +8,13 @@ See docs/rules.md for where each SPEC reading convention lives.
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Any
+from typing import Any, TypeGuard
 
 from pancyst.extract.base import ExtractionError, Extractor
 from pancyst.extract.rules import assertion as A
 from pancyst.extract.rules import patterns as P
 from pancyst.extract.rules.assembly import assemble
-from pancyst.extract.rules.document import Doc, sentence_organ
+from pancyst.extract.rules.document import Doc, anchor_group, sentence_organ
 from pancyst.extract.rules.mentions import (
     continuation_mention,
     elliptical_mention,
@@ -25,7 +25,7 @@ from pancyst.extract.rules.mentions import (
     solid_veto,
     stated_prior,
 )
-from pancyst.extract.rules.merge import fold_exam_series, merge_mentions, only_a_heading
+from pancyst.extract.rules.merge import fold_exam_series, is_md, merge_mentions, only_a_heading
 from pancyst.extract.rules.model import NO_LESION_SECTIONS, LesionAcc, Mention, Sentence
 from pancyst.extract.rules.roles import priors_in_order
 from pancyst.schema import Extraction, ReportInput
@@ -155,6 +155,10 @@ def _extract(doc: Doc) -> Extraction:
             cont = continuation_mention(doc, sent, current)
             if cont is not None and not A.is_advice(doc, sent):  # (advice describes no lesion)
                 mentions.append(cont)
+                if _placed_by_its_field(doc, sent, current, cont):
+                    current.organ_unknown = (
+                        False  # "Cyst 1" then "Location: pancreatic head": a pancreatic cyst
+                    )
         carry = organ
     lesions = [les for les in merge_mentions(doc, mentions) if les.confirmed]
     if len(lesions) > 1:
@@ -167,6 +171,19 @@ def _extract(doc: Doc) -> Extraction:
         _give_stated_prior(lesions, stated[-1])
     ext = assemble(doc, lesions)
     return ext
+
+
+def _placed_by_its_field(
+    doc: Doc, sent: Sentence, current: Mention | None, cont: Mention
+) -> TypeGuard[Mention]:
+    """A template's cyst of no stated organ ("Cyst 1") whose next field places it in the pancreas ("Location:
+    pancreatic head"): a pancreatic cyst, not one kept only if a lesion found later matches it."""
+    return (
+        current is not None
+        and current.organ_unknown
+        and cont.location is not None
+        and P.LOCATION_FIELD_RE.match(doc.t, sent.start, sent.end) is not None
+    )
 
 
 def _about_the_current_lesion(doc: Doc, sent: Sentence, current: Mention) -> bool:
@@ -207,10 +224,19 @@ def _after_retraction(
     dropped: set[int] = set()
     for a, _ in retractions:
         referent = _referent(doc, lesions, a)
-        if referent is None:
-            return []
-        dropped.add(id(referent))
+        if referent is not None:
+            dropped.add(id(referent))
+            continue
+        # "No discrete cyst." beside "main duct IPMN: diffuse dilation of the duct": a duct lesion is no cyst
+        cyst_word = _denied_group(doc, a) in ("cyst", "lesion")
+        dropped.update(id(les) for les in lesions if not (cyst_word and is_md(les)))
     return [les for les in lesions if id(les) not in dropped]
+
+
+def _denied_group(doc: Doc, a: int) -> str:
+    """The ANCHOR_RE group of the lesion word a retraction denies (it starts at ``a``)."""
+    i = bisect_left(doc.anchor_starts, a)
+    return anchor_group(doc.anchors[i]) if i < len(doc.anchors) and doc.anchor_starts[i] == a else ""
 
 
 def _referent(doc: Doc, lesions: list[LesionAcc], a: int) -> LesionAcc | None:

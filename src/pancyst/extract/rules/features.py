@@ -88,8 +88,11 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
         if answer is not None:
             _put_ranked(mention, "wall", Value(answer, [(wm.start(), ans.end())]))
     for wm in P.WALL_ABSENT_RE.finditer(t, lo, hi) if has_wall else ():
-        _put_ranked(mention, "wall", Value("absent", [(wm.start(), wm.end())]))
+        if own_wall(t, wm, lo):
+            _put_ranked(mention, "wall", Value("absent", [(wm.start(), wm.end())]))
     for wm in P.WALL_PRESENT_RE.finditer(t, lo, hi) if has_wall else ():
+        if not own_wall(t, wm, lo):
+            continue
         if _overlaps_any(P.WALL_ABSENT_RE, t, wm.start(), wm.end(), lo, hi):
             continue
         if _overlaps_any(P.WALL_FIELD_RE, t, wm.start(), wm.end(), lo, hi):
@@ -221,6 +224,15 @@ def _field_value(answer: str, present_re: re.Pattern[str]) -> str | None:
     return None
 
 
+def own_wall(t: str, wm: re.Match[str], lo: int) -> bool:
+    """A wall reading said of the wall itself, not of a part placed on it ("a 3 mm nodular component along the
+    inferior wall demonstrates no enhancement": the component does not enhance; the wall is not described)."""
+    return not (
+        t.startswith("wall", wm.start())
+        and P.PART_PLACE_BEFORE_RE.search(t, max(lo, wm.start() - 40), wm.start())
+    )
+
+
 def _overlaps_any(rx: re.Pattern[str], t: str, a: int, b: int, lo: int, hi: int) -> bool:
     return any(m.start() < b and a < m.end() for m in rx.finditer(t, max(lo, a - 40), min(hi, b + 40)))
 
@@ -258,7 +270,10 @@ def _nodule_enhancement(doc: Doc, a: int, b: int, lo: int, hi: int, sent: Senten
     if P.NONENHANCING_RE.search(window):
         return "nonenhancing"
     for em in P.ENHANCING_RE.finditer(t, win_lo, win_hi):
-        if _overlaps_any(P.WALL_PRESENT_RE, t, em.start(), em.end(), lo, hi):
+        if any(
+            wm.start() < em.end() and em.start() < wm.end() and own_wall(t, wm, lo)
+            for wm in P.WALL_PRESENT_RE.finditer(t, max(lo, em.start() - 40), min(hi, em.end() + 40))
+        ):
             continue  # "thickened and enhancing walls …, and a solid nodule": the wall's enhancement
         reading = A.feature_reading(doc, em.start(), em.end(), sent)
         if reading == A.DENIED:

@@ -103,10 +103,10 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
                 target = lesions[0] if len(lesions) == 1 else last
             if target is None and size is None and not m.new_signal and loc is None:
                 target = last if kind == "addendum" and last is not None else _largest(lesions)
-                if m.group == "md" and not _is_md(target):
+                if m.group == "md" and not is_md(target):
                     # "2. Main duct dilated to 10 mm, consistent with main-duct IPMN." after a cyst the duct does
                     # not reach: the duct's own lesion (a cyst continuous with the duct is part of it)
-                    md = [les for les in lesions if _is_md(les)]
+                    md = [les for les in lesions if is_md(les)]
                     target = md[-1] if md else target if _communicates(target) else None
         else:
             if _another_field_of_the_last(doc, m, last, size, loc):
@@ -114,7 +114,7 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
             elif (
                 lesions
                 and not m.new_signal
-                and not (m.group == "md" and last is not None and not _is_md(last))
+                and not (m.group == "md" and last is not None and not is_md(last))
                 # "Multiple subcentimeter cysts throughout the pancreas" after one cyst: a group, not that cyst
                 and not (m.plural and m.count >= 2 and not m.definite and last is not None and last.count < 2)
             ):
@@ -129,7 +129,9 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
                     )
                 ):
                     target = last  # a cyst named again without size or a new place is the one just described
-                if target is None and _sizes_the_last(doc, m, last, size, loc):
+                if target is None and (
+                    _sizes_the_last(doc, m, last, size, loc) or _sizes_the_known(doc, m, last, loc)
+                ):
                     target = last  # "Index cyst location: tail." then "Index cyst size: 21 x 15 mm."
                 if target is None and _largest_of_the_group(doc, m, last, size):
                     target = last  # "Multiple cysts, ... IPMN. Index lesion in the head measures 19 mm."
@@ -222,6 +224,24 @@ def _sizes_the_last(
     )
 
 
+def _sizes_the_known(doc: Doc, m: Mention, last: LesionAcc | None, loc: str | None) -> bool:
+    """A cyst with a size in the known lesion's place (or in none), after the report named that lesion only as known
+    ("Follow-up of known IPMN in the pancreatic head. Head cyst 2.7 cm."): its size today, not one more cyst."""
+    return (
+        m.size is not None
+        and not m.plural
+        and last is not None
+        and last.size is None
+        and last.count < 2
+        and (loc is None or last.location is None or last.location.value == loc)
+        and all(
+            x.group != "continuation"
+            and P.KNOWN_BEFORE_RE.search(doc.t, max(x.sent.start, x.anchor[0] - 40), x.anchor[0]) is not None
+            for x in last.mentions
+        )
+    )
+
+
 def _another_field_of_the_last(
     doc: Doc, m: Mention, last: LesionAcc | None, size: float | None, loc: str | None
 ) -> bool:
@@ -292,7 +312,7 @@ def _by_size_opening(doc: Doc, lesions: list[LesionAcc], m: Mention) -> LesionAc
     return pick(measured, key=lambda les: les.size.value if les.size else 0.0)
 
 
-def _is_md(les: LesionAcc | None) -> bool:
+def is_md(les: LesionAcc | None) -> bool:
     """The lesion is a main-duct IPMN: a mention of one merges into no other lesion (a cyst beside it is one more)."""
     return les is not None and les.ptype is not None and les.ptype.value == "md_ipmn"
 
