@@ -3137,3 +3137,17 @@ def test_a_wall_that_places_a_nodule_is_not_described(sentence: str, nodule: str
 def test_the_wall_as_subject_is_still_described() -> None:
     ext = run("MRI: A 2.1 cm cyst in the pancreatic head. The wall is thickened and enhances.")
     assert [x.wall_thickening for x in ext.lesions] == ["present"]
+
+
+@pytest.mark.parametrize(
+    "neighbour", ["abuts a 1.5 cm splenic artery aneurysm", "is adjacent to a walled-off necrosis"]
+)
+def test_a_neighbour_the_cyst_touches_vetoes_nothing(neighbour: str) -> None:
+    ext = run(f"CT: A 1.1 cm cystic lesion in the pancreatic tail {neighbour}.")
+    assert [(x.size_mm, x.location) for x in ext.lesions] == [(11.0, "tail")]
+
+
+@pytest.mark.parametrize("relation", ["separate from", "distinct from", "extrinsic to"])
+def test_a_cyst_said_apart_from_the_pancreas_is_not_pancreatic(relation: str) -> None:
+    text = f"FINDINGS: Multiloculated cystic mass in the left upper quadrant {relation} the pancreas, 6.5 cm."
+    assert not run(text).pcl_present
