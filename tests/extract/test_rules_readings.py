@@ -142,6 +142,10 @@ def test_a_denied_qualifier_retracts_nothing(qualifier: str) -> None:
         ("In the corpo of the pancreas a 12 mm cystic formation.", "body"),
         ("A 12 mm cyst in the coda del pancreas.", "tail"),
         ("A 12 mm cystic lesion of the processo uncinato.", "uncinate"),
+        ("Cefalo-pancreatic cystic formation of 12 mm.", "head"),
+        ("Several millimetric cystic formations of the caudal pancreas, the largest of 12 mm.", "tail"),
+        ("A 12 mm cystic lesion of the cephalic pancreas.", "head"),
+        ("Corporo-caudal cystic lesion of the pancreas of 12 mm.", "body"),
     ],
 )
 def test_segment_words_of_other_languages_are_places(phrase: str, location: str) -> None:
@@ -3151,3 +3155,16 @@ def test_a_neighbour_the_cyst_touches_vetoes_nothing(neighbour: str) -> None:
 def test_a_cyst_said_apart_from_the_pancreas_is_not_pancreatic(relation: str) -> None:
     text = f"FINDINGS: Multiloculated cystic mass in the left upper quadrant {relation} the pancreas, 6.5 cm."
     assert not run(text).pcl_present
+
+
+@pytest.mark.parametrize(
+    ("said", "nodule"),
+    [
+        ("with a mural nodule of 8 mm without Doppler signal", "nonenhancing"),
+        ("with a mural nodule of 8 mm with Doppler signal", "enhancing"),
+        ("with an 8 mm mural nodule showing no colour Doppler flow", "nonenhancing"),
+    ],
+)
+def test_doppler_signal_is_a_nodules_enhancement(said: str, nodule: str) -> None:
+    ext = run(f"EUS: Cystic lesion in the pancreatic neck of 28 x 20 mm, unilocular, {said}.")
+    assert [x.mural_nodule for x in ext.lesions] == [nodule]
