@@ -3168,3 +3168,13 @@ def test_a_cyst_said_apart_from_the_pancreas_is_not_pancreatic(relation: str) ->
 def test_doppler_signal_is_a_nodules_enhancement(said: str, nodule: str) -> None:
     ext = run(f"EUS: Cystic lesion in the pancreatic neck of 28 x 20 mm, unilocular, {said}.")
     assert [x.mural_nodule for x in ext.lesions] == [nodule]
+
+
+def test_a_checkbox_templates_cyst_size_is_no_duct_diameter() -> None:
+    text = (
+        "Pancreas:\n[x] Cyst present\nNumber of cysts: 2\nLargest cyst location: tail\nLargest cyst size: 16 mm\n"
+        "[ ] Mural nodule\n[ ] Thickened wall\n[x] Communication with main duct\nMain duct diameter: 2 mm"
+    )
+    ext = run(text)
+    assert [x.size_mm for x in ext.lesions] == [16.0]
+    assert (ext.mpd_diameter_mm, ext.multiplicity) == (2.0, "multiple")

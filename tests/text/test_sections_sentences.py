@@ -158,3 +158,17 @@ def test_a_comparison_label_followed_by_a_size_is_a_field_not_a_section(text: st
 def test_a_comparison_label_followed_by_an_exam_is_a_section() -> None:
     text = "Pancreas: 9 mm cyst in the body. Prior: CT of 05/2019."
     assert [sec.kind for sec in SectionMap(text).sections] == ["findings", "comparison"]
+
+
+@pytest.mark.parametrize("box", ["[x]", "[ ]", "[X]", "[]"])
+def test_a_checkbox_line_is_a_sentence_of_its_own(box: str) -> None:
+    text = f"Largest cyst size: 16 mm\n{box} Communication with main duct"
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Largest cyst size: 16 mm",
+        f"{box} Communication with main duct",
+    ]
+
+
+def test_a_parenthesis_on_the_next_line_still_continues() -> None:
+    text = "Main duct normal caliber\n(2 mm)."
+    assert len(split_sentences(text)) == 1

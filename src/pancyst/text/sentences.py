@@ -56,6 +56,7 @@ _ABBREVIATIONS = frozenset(
 )
 _ASCII_WORD_CHARS = string.ascii_letters + "."
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z.]*|\d+)$")
+_CHECKBOX_RE = re.compile(r"\[[ xX✓✔*-]?\]")
 _LIST_MARK_RE = re.compile(r"(?:^|\n)[ \t]*\d{1,2}$")
 _LAST_WORD_RE = re.compile(r"(?:(?<![\w.])([A-Za-z]+|×)|(,))[ \t\r]*$")
 # Words a line of a hard-wrapped sentence can stop at, but no sentence ends with.
@@ -176,6 +177,8 @@ def _newline_breaks(text: str, nl: int, stop: int) -> bool:
     if j >= stop or text[j] == "\n":
         return True
     nxt = text[j]
+    if nxt == "[" and _CHECKBOX_RE.match(text, j):
+        return True  # a template's checkbox item ("[x] Communication with main duct") is a line of its own
     if not ((nxt.isalpha() and nxt.islower()) or nxt in "(["):  # ("normal caliber" / "(2 mm).": goes on)
         # a hard-wrapped line that stops mid-phrase ("measures 1.5 x 1.1 x" / "0.9 cm") goes on
         return not _ends_mid_phrase(text, nl)
