@@ -19,6 +19,7 @@ def mods(sentence: str, target: str) -> set[str]:
         ("Cyst without mural nodule, with thin septations.", "nodule", {"negated"}),
         ("Mural nodules are not seen.", "nodules", {"negated"}),
         ("Mural nodule: absent", "nodule", {"negated"}),
+        ("Neg for pancreatic cyst.", "cyst", {"negated"}),
         # an indefinite article after "and" opens an affirmed noun phrase; after "or" the denial goes on
         ("No worrisome features and a normal pancreatic duct.", "normal", set()),
         ("No mural nodule or a thickened wall.", "thickened", {"negated"}),
