@@ -185,6 +185,7 @@ def test_a_cyst_another_reading_gave_in_scare_quotes_is_no_finding() -> None:
     "history",
     [
         "In 2019 she was found to have a 4.1 cm cystic lesion in the pancreatic tail.",
+        "She was found to have a 4.1 cm cystic lesion in the pancreatic tail two years ago.",
         "An outside MRI reportedly showed a 9 mm cyst in the pancreatic head.",
         "Incidental 9 mm pancreatic head cyst in 2021, not re-imaged since.",
     ],
@@ -279,3 +280,25 @@ def test_a_wall_field_said_of_every_cyst_reaches_each(line: str) -> None:
 def test_negation_stops_at_a_listed_item_described_as_seen(tail: str, nodule: str, septations: str) -> None:
     lesion = run(f"FINDINGS: A 2 cm cyst in the pancreatic body. {tail}").lesions[0]
     assert (lesion.mural_nodule, lesion.septations) == (nodule, septations)
+
+
+def test_a_case_reports_undated_finding_is_its_exam() -> None:
+    text = (
+        "The patient was found to have a 2.8-cm solid-pseudopapillary neoplasm of the pancreatic tail with solid and"
+        " cystic components on CT; the solid portions enhanced avidly."
+    )
+    ext = run(text)
+    assert [(x.size_mm, x.location, x.mural_nodule) for x in ext.lesions] == [(28.0, "tail", "enhancing")]
+
+
+@pytest.mark.parametrize(
+    ("diagnosis", "pcl"),
+    [
+        ("later confirmed on CT as a choledochal cyst", False),
+        ("proven at EUS to be a duodenal duplication cyst", False),
+        ("later confirmed on MRI as a side-branch IPMN", True),
+    ],
+)
+def test_a_diagnosis_a_later_exam_gave_names_the_lesion(diagnosis: str, pcl: bool) -> None:
+    text = f"Ultrasound shows a 2.5 cm anechoic lesion in the region of the pancreatic head, {diagnosis}."
+    assert run(text).pcl_present is pcl

@@ -744,7 +744,15 @@ def _organ_word_before(doc: Doc, am: re.Match[str]) -> tuple[int, str] | None:
     if before is None:
         return None
     organ = P.ORGAN_GROUPS[before.lastindex or 0]
-    return (before.start(), organ) if organ not in (None, "pancreas", "weak") else None
+    if organ in (None, "pancreas", "weak"):
+        return None
+    start = before.start()
+    # the phrase's first organ word ("duodenal duplication cyst": both words are the bowel's)
+    while (more := _organ_word_right_before(doc.t, start)) is not None and P.ORGAN_GROUPS[
+        more.lastindex or 0
+    ] == organ:
+        start = more.start()
+    return start, organ
 
 
 def _qualified_by_organ(doc: Doc, a: int, b: int) -> bool:
