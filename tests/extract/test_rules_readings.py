@@ -3178,3 +3178,30 @@ def test_a_checkbox_templates_cyst_size_is_no_duct_diameter() -> None:
     ext = run(text)
     assert [x.size_mm for x in ext.lesions] == [16.0]
     assert (ext.mpd_diameter_mm, ext.multiplicity) == (2.0, "multiple")
+
+
+def test_a_group_clause_after_a_list_of_places_is_said_of_each() -> None:
+    text = (
+        "Report:\nAt the level of the pancreatic gland multiple cystic formations are confirmed, with a maximum"
+        " diameter of 11 mm in the uncinate process (previously 10 mm), 8 mm in the body and 6 mm in the tail, all"
+        " unchanged in number, none of them with thickened walls or solid vegetations."
+    )
+    ext = run(text)
+    assert [(x.size_mm, x.location, x.wall_thickening, x.mural_nodule) for x in ext.lesions] == [
+        (11.0, "uncinate", "absent", "absent"),
+        (8.0, "body", "absent", "absent"),
+        (6.0, "tail", "absent", "absent"),
+    ]
+    assert ext.lesions[0].prior_size_mm == 10.0
+
+
+@pytest.mark.parametrize(
+    "earlier",
+    [
+        "On the prior examination from February 14, 2020, it measured 2.3 cm.",
+        "It was not pointed out on the previous CT (2020/02/14), but retrospectively it existed with 23 mm in size.",
+    ],
+)
+def test_a_past_size_in_a_sentence_naming_an_earlier_exam_is_the_prior(earlier: str) -> None:
+    ext = run(f"PANCREAS: A 2.2 cm lobulated cystic lesion is present in the pancreatic tail. {earlier}")
+    assert [(x.size_mm, x.prior_size_mm) for x in ext.lesions] == [(22.0, 23.0)]

@@ -20,6 +20,8 @@ def mods(sentence: str, target: str) -> set[str]:
         ("Mural nodules are not seen.", "nodules", {"negated"}),
         ("Mural nodule: absent", "nodule", {"negated"}),
         ("Neg for pancreatic cyst.", "cyst", {"negated"}),
+        ("Cysts of 8 mm in the body, none of them with thickened walls.", "body", set()),
+        ("Cysts of 8 mm in the body, none of them with thickened walls.", "walls", {"negated"}),
         # an indefinite article after "and" opens an affirmed noun phrase; after "or" the denial goes on
         ("No worrisome features and a normal pancreatic duct.", "normal", set()),
         ("No mural nodule or a thickened wall.", "thickened", {"negated"}),

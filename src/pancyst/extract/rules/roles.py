@@ -227,8 +227,10 @@ def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int
         return "current"  # "it measured 11 mm at that time, compared to 14 mm today"
     if prior_cue:
         return "prior"
-    if P.PAST_BEFORE_RE.search(before) and P.PRIOR_CONTEXT_RE.search(before_full):
-        return "prior"  # "On the prior examination from 4/15/2013, it measured 1.9 cm."
+    if P.PAST_BEFORE_RE.search(before) and P.PRIOR_CONTEXT_RE.search(t, max(prev_end, sent.start), m.start):
+        # "On the prior examination from 4/15/2013, it measured 1.9 cm.", "It was not pointed out on previous CT
+        # (2022/08/10), but retrospectively it existed with 7mm in size."
+        return "prior"
     am = P.PRIOR_AFTER_RE.match(after)
     if am is not None:
         # a cue that introduces the next measurement ("1.5 cm, previously 1.2 cm") is not ours
