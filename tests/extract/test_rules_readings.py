@@ -3205,3 +3205,48 @@ def test_a_group_clause_after_a_list_of_places_is_said_of_each() -> None:
 def test_a_past_size_in_a_sentence_naming_an_earlier_exam_is_the_prior(earlier: str) -> None:
     ext = run(f"PANCREAS: A 2.2 cm lobulated cystic lesion is present in the pancreatic tail. {earlier}")
     assert [(x.size_mm, x.prior_size_mm) for x in ext.lesions] == [(22.0, 23.0)]
+
+
+def test_an_earlier_size_after_the_ducts_size_is_the_ducts() -> None:
+    text = (
+        "Imaging: MRI 15/01/2024 shows the main pancreatic duct dilated to 8 mm in the body (previously 6 mm), and the"
+        " dominant cyst in the pancreatic head now measures 3.2 cm (previously 2.6 cm in January 2023)."
+    )
+    ext = run(text)
+    assert [(x.size_mm, x.prior_size_mm) for x in ext.lesions] == [(32.0, 26.0)]
+    assert ext.mpd_diameter_mm == 8.0
+
+
+def test_small_cysts_a_multiloculated_lesion_has_are_its_loculi() -> None:
+    text = (
+        "PANCREAS: A well defined multiloculated cystic lesion with multiple small cysts (<2 cm each) giving a"
+        " honeycomb appearance is noted in the head of pancreas measuring 4.4 x 3.9 cm."
+    )
+    ext = run(text)
+    assert [(x.size_mm, x.location, x.septations) for x in ext.lesions] == [(44.0, "head", "present")]
+    assert ext.multiplicity == "single"
+
+
+def test_small_cysts_with_a_place_of_their_own_are_more_lesions() -> None:
+    ext = run("MRI: A 2 cm cystic lesion in the pancreatic head with multiple small cysts in the tail.")
+    assert len(ext.lesions) == 2
+
+
+@pytest.mark.parametrize(
+    ("history", "prior"),
+    [
+        ("Incidental pancreatic cyst on CT (outside, 2021, reported as 1.2 cm).", 12.0),
+        ("Pancreatic cyst on outside CT, described as 12 mm.", 12.0),
+    ],
+)
+def test_another_exams_reported_size_in_the_history_is_the_prior(history: str, prior: float) -> None:
+    text = f"History: 63F. {history}\n\nFindings:\nPancreas: There is a 14 x 11 mm T2 hyperintense cyst in the neck."
+    assert [(x.size_mm, x.prior_size_mm) for x in run(text).lesions] == [(14.0, prior)]
+
+
+def test_reported_as_in_a_correction_still_names_the_wrong_value() -> None:
+    text = (
+        "Findings: 36 mm cyst in the pancreatic head.\nADDENDUM: the major diameter of the cyst is 26 mm, and not 36"
+        " mm as erroneously reported."
+    )
+    assert [x.size_mm for x in run(text).lesions] == [26.0]

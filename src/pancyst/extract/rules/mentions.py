@@ -728,6 +728,8 @@ def _made_of(t: str, lesion: re.Match[str], am: re.Match[str]) -> bool:
         anchor_group(am) == "cyst"
         and anchor_group(lesion) not in (None, "lesion")
         and bool(P.MADE_OF_BEFORE_RE.search(t, max(lesion.end(), am.start() - 90), am.start()))
+        # (not cysts with a place of their own: "a cystic lesion in the head with multiple small cysts in the tail")
+        and P.LOCATION_RE.search(t, am.end(), am.end() + 25) is None
     )
 
 

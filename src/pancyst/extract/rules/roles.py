@@ -25,6 +25,7 @@ def measure_mention(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence
     _earlier_size_of_a_cyst_seen_before(doc.t, ms, roles, lo)
     _size_of_another_object(doc.t, ms, roles)
     listed_priors(doc.t, ms, roles)
+    _duct_priors(doc.t, ms, roles)
     currents: list[Measurement] = []
     priors: list[Measurement] = []
     took: IntervalMention | None = None  # the time a change "from 8 to 12 mm" took ("in 2 years")
@@ -127,13 +128,26 @@ def _earlier_size_of_a_cyst_seen_before(t: str, ms: list[Measurement], roles: li
             roles[i] = "skip" if corrected else "prior"
 
 
+def _duct_priors(t: str, ms: list[Measurement], roles: list[str]) -> None:
+    """ "the main duct dilated to 8 mm in the body (previously 6 mm), and the cyst … 3.2 cm (previously 2.6 cm)": an
+    earlier size right after a duct's size is the duct's, not the cyst's."""
+    for i in range(1, len(ms)):
+        if (
+            roles[i] == "prior"
+            and roles[i - 1] == "duct"
+            and P.DUCT_PRIOR_GAP_RE.fullmatch(t, ms[i - 1].end, ms[i].start)
+        ):
+            roles[i] = "skip"
+
+
 def _size_of_another_object(t: str, ms: list[Measurement], roles: list[str]) -> None:
     """ "an 18-mm hypoenhancing solid mass in the head … and a 6 mm simple-appearing cyst in the tail": a size
     written before the solid or other object it measures is not the cyst's, when a later size of the segment
     is (with no later size it stays: "a 3 cm solid mass, likely a solid pseudopapillary neoplasm")."""
     current = [i for i, role in enumerate(roles) if role == "current"]
     for i in current[:-1]:
-        if P.SIZE_OF_OTHER_RE.match(t, ms[i].end):
+        # (or of each of its parts: "with multiple small cysts (<2 cm each) … measuring 4.4 x 3.9 cm")
+        if P.SIZE_OF_OTHER_RE.match(t, ms[i].end) or P.EACH_AFTER_RE.match(t, ms[i].end):
             roles[i] = "skip"
 
 
@@ -152,7 +166,7 @@ def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int
     before = scan[cut + 1 :] if cut >= 0 else scan
     if cut >= 0 and before_full[cut] == "(" and not before.strip():
         before = before_full[:cut]  # "unchanged vs prior (1.1 cm)": the cue before the parenthesis
-    if P.CORRECTION_BEFORE_RE.search(before_full[-30:]):
+    if P.CORRECTION_BEFORE_RE.search(before_full[-30:]) and _corrected(doc, before_full[-30:], sent):
         return "skip"
     if A.names_a_criterion(doc, m, sent):
         return "skip"  # "Worrisome features: size >3 cm, ...": a criterion met, not a measurement
@@ -244,6 +258,13 @@ def measurement_role(doc: Doc, ms: list[Measurement], idx: int, lo: int, hi: int
         return "prior"
     # a date right after a measurement that is not the exam date marks a prior ("1.2 cm on 3/1/2022")
     return "current"
+
+
+def _corrected(doc: Doc, before: str, sent: Sentence) -> bool:
+    """The size a correction cue leads is a wrong value; "reported as" leads one only where the sentence corrects."""
+    if P.REPORTED_AS_RE.search(before) is None:
+        return True
+    return sent.kind == "addendum" or P.CORRECTION_CONTEXT_RE.search(doc.t, sent.start, sent.end) is not None
 
 
 def is_cystic_branch(t: str, dm: re.Match[str], lo: int) -> bool:
