@@ -3250,3 +3250,35 @@ def test_reported_as_in_a_correction_still_names_the_wrong_value() -> None:
         " mm as erroneously reported."
     )
     assert [x.size_mm for x in run(text).lesions] == [26.0]
+
+
+@pytest.mark.parametrize(
+    ("said", "septa"),
+    [
+        ("There are no thick septations.", "not_stated"),
+        ("No thickened or enhancing septa.", "not_stated"),
+        ("No septations.", "absent"),
+    ],
+)
+def test_a_denied_qualified_septum_denies_no_septa(said: str, septa: str) -> None:
+    assert [x.septations for x in run(f"MRI: 17 mm cyst in the pancreatic head. {said}").lesions] == [septa]
+
+
+def test_an_indefinite_subject_with_its_verb_after_a_comma_ends_a_denial() -> None:
+    text = (
+        "Findings: 21 mm cystic lesion in the pancreatic tail.\nConclusion: Given the absence of communication with"
+        " the duct, a mucinous cystic neoplasm is the first possibility."
+    )
+    ext = run(text)
+    assert [(x.size_mm, x.mpd_communication) for x in ext.lesions] == [(21.0, "absent")]
+
+
+def test_a_translated_preliminary_examination_is_the_comparison() -> None:
+    text = (
+        "Preliminary examination: MRI of 21.03.2023.\n\nFindings:\nPancreas: cystic lesion in the pancreatic head,"
+        " currently 23 x 15 mm (previous examination 22 x 14 mm)."
+    )
+    ext = EXT.extract(ReportInput(report_id="t", text=text, exam_date=dt.date(2024, 3, 25)))
+    assert [(x.size_mm, x.prior_size_mm, x.prior_exam_date) for x in ext.lesions] == [
+        (23.0, 22.0, dt.date(2023, 3, 21))
+    ]

@@ -114,6 +114,10 @@ def fill_features(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) 
         reading = A.feature_reading(doc, sm.start(), sm.end(), sent)
         if reading in (A.IGNORED, A.NOT_STATED):
             continue  # a hedged septation ("possible thin septation") is still reported as seen
+        if reading == A.DENIED and P.SEPTA_QUALIFIER_BEFORE_RE.search(
+            t, max(lo, sm.start() - 25), sm.start()
+        ):
+            continue  # "No thickened septa": thick ones are denied, not septa
         val = "absent" if reading == A.DENIED else "present"
         _put_ranked(mention, "septa", Value(val, [(sm.start(), sm.end())]))
     # communication with the main duct
