@@ -3282,3 +3282,21 @@ def test_a_translated_preliminary_examination_is_the_comparison() -> None:
     assert [(x.size_mm, x.prior_size_mm, x.prior_exam_date) for x in ext.lesions] == [
         (23.0, 22.0, dt.date(2023, 3, 21))
     ]
+
+
+def test_a_notes_field_label_and_most_recent_exam_make_a_series() -> None:
+    text = (
+        "Background: IPMN surveillance since 2016. Most recent MRI (April 2023) showed a 17 mm cyst in the uncinate"
+        " process, unchanged.\nInvestigations: MRI 2 May 2024 - uncinate cyst 18 mm, no mural nodule, main duct 3 mm."
+    )
+    ext = run(text)
+    assert [(x.size_mm, x.prior_size_mm, x.location) for x in ext.lesions] == [(18.0, 17.0, "uncinate")]
+
+
+def test_a_latin_duct_name_dates_the_report_day_first() -> None:
+    text = (
+        "Comparison: CT 12-01-2023.\nFindings: Pancreas: the known cystic lesion in the pancreatic tail has grown from"
+        " 2.1 to 3.2 cm. Ductus pancreaticus widened to 6 mm."
+    )
+    ext = run(text)
+    assert [str(x.prior_exam_date) for x in ext.lesions] == ["2023-01-12"]
