@@ -3300,3 +3300,12 @@ def test_a_latin_duct_name_dates_the_report_day_first() -> None:
     )
     ext = run(text)
     assert [str(x.prior_exam_date) for x in ext.lesions] == ["2023-01-12"]
+
+
+def test_a_subjectless_denial_after_one_sentence_naming_two_cysts_is_about_each() -> None:
+    text = (
+        "MRI: The pancreas shows a 1.8 cm cyst in the uncinate process which communicates with the main duct, and a"
+        " 9 mm cyst in the tail which does not. No mural nodules. The main duct is normal."
+    )
+    ext = run(text)
+    assert [(x.location, x.mural_nodule) for x in ext.lesions] == [("uncinate", "absent"), ("tail", "absent")]

@@ -60,6 +60,7 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
                 m.group_statement
                 or any(les.count >= 2 and not only_a_heading(doc, les) for les in lesions)
                 or any(x.in_group for les in lesions for x in les.mentions)
+                or _named_together_just_before(doc, lesions, m)
             )
         ):
             for les in lesions:
@@ -165,6 +166,16 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
             else:
                 _fill_missing(target, m)
     return lesions
+
+
+def _named_together_just_before(doc: Doc, lesions: list[LesionAcc], m: Mention) -> bool:
+    """Every lesion was first described in the one sentence right before this one ("a 1.8 cm cyst in the uncinate
+    process …, and a 9 mm cyst in the tail …. No mural nodules."): a subjectless denial after it is about each."""
+    firsts = {id(les.mentions[0].sent) for les in lesions}
+    if len(firsts) != 1:
+        return False
+    k = next((i for i, s in enumerate(doc.sentences) if s is m.sent), 0)
+    return k > 0 and doc.sentences[k - 1] is lesions[0].mentions[0].sent
 
 
 def _addenda_last(mentions: list[Mention]) -> list[Mention]:
