@@ -3309,3 +3309,25 @@ def test_a_subjectless_denial_after_one_sentence_naming_two_cysts_is_about_each(
     )
     ext = run(text)
     assert [(x.location, x.mural_nodule) for x in ext.lesions] == [("uncinate", "absent"), ("tail", "absent")]
+
+
+def test_a_guidelines_size_band_with_its_advice_is_no_lesion() -> None:
+    text = (
+        "IMPRESSION: 7 mm pancreatic uncinate cyst.\nRECOMMENDATIONS: Per the ACR white paper, for incidental"
+        " pancreatic cysts smaller than 1.5 cm, MRI in 1 year is suggested; cysts 1.5-2.5 cm warrant MRI in 6 months;"
+        " cysts larger than 2.5 cm should be evaluated with EUS."
+    )
+    ext = run(text)
+    assert [(x.size_mm, x.location) for x in ext.lesions] == [(7.0, "uncinate")]
+
+
+def test_a_nodular_focus_after_a_cyst_is_its_nodule() -> None:
+    text = (
+        "MRI: 2.2 cm T2 hyperintense lesion in the pancreatic tail with a 6 mm T2 hypointense nodular focus along"
+        " its wall.\nIMPRESSION: 2.2 cm pancreatic tail cystic lesion with a 6 mm nodular focus, enhancement"
+        " indeterminate."
+    )
+    ext = run(text)
+    assert [(x.size_mm, x.mural_nodule, x.nodule_size_mm) for x in ext.lesions] == [
+        (22.0, "present_unspecified", 6.0)
+    ]

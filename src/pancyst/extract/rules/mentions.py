@@ -50,7 +50,8 @@ def sentence_mentions(
         anchors = [
             am
             for k, am in enumerate(anchors)
-            if not part_of_a_lesion(t, am, sent.start) and not (k and _made_of(t, anchors[k - 1], am))
+            if not part_of_a_lesion(t, am, sent.start)
+            and not (k and (_made_of(t, anchors[k - 1], am) or _a_nodules_word(t, am)))
         ] or anchors[:1]
     apposed: set[int] = set()  # starts of kept anchors a cystic diagnosis is in apposition to
     apposed_organ: dict[int, str] = {}  # ... and the organ that diagnosis names
@@ -719,6 +720,15 @@ def _organs_own_pseudocyst(doc: Doc, sent: Sentence, organ: str | None, a: int) 
         return False
     i = bisect_left(doc.organ_starts, sent.start)
     return organ in doc.organ_groups[i : bisect_left(doc.organ_starts, a, i)]
+
+
+def _a_nodules_word(t: str, am: re.Match[str]) -> bool:
+    """A lesion word inside a nodule's phrase after a lesion ("a cyst … with a 6 mm nodular focus along its wall"):
+    the nodule, which neither names a lesion nor ends the cyst's clause."""
+    return any(
+        n.start() <= am.start() and am.end() <= n.end()
+        for n in P.NODULE_RE.finditer(t, max(0, am.start() - 25), am.end())
+    )
 
 
 def _made_of(t: str, lesion: re.Match[str], am: re.Match[str]) -> bool:

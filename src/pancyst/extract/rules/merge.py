@@ -170,7 +170,8 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
 
 def _named_together_just_before(doc: Doc, lesions: list[LesionAcc], m: Mention) -> bool:
     """Every lesion was first described in the one sentence right before this one ("a 1.8 cm cyst in the uncinate
-    process …, and a 9 mm cyst in the tail …. No mural nodules."): a subjectless denial after it is about each."""
+    process …, and a 9 mm cyst in the tail …. No mural nodules."): a subjectless denial after it is about each.
+    (After cysts described in separate sentences it stays with the last one, as the synthetic corpus labels it.)"""
     firsts = {id(les.mentions[0].sent) for les in lesions}
     if len(firsts) != 1:
         return False
