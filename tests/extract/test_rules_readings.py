@@ -3331,3 +3331,13 @@ def test_a_nodular_focus_after_a_cyst_is_its_nodule() -> None:
     assert [(x.size_mm, x.mural_nodule, x.nodule_size_mm) for x in ext.lesions] == [
         (22.0, "present_unspecified", 6.0)
     ]
+
+
+@pytest.mark.parametrize("hedge", ["possibly", "likely"])
+def test_a_plural_diagnosis_after_two_joined_cysts_types_each(hedge: str) -> None:
+    text = f"IMPRESSION: 1.6 cm septated cystic lesion of the pancreatic body and a 4 mm tail cyst, {hedge} side-branch IPMNs."
+    ext = run(text)
+    assert [(x.size_mm, x.presumed_type, x.mpd_communication) for x in ext.lesions] == [
+        (16.0, "bd_ipmn", "present"),
+        (4.0, "bd_ipmn", "present"),
+    ]

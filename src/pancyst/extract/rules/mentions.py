@@ -56,6 +56,7 @@ def sentence_mentions(
     apposed: set[int] = set()  # starts of kept anchors a cystic diagnosis is in apposition to
     apposed_organ: dict[int, str] = {}  # ... and the organ that diagnosis names
     reach: dict[int, int] = {}  # ... and where its last such diagnosis ends (its segment goes on to there)
+    plural_dx: set[int] = set()  # ... when that diagnosis is plural ("…, likely side-branch IPMNs")
     if len(anchors) > 1:
         # "a 16 mm cystic lesion (presumed side-branch IPMN)", "a cyst, likely a mucinous cystic neoplasm":
         # a diagnosis in apposition names the same lesion; it types it but does not split the sentence
@@ -75,6 +76,8 @@ def sentence_mentions(
             ):
                 if anchor_group(am) not in (None, "lesion"):
                     apposed.add(kept[-1].start())
+                    if P.PLURAL_RE.search(t, am.start(), am.end()):
+                        plural_dx.add(kept[-1].start())
                 if named is not None:
                     apposed_organ[kept[-1].start()] = named[1]
                 reach[kept[-1].start()] = am.end()
@@ -221,7 +224,22 @@ def sentence_mentions(
             _absorb(out[-1], mention)
             continue
         out.append(mention)
+    if plural_dx:
+        _share_a_plural_diagnosis(t, out, plural_dx)
     return out
+
+
+def _share_a_plural_diagnosis(t: str, out: list[Mention], plural_dx: set[int]) -> None:
+    """A plural diagnosis after cysts joined by *and* types each ("a 1.6 cm cyst of the body and a 4 mm tail cyst,
+    possibly side-branch IPMNs"): the cyst before the last gets the type and what it implies too."""
+    for prev, last in itertools.pairwise(out):
+        if (
+            last.anchor[0] in plural_dx
+            and prev.ptype is None
+            and P.AND_A_RE.search(t, prev.anchor[1], last.anchor[0])
+        ):
+            prev.ptype = last.ptype
+            prev.comm_implied = prev.comm_implied or last.comm_implied
 
 
 def _distribute(doc: Doc, mention: Mention, lo: int, hi: int, sent: Sentence) -> list[Mention]:
