@@ -3341,3 +3341,9 @@ def test_a_plural_diagnosis_after_two_joined_cysts_types_each(hedge: str) -> Non
         (16.0, "bd_ipmn", "present"),
         (4.0, "bd_ipmn", "present"),
     ]
+
+
+def test_a_cystic_lymph_node_is_no_cyst() -> None:
+    assert not run(
+        "CT: Cystic lymph node adjacent to the pancreatic head, 1.5 cm, likely necrotic metastasis."
+    ).pcl_present
