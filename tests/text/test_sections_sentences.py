@@ -172,3 +172,32 @@ def test_a_checkbox_line_is_a_sentence_of_its_own(box: str) -> None:
 def test_a_parenthesis_on_the_next_line_still_continues() -> None:
     text = "Main duct normal caliber\n(2 mm)."
     assert len(split_sentences(text)) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1. 1.4 cm pancreatic body cystic lesion communicating with\nthe main pancreatic duct, consistent with a side-branch\nIPMN.",
+        "On revision, the major diameter of the cyst is 26 mm, and not\n36 mm as erroneously reported.",
+    ],
+)
+def test_a_wrapped_line_of_prose_goes_on(text: str) -> None:
+    assert len(split_sentences(text)) == 1
+
+
+def test_a_wrapped_sentence_after_a_label_goes_on() -> None:
+    text = "Clinical details: Follow-up of branch duct IPMN. Previous\nMRCP 22/09/2022."
+    assert [text[a:b] for a, b in split_sentences(text)][-1] == "Previous\nMRCP 22/09/2022."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Presumed diagnosis: solid pseudopapillary neoplasm\nMPD 3 mm head, 3.5 mm body.",
+        "No acute findings\nRecommend surgical consultation.",
+        "The pancreas is normal in size, shape and enhancement pattern\n2. No biliary dilatation.",
+        "Mural nodule: no\nSeptations: yes",
+    ],
+)
+def test_a_field_a_short_line_or_a_new_item_still_ends_its_line(text: str) -> None:
+    assert len(split_sentences(text)) == 2

@@ -56,6 +56,12 @@ _ABBREVIATIONS = frozenset(
 )
 _ASCII_WORD_CHARS = string.ascii_letters + "."
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z.]*|\d+)$")
+_WRAP_MIN = 50  # a line this long that stops without an end mark was wrapped
+# a line that opens a new item: a list marker, a bullet, a checkbox, or a label ("PANCREAS:", "Cyst 2 size:")
+_NEW_ITEM_RE = re.compile(r"(?:\d{1,2}[.)]\s|[-*•]\s|\[|[A-Za-z][\w /&()-]{0,40}:)")
+# a line that opens with a label ("Presumed diagnosis: solid pseudopapillary neoplasm"): a template's field, whose
+# next line is the next field
+_LABEL_LINE_RE = re.compile(r"[ \t*#-]*[A-Za-z][\w /&()-]{0,40}:")
 _CHECKBOX_RE = re.compile(r"\[[ xX✓✔*-]?\]")
 _LIST_MARK_RE = re.compile(r"(?:^|\n)[ \t]*\d{1,2}$")
 _LAST_WORD_RE = re.compile(r"(?:(?<![\w.])([A-Za-z]+|×)|(,))[ \t\r]*$")
@@ -95,6 +101,43 @@ _CONTINUING_WORDS = frozenset(
         "these",
         "approximately",
         "about",
+        # (not "no" or "yes": a template's answer ends its line)
+        "not",
+        "nor",
+        "than",
+        "as",
+        "for",
+        "per",
+        "versus",
+        "vs",
+        "but",
+        "has",
+        "have",
+        "had",
+        "be",
+        "been",
+        "very",
+        "both",
+        "either",
+        "each",
+        "whose",
+        "where",
+        "when",
+        "whether",
+        "because",
+        "after",
+        "before",
+        "between",
+        "through",
+        "during",
+        "over",
+        "under",
+        "along",
+        "across",
+        "near",
+        "upon",
+        "onto",
+        "via",
     ]
 )
 
@@ -180,9 +223,24 @@ def _newline_breaks(text: str, nl: int, stop: int) -> bool:
     if nxt == "[" and _CHECKBOX_RE.match(text, j):
         return True  # a template's checkbox item ("[x] Communication with main duct") is a line of its own
     if not ((nxt.isalpha() and nxt.islower()) or nxt in "(["):  # ("normal caliber" / "(2 mm).": goes on)
-        # a hard-wrapped line that stops mid-phrase ("measures 1.5 x 1.1 x" / "0.9 cm") goes on
-        return not _ends_mid_phrase(text, nl)
+        # a hard-wrapped line that stops mid-phrase ("measures 1.5 x 1.1 x" / "0.9 cm") goes on, and so does a
+        # line of wrapped prose whose next line is no new item ("… consistent with a side-branch" / "IPMN. No …")
+        return not (_ends_mid_phrase(text, nl) or _wrapped_prose(text, nl, j))
     return _ends_a_sentence(text, nl)
+
+
+def _wrapped_prose(text: str, nl: int, j: int) -> bool:
+    """A long line with no end mark and no label, then a line that opens with no list marker, label or heading: one
+    wrapped sentence (text exported at a fixed width)."""
+    line_start = text.rfind("\n", 0, nl) + 1
+    line = text[line_start:nl].rstrip()
+    if len(line) < _WRAP_MIN or line[-1:] in ".:;!?":
+        return False
+    if _LABEL_LINE_RE.match(line) and ". " not in line:
+        return (
+            False  # a field ("Presumed diagnosis: solid pseudopapillary neoplasm"), not prose after a label
+        )
+    return _NEW_ITEM_RE.match(text, j) is None
 
 
 def _ends_mid_phrase(text: str, nl: int) -> bool:
