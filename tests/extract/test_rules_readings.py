@@ -3347,3 +3347,24 @@ def test_a_cystic_lymph_node_is_no_cyst() -> None:
     assert not run(
         "CT: Cystic lymph node adjacent to the pancreatic head, 1.5 cm, likely necrotic metastasis."
     ).pcl_present
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "IMPRESSION: Mixed type IPMN in pancreatic head with enhancing mural nodule (8mm).\nFindings:\nPancreas:"
+            " Multilocular cystic lesion is seen in pancreatic head, 31mm in size.",
+            [(31.0, "head", "mixed_ipmn")],
+        ),
+        (
+            "Impression: Multiple small presumed side-branch IPMNs, stable.\nFindings: Several small cysts are again"
+            " seen in the pancreatic head, neck and body, the largest measuring 9 mm in the neck, previously 8 mm.",
+            [(9.0, "neck", "bd_ipmn")],
+        ),
+    ],
+)
+def test_findings_after_an_impression_written_first_describe_its_lesions(
+    text: str, expected: list[tuple[float, str, str]]
+) -> None:
+    assert [(x.size_mm, x.location, x.presumed_type) for x in run(text).lesions] == expected

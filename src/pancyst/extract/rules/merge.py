@@ -148,6 +148,11 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
                         if size is None and loc is not None and lloc == loc and m.definite:
                             target = les
                             break
+        if target is None and kind == "findings" and not m.new_signal and _impression_first(lesions):
+            # "IMPRESSION: … FINDINGS: …": the findings describe the lesions summed up (a group, the group)
+            target = _match(lesions, m) or (
+                lesions[0] if len(lesions) == 1 and lesions[0].count >= 2 and m.count >= 2 else None
+            )
         if target is None:
             if m.organ_unknown:
                 pending.append(m)  # a cyst of no known organ: only as a description of a lesion found later
@@ -166,6 +171,11 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
             else:
                 _fill_missing(target, m)
     return lesions
+
+
+def _impression_first(lesions: list[LesionAcc]) -> bool:
+    """Every lesion so far comes from an impression written before the findings (some reports open on it)."""
+    return bool(lesions) and all(x.sent.kind == "impression" for les in lesions for x in les.mentions)
 
 
 def _named_together_just_before(doc: Doc, lesions: list[LesionAcc], m: Mention) -> bool:
