@@ -3368,3 +3368,13 @@ def test_findings_after_an_impression_written_first_describe_its_lesions(
     text: str, expected: list[tuple[float, str, str]]
 ) -> None:
     assert [(x.size_mm, x.location, x.presumed_type) for x in run(text).lesions] == expected
+
+
+def test_a_report_whose_line_breaks_were_lost_keeps_its_sections() -> None:
+    text = (
+        "EXAM: CT ABDOMEN. INDICATION: Follow-up of a 12 mm pancreatic tail cyst. COMPARISONS: None available."
+        " FINDINGS Status post cholecystectomy. There is a 14 mm cyst in the pancreatic tail. IMPRESSION An about"
+        " 14 mm pancreatic tail cyst."
+    )
+    ext = run(text)
+    assert [(x.size_mm, x.location, x.prior_size_mm) for x in ext.lesions] == [(14.0, "tail", 12.0)]

@@ -201,3 +201,15 @@ def test_a_wrapped_sentence_after_a_label_goes_on() -> None:
 )
 def test_a_field_a_short_line_or_a_new_item_still_ends_its_line(text: str) -> None:
     assert len(split_sentences(text)) == 2
+
+
+def test_a_capitals_section_label_run_into_the_text_is_a_header() -> None:
+    text = "COMPARISONS: None available. FINDINGS Status post cholecystectomy. IMPRESSION An 8 mm pancreatic cyst."
+    assert [h.kind for h in find_headers(text)] == ["comparison", "findings", "impression"]
+
+
+@pytest.mark.parametrize(
+    "text", ["A 3.6 cm hepatic cyst. CBD 8 mm. Pancreas normal.", "Normal liver. MPD Normal caliber."]
+)
+def test_a_capitals_abbreviation_run_into_the_text_is_no_heading(text: str) -> None:
+    assert find_headers(text) == []

@@ -112,7 +112,13 @@ _STAR_RE = re.compile(r"[*=_~]+")
 
 
 # "... normal. IMPRESSION: ..." - a header run into the previous line.
-_INLINE_RE = re.compile(r"[.;][ \t]{1,3}(?P<label>[A-Z][A-Za-z /&]{0,30}?)[ \t]*(?P<colon>:)")
+_INLINE_RE = re.compile(
+    r"[.;)][ \t]{1,3}(?:(?P<label>[A-Z][A-Za-z /&]{0,30}?)[ \t]*(?P<colon>:)"
+    # ... or, in capitals with no colon, before a capitalised word ("… None available. FINDINGS Status post …": a
+    # report whose line breaks were lost)
+    # (a section's label only: "CBD 8 mm", "MPD 3 mm" are no organ headings)
+    r"|(?P<caps>[A-Z][A-Z /&]{2,30}?)[ \t]+(?=[A-Z][a-z]))"
+)
 
 
 _MAX_HEADER_LINE = 90
@@ -164,10 +170,11 @@ def _line_headers(line: str) -> tuple[_LineHeader, ...]:
         if m is not None and m.group("label"):
             found.append(m)
     found.extend(_INLINE_RE.finditer(line))
-    found.sort(key=lambda m: m.start("label"))
+    found.sort(key=_label_start)
     out: list[_LineHeader] = []
     for m in found:
-        raw = m.group("label")
+        caps = m.re is _INLINE_RE and m.group("caps") is not None
+        raw = m.group("caps") if caps else m.group("label")
         label = _norm_label(raw)
         if not label:
             continue
@@ -177,6 +184,8 @@ def _line_headers(line: str) -> tuple[_LineHeader, ...]:
         if kind is None and "(" in raw:
             kind = kinds.get(_norm_label(raw.split("(", 1)[0]))  # "ADDENDUM (same day):"
         organ = None
+        if kind is None and caps:
+            continue
         if kind is None:
             organ = organs.get(label)
             if organ is None:
@@ -188,14 +197,18 @@ def _line_headers(line: str) -> tuple[_LineHeader, ...]:
                 organ = _organ_in_label(label, organs)
                 if organ is None:
                     continue
-                out.append((m.start("label"), m.end(), None, organ, label))
+                out.append((_label_start(m), m.end(), None, organ, label))
             continue
         if not m.group("colon") and organ is not None and not raw.isupper():
             continue  # a bare organ word on its own line is a heading only in capitals ("PANCREAS")
         if kind == "comparison" and _SIZE_NEXT_RE.match(line, m.end()):
             continue  # "Prior: 9 mm (04/2021), 8 mm (05/2019).": the lesion's earlier sizes, not a section
-        out.append((m.start("label"), m.end(), kind, organ, label))
+        out.append((_label_start(m), m.end(), kind, organ, label))
     return tuple(out)
+
+
+def _label_start(m: re.Match[str]) -> int:
+    return m.start("caps") if m.re is _INLINE_RE and m.group("caps") is not None else m.start("label")
 
 
 _GENERIC_LABEL_WORDS = frozenset(
