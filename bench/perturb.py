@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_rules import load, score  # noqa: E402
+from bench_rules import load, score
 
 WIDTH = 60
 _IMPRESSION_RE = re.compile(
