@@ -3378,3 +3378,15 @@ def test_a_report_whose_line_breaks_were_lost_keeps_its_sections() -> None:
     )
     ext = run(text)
     assert [(x.size_mm, x.location, x.prior_size_mm) for x in ext.lesions] == [(14.0, "tail", 12.0)]
+
+
+def test_an_impression_first_lesion_is_the_numbered_findings_cyst_it_measures() -> None:
+    text = (
+        "Impression:\n1. 0.7 x 0.3 cm pancreatic tail cystic lesion.\n2. Pancreatic head-neck junction cystic lesion,"
+        " 2.2 cm, compatible with a side-branch IPMN.\nFindings:\nPancreatic cyst(s):\nNumber of cysts: 2\nCyst 1:\n"
+        "Location: tail\nLargest dimension: 0.7x0.3 cm\nSeptations: present\nCyst 2:\nLocation: head-neck junction\n"
+        "Largest dimension: 2.2 centimeters\nPrevious size: 1.9 cm (8/26/2023)\nWall thickening: not thickened\n"
+    )
+    ext = run(text)
+    assert [(x.size_mm, x.location) for x in ext.lesions] == [(7.0, "tail"), (22.0, "neck")]
+    assert [x.prior_size_mm for x in ext.lesions] == [None, 19.0]

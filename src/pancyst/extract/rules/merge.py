@@ -163,6 +163,7 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
             lesions.append(target)
         _fold(target, m, kind)
         last = target
+    lesions = _summed_up_first(lesions)
     for m in pending:
         target = _match(lesions, m) if m.size is not None else None
         if target is not None:
@@ -171,6 +172,43 @@ def merge_mentions(doc: Doc, mentions: list[Mention]) -> list[LesionAcc]:
             else:
                 _fill_missing(target, m)
     return lesions
+
+
+def _summed_up_first(lesions: list[LesionAcc]) -> list[LesionAcc]:
+    """An impression that opens the report and the findings' numbered cysts after it ("Impression: 1. 0.7 cm tail
+    cyst. 2. … Findings: … Cyst 1: Location: tail. Largest dimension: 0.7 cm …"): each impression lesion that a later
+    findings lesion measures the same, in the same place, is that lesion (a findings heading it took up, "Pancreatic
+    cyst(s):", says nothing of its own)."""
+    findings = [les for les in lesions if any(_describes(x) for x in les.mentions)]
+    if not findings:
+        return lesions
+    first_finding = min(x.anchor[0] for les in findings for x in les.mentions if _describes(x))
+    described = {id(les) for les in findings}
+    dropped: set[int] = set()
+    for les in lesions:
+        if les.size is None or id(les) in described:
+            continue
+        if not all(x.anchor[0] < first_finding or x.sent.kind != "impression" for x in les.mentions):
+            continue
+        loc = les.location.value if les.location else None
+        same = [
+            f
+            for f in findings
+            if f.size is not None
+            and (_same_size(f.size.value, les.size.value) or _slip(f.size.value, les.size.value))
+            and (loc is None or f.location is None or f.location.value == loc)
+        ]
+        if len(same) == 1:
+            _fill_missing(same[0], les, (*FINDINGS, "location", "prior", "prior_date", "prior_interval"))
+            _fill_type(same[0], les.ptype)
+            same[0].mentions[:0] = les.mentions
+            dropped.add(id(les))
+    return [les for les in lesions if id(les) not in dropped] if dropped else lesions
+
+
+def _describes(m: Mention) -> bool:
+    """A findings mention that measures or places a lesion."""
+    return m.sent.kind == "findings" and (m.size is not None or m.location is not None)
 
 
 def _impression_first(lesions: list[LesionAcc]) -> bool:
