@@ -213,3 +213,16 @@ def test_a_capitals_section_label_run_into_the_text_is_a_header() -> None:
 )
 def test_a_capitals_abbreviation_run_into_the_text_is_no_heading(text: str) -> None:
     assert find_headers(text) == []
+
+
+def test_a_capitals_label_run_into_a_capitals_title_is_a_header() -> None:
+    text = "PROCEDURE: MRI ABDOMEN WITH AND WITHOUT CONTRAST IMPRESSION: 1. Scattered pancreatic cysts."
+    assert [(h.kind, text[h.start : h.end]) for h in find_headers(text)] == [
+        ("exam", "PROCEDURE:"),
+        ("impression", "IMPRESSION:"),
+    ]
+
+
+def test_a_capitals_organ_word_ending_a_field_label_is_no_heading() -> None:
+    text = "Communication with MPD: [ ] yes [ ] no [x] indeterminate"
+    assert find_headers(text) == []

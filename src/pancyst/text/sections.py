@@ -171,7 +171,7 @@ def _line_headers(line: str) -> tuple[_LineHeader, ...]:
             found.append(m)
     found.extend(_INLINE_RE.finditer(line))
     found.sort(key=_label_start)
-    out: list[_LineHeader] = []
+    out: list[_LineHeader] = _run_in_caps(line, kinds, {_label_start(m) for m in found})
     for m in found:
         caps = m.re is _INLINE_RE and m.group("caps") is not None
         raw = m.group("caps") if caps else m.group("label")
@@ -204,7 +204,33 @@ def _line_headers(line: str) -> tuple[_LineHeader, ...]:
         if kind == "comparison" and _SIZE_NEXT_RE.match(line, m.end()):
             continue  # "Prior: 9 mm (04/2021), 8 mm (05/2019).": the lesion's earlier sizes, not a section
         out.append((_label_start(m), m.end(), kind, organ, label))
+    out.sort()
     return tuple(out)
+
+
+# a run of capitalised words before a colon, mid-line ("… WITH AND WITHOUT CONTRAST IMPRESSION: 1. …")
+_CAPS_RUN_RE = re.compile(r"(?<=[ \t])[A-Z]{2,}(?:[ /&]+[A-Z]{2,}){0,6}(?=[ \t]*:)")
+_CAPS_WORD_RE = re.compile(r"[A-Z]+")
+
+
+def _run_in_caps(line: str, kinds: dict[str, str], taken: set[int]) -> list[_LineHeader]:
+    """Labels in capitals run into a capitalised title or sentence with no break before them (a report whose line
+    breaks were lost: "PROCEDURE: MRI ABDOMEN WITH AND WITHOUT CONTRAST IMPRESSION: 1. …"): the longest run of
+    final words that is a section label is the header."""
+    if ":" not in line:
+        return []
+    out: list[_LineHeader] = []
+    for m in _CAPS_RUN_RE.finditer(line):
+        for w in _CAPS_WORD_RE.finditer(m.group(0)):
+            start = m.start() + w.start()
+            label = _norm_label(line[start : m.end()])
+            kind = kinds.get(label)
+            if kind is None:
+                continue  # (a section's label only: "Communication with MPD:" is a field, not a heading)
+            if start not in taken:
+                out.append((start, line.index(":", m.end()) + 1, kind, None, label))
+            break
+    return out
 
 
 def _label_start(m: re.Match[str]) -> int:
