@@ -171,7 +171,7 @@ def _line_headers(line: str) -> tuple[_LineHeader, ...]:
             found.append(m)
     found.extend(_INLINE_RE.finditer(line))
     found.sort(key=_label_start)
-    out: list[_LineHeader] = _run_in_caps(line, kinds, {_label_start(m) for m in found})
+    out: list[_LineHeader] = _run_in_caps(line, kinds, [(_label_start(m), m.end()) for m in found])
     for m in found:
         caps = m.re is _INLINE_RE and m.group("caps") is not None
         raw = m.group("caps") if caps else m.group("label")
@@ -213,7 +213,7 @@ _CAPS_RUN_RE = re.compile(r"(?<=[ \t])[A-Z]{2,}(?:[ /&]+[A-Z]{2,}){0,6}(?=[ \t]*
 _CAPS_WORD_RE = re.compile(r"[A-Z]+")
 
 
-def _run_in_caps(line: str, kinds: dict[str, str], taken: set[int]) -> list[_LineHeader]:
+def _run_in_caps(line: str, kinds: dict[str, str], taken: list[tuple[int, int]]) -> list[_LineHeader]:
     """Labels in capitals run into a capitalised title or sentence with no break before them (a report whose line
     breaks were lost: "PROCEDURE: MRI ABDOMEN WITH AND WITHOUT CONTRAST IMPRESSION: 1. …"): the longest run of
     final words that is a section label is the header."""
@@ -227,7 +227,9 @@ def _run_in_caps(line: str, kinds: dict[str, str], taken: set[int]) -> list[_Lin
             kind = kinds.get(label)
             if kind is None:
                 continue  # (a section's label only: "Communication with MPD:" is a field, not a heading)
-            if start not in taken:
+            if not any(
+                a <= start < b for a, b in taken
+            ):  # (not inside a label found already: "CLINICAL HISTORY:")
                 out.append((start, line.index(":", m.end()) + 1, kind, None, label))
             break
     return out
