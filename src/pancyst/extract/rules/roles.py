@@ -76,13 +76,18 @@ def _one_size(t: str, currents: list[Measurement]) -> Measurement:
 def listed_priors(t: str, ms: list[Measurement], roles: list[str]) -> None:
     """ "previously 5 mm and 10 mm", "1.2 cm (2019) and 1.6 cm (2021)": a size listed right after a prior is a
     prior too."""
+    _relabel_after(t, ms, roles, ("current", "prior"), P.LIST_GAP_RE, "prior")
+
+
+def _relabel_after(
+    t: str, ms: list[Measurement], roles: list[str], pair: tuple[str, str], gap: re.Pattern[str], new: str
+) -> None:
+    """A size whose role is ``pair[0]``, right after one whose role is ``pair[1]`` with only ``gap`` between them,
+    takes the role ``new``."""
+    role, before = pair
     for i in range(1, len(ms)):
-        if (
-            roles[i] == "current"
-            and roles[i - 1] == "prior"
-            and P.LIST_GAP_RE.fullmatch(t, ms[i - 1].end, ms[i].start)
-        ):
-            roles[i] = "prior"
+        if roles[i] == role and roles[i - 1] == before and gap.fullmatch(t, ms[i - 1].end, ms[i].start):
+            roles[i] = new
 
 
 def latest_by_year(t: str, priors: list[Measurement]) -> Measurement | None:
@@ -131,13 +136,7 @@ def _earlier_size_of_a_cyst_seen_before(t: str, ms: list[Measurement], roles: li
 def _duct_priors(t: str, ms: list[Measurement], roles: list[str]) -> None:
     """ "the main duct dilated to 8 mm in the body (previously 6 mm), and the cyst … 3.2 cm (previously 2.6 cm)": an
     earlier size right after a duct's size is the duct's, not the cyst's."""
-    for i in range(1, len(ms)):
-        if (
-            roles[i] == "prior"
-            and roles[i - 1] == "duct"
-            and P.DUCT_PRIOR_GAP_RE.fullmatch(t, ms[i - 1].end, ms[i].start)
-        ):
-            roles[i] = "skip"
+    _relabel_after(t, ms, roles, ("prior", "duct"), P.DUCT_PRIOR_GAP_RE, "skip")
 
 
 def _size_of_another_object(t: str, ms: list[Measurement], roles: list[str]) -> None:
