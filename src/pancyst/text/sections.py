@@ -209,7 +209,7 @@ def _line_headers(line: str) -> tuple[_LineHeader, ...]:
 
 
 # a run of capitalised words before a colon, mid-line ("… WITH AND WITHOUT CONTRAST IMPRESSION: 1. …")
-_CAPS_RUN_RE = re.compile(r"(?<=[ \t])[A-Z]{2,}(?:[ /&]+[A-Z]{2,}){0,6}(?=[ \t]*:)")
+_CAPS_RUN_RE = re.compile(r"[ \t]([A-Z]{2,}(?:[ /&]+[A-Z]{2,}){0,6})(?=[ \t]*:)")
 _CAPS_WORD_RE = re.compile(r"[A-Z]+")
 
 
@@ -221,8 +221,8 @@ def _run_in_caps(line: str, kinds: dict[str, str], taken: list[tuple[int, int]])
         return []
     out: list[_LineHeader] = []
     for m in _CAPS_RUN_RE.finditer(line):
-        for w in _CAPS_WORD_RE.finditer(m.group(0)):
-            start = m.start() + w.start()
+        for w in _CAPS_WORD_RE.finditer(m.group(1)):
+            start = m.start(1) + w.start()
             label = _norm_label(line[start : m.end()])
             kind = kinds.get(label)
             if kind is None:

@@ -179,6 +179,8 @@ def _summed_up_first(lesions: list[LesionAcc]) -> list[LesionAcc]:
     cyst. 2. … Findings: … Cyst 1: Location: tail. Largest dimension: 0.7 cm …"): each impression lesion that a later
     findings lesion measures the same, in the same place, is that lesion (a findings heading it took up, "Pancreatic
     cyst(s):", says nothing of its own)."""
+    if len(lesions) < 2:
+        return lesions  # (nothing to fold into)
     findings = [les for les in lesions if any(_describes(x) for x in les.mentions)]
     if not findings:
         return lesions
