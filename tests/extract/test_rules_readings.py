@@ -3390,3 +3390,12 @@ def test_an_impression_first_lesion_is_the_numbered_findings_cyst_it_measures() 
     ext = run(text)
     assert [(x.size_mm, x.location) for x in ext.lesions] == [(7.0, "tail"), (22.0, "neck")]
     assert [x.prior_size_mm for x in ext.lesions] == [None, 19.0]
+
+
+def test_the_largest_after_a_duct_measures_the_cysts() -> None:
+    text = (
+        "MRI: The pancreatic duct is diffusely dilated to 6 mm. There are multiple cystic lesions along the main duct"
+        " in the head and body, the largest 1.5 cm in the head, which communicate with the duct."
+    )
+    ext = run(text)
+    assert (ext.lesions[0].size_mm, ext.mpd_diameter_mm) == (15.0, 6.0)
