@@ -226,3 +226,10 @@ def test_a_capitals_label_run_into_a_capitals_title_is_a_header() -> None:
 def test_a_capitals_organ_word_ending_a_field_label_is_no_heading() -> None:
     text = "Communication with MPD: [ ] yes [ ] no [x] indeterminate"
     assert find_headers(text) == []
+
+
+def test_a_title_case_organ_line_after_the_comparison_starts_the_findings() -> None:
+    text = "Exam date: 12/13/2022\nPrior exam: 12/07/2021 MRI\nPancreas\n  MPD maximum diameter: 3 mm\n  Location: head"
+    smap = SectionMap(text)
+    assert smap.section(text.index("MPD")).kind == "findings"
+    assert smap.organ_heading(text.index("MPD")) == "pancreas"

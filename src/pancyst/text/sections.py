@@ -199,8 +199,8 @@ def _line_headers(line: str) -> tuple[_LineHeader, ...]:
                     continue
                 out.append((_label_start(m), m.end(), None, organ, label))
             continue
-        if not m.group("colon") and organ is not None and not raw.isupper():
-            continue  # a bare organ word on its own line is a heading only in capitals ("PANCREAS")
+        if not m.group("colon") and organ is not None and not (raw.isupper() or raw.istitle()):
+            continue  # a bare organ word on its own line is a heading only in capitals or title case ("PANCREAS", "Pancreas")
         if kind == "comparison" and _SIZE_NEXT_RE.match(line, m.end()):
             continue  # "Prior: 9 mm (04/2021), 8 mm (05/2019).": the lesion's earlier sizes, not a section
         out.append((_label_start(m), m.end(), kind, organ, label))
