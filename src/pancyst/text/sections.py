@@ -200,7 +200,7 @@ def _line_headers(line: str) -> tuple[_LineHeader, ...]:
                 out.append((_label_start(m), m.end(), None, organ, label))
             continue
         if not m.group("colon") and organ is not None and not (raw.isupper() or raw.istitle()):
-            continue  # a bare organ word on its own line is a heading only in capitals or title case ("PANCREAS", "Pancreas")
+            continue  # a bare organ word on its own line is a heading only as "PANCREAS" or "Pancreas"
         if kind == "comparison" and _SIZE_NEXT_RE.match(line, m.end()):
             continue  # "Prior: 9 mm (04/2021), 8 mm (05/2019).": the lesion's earlier sizes, not a section
         out.append((_label_start(m), m.end(), kind, organ, label))
@@ -227,9 +227,8 @@ def _run_in_caps(line: str, kinds: dict[str, str], taken: list[tuple[int, int]])
             kind = kinds.get(label)
             if kind is None:
                 continue  # (a section's label only: "Communication with MPD:" is a field, not a heading)
-            if not any(
-                a <= start < b for a, b in taken
-            ):  # (not inside a label found already: "CLINICAL HISTORY:")
+            # (not inside a label found already: "CLINICAL HISTORY:")
+            if not any(a <= start < b for a, b in taken):
                 out.append((start, line.index(":", m.end()) + 1, kind, None, label))
             break
     return out
@@ -278,6 +277,9 @@ class SectionMap:
         self.headers = headers
         self._organ_pos = [p for p, _ in organ_marks]
         self._organ_val = [o for _, o in organ_marks]
+        lead = len(text) - len(text.lstrip())
+        # the section label the report opens on ("FINDINGS: …", "Preliminary examination: …"), if any
+        self.opening_kind = headers[0].kind if headers and headers[0].start == lead else None
 
     def section_index(self, pos: int) -> int:
         i = bisect_right(self._starts, pos) - 1

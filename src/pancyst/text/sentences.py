@@ -57,11 +57,12 @@ _ABBREVIATIONS = frozenset(
 _ASCII_WORD_CHARS = string.ascii_letters + "."
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z.]*|\d+)$")
 _WRAP_MIN = 50  # a line this long that stops without an end mark was wrapped
-# a line that opens a new item: a list marker, a bullet, a checkbox, or a label ("PANCREAS:", "Cyst 2 size:")
-_NEW_ITEM_RE = re.compile(r"(?:\d{1,2}[.)]\s|[-*•]\s|\[|[A-Za-z][\w /&()-]{0,40}:)")
+_LABEL = r"[A-Za-z][\w /&()-]{0,40}:"  # a field or section label ("PANCREAS:", "Cyst 2 size:")
+# a line that opens a new item: a list marker, a bullet, a checkbox, or a label
+_NEW_ITEM_RE = re.compile(rf"(?:\d{{1,2}}[.)]\s|[-*•]\s|\[|{_LABEL})")
 # a line that opens with a label ("Presumed diagnosis: solid pseudopapillary neoplasm"): a template's field, whose
 # next line is the next field
-_LABEL_LINE_RE = re.compile(r"[ \t*#-]*[A-Za-z][\w /&()-]{0,40}:")
+_LABEL_LINE_RE = re.compile(rf"[ \t*#-]*{_LABEL}")
 _CHECKBOX_RE = re.compile(r"\[[ xX✓✔*-]?\]")
 _LIST_MARK_RE = re.compile(r"(?:^|\n)[ \t]*\d{1,2}$")
 _LAST_WORD_RE = re.compile(r"(?:(?<![\w.])([A-Za-z]+|×)|(,))[ \t\r]*$")

@@ -240,7 +240,7 @@ def _find_exam_date(doc: Doc) -> Value | None:
         and not doc.meas_in(0, end)
         and not any(sec.kind == "exam" for sec in doc.smap.sections)
         # (not a labelled line of another section: "Preliminary examination: MRI of 21.03.2023." is the comparison)
-        and not any(h.start == 0 and h.kind not in (None, "exam") for h in doc.smap.headers[:1])
+        and doc.smap.opening_kind in (None, "exam")
     ):
         # a title line, "Abdomen CT 2/14/2024 compared to 2/10/2023:", opening a report with no exam section
         return _line_date(doc, 0, end)

@@ -74,22 +74,16 @@ class Doc:
         """The title line and the history and exam sections (their openings), cut once."""
         if self._spans is None:
             t = self.t
-            first = "" if self._opens_on_a_finding() else t[: max(t.find("\n"), 0) or len(t)][:120]
+            # (a report that opens on a labelled finding has no title: "FINDINGS: Cystic mass … separate from the
+            # pancreas" names the pancreas as a landmark, not as what the exam is about)
+            opens_on_a_finding = self.smap.opening_kind in ("findings", "impression", "addendum")
+            first = "" if opens_on_a_finding else t[: max(t.find("\n"), 0) or len(t)][:120]
             self._spans = [first] + [
                 t[to_normalized(self.norm, sec.start) : to_normalized(self.norm, sec.end)][:300]
                 for sec in self.smap.sections
                 if sec.kind in ("history", "exam")
             ]
         return self._spans
-
-    def _opens_on_a_finding(self) -> bool:
-        """The first line is a labelled finding, not a title ("FINDINGS: Cystic mass … separate from the
-        pancreas"): the organs it names as landmarks say nothing of what the exam is about."""
-        lead = len(self.original) - len(self.original.lstrip())
-        return any(
-            h.start == lead and h.kind in ("findings", "impression", "addendum")
-            for h in self.smap.headers[:1]
-        )
 
     def _sentences(self) -> list[Sentence]:
         out: list[Sentence] = []

@@ -156,9 +156,8 @@ def _extract(doc: Doc) -> Extraction:
             if cont is not None and not A.is_advice(doc, sent):  # (advice describes no lesion)
                 mentions.append(cont)
                 if _placed_by_its_field(doc, sent, current, cont):
-                    current.organ_unknown = (
-                        False  # "Cyst 1" then "Location: pancreatic head": a pancreatic cyst
-                    )
+                    # "Cyst 1" then "Location: pancreatic head": a pancreatic cyst
+                    current.organ_unknown = False
         carry = organ
     lesions = [les for les in merge_mentions(doc, mentions) if les.confirmed]
     if len(lesions) > 1:
